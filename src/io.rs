@@ -1,1 +1,124 @@
-//! Placeholder: filled in by its issue.
+//! The process's standard streams, injected. Commands and the output layer write through an
+//! [`Io`] so that tests run the whole CLI in-process and capture both streams; nothing else in
+//! the crate touches `std::io::stdout`/`stderr`/`stdin` directly.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+/// The three standard streams plus whether each is a terminal. Terminal checks decide colour,
+/// prompts and spinners only; they never change what `-o` prints (az behaves the same way).
+pub struct Io {
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+    stdin: Box<dyn BufRead + Send>,
+    pub stdin_is_tty: bool,
+    pub stdout_is_tty: bool,
+    pub stderr_is_tty: bool,
+}
+
+impl Io {
+    /// The real process streams.
+    pub fn system() -> Io {
+        Io {
+            stdout: Box::new(io::stdout()),
+            stderr: Box::new(io::stderr()),
+            stdin: Box::new(io::BufReader::new(io::stdin())),
+            stdin_is_tty: io::stdin().is_terminal(),
+            stdout_is_tty: io::stdout().is_terminal(),
+            stderr_is_tty: io::stderr().is_terminal(),
+        }
+    }
+
+    /// In-memory streams for tests: `stdin` is the given text, nothing is a terminal.
+    pub fn captured(stdin: &str) -> (Io, Captured) {
+        let captured = Captured::default();
+        let io = Io {
+            stdout: Box::new(SharedBuf(captured.stdout.clone())),
+            stderr: Box::new(SharedBuf(captured.stderr.clone())),
+            stdin: Box::new(io::Cursor::new(stdin.as_bytes().to_vec())),
+            stdin_is_tty: false,
+            stdout_is_tty: false,
+            stderr_is_tty: false,
+        };
+        (io, captured)
+    }
+
+    /// Writes to stdout. A closed pipe (`acr … | head -1`) is not an error: the reader has all
+    /// it wanted, exactly as az ignores EPIPE.
+    pub fn out(&mut self, text: &str) -> io::Result<()> {
+        ignore_broken_pipe(
+            self.stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| self.stdout.flush()),
+        )
+    }
+
+    /// Writes to stderr; failures to write diagnostics are deliberately ignored.
+    pub fn err(&mut self, text: &str) {
+        let _ = self.stderr.write_all(text.as_bytes());
+        let _ = self.stderr.flush();
+    }
+
+    /// Reads one line from stdin without its line ending; `None` at end of input.
+    pub fn read_line(&mut self) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        if self.stdin.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        while line.ends_with('\n') || line.ends_with('\r') {
+            line.pop();
+        }
+        Ok(Some(line))
+    }
+
+    /// Reads all of stdin (for `--password-stdin`), trimming one trailing line ending.
+    pub fn read_all(&mut self) -> io::Result<String> {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut self.stdin, &mut text)?;
+        if text.ends_with('\n') {
+            text.pop();
+            if text.ends_with('\r') {
+                text.pop();
+            }
+        }
+        Ok(text)
+    }
+}
+
+fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// What an in-memory [`Io`] received.
+#[derive(Clone, Default)]
+pub struct Captured {
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().expect("stdout buffer")).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned()
+    }
+}
+
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("poisoned buffer"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
