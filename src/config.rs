@@ -14,16 +14,28 @@ pub struct Env {
 
 impl Env {
     pub fn from_process() -> Env {
-        Env { vars: std::env::vars().collect() }
+        Env {
+            vars: std::env::vars().collect(),
+        }
     }
 
-    pub fn from_pairs<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(pairs: I) -> Env {
-        Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    pub fn from_pairs<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(
+        pairs: I,
+    ) -> Env {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     /// The variable's value; empty values count as unset, as in az.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn set(&mut self, name: &str, value: &str) {
@@ -44,10 +56,16 @@ impl Config {
     pub fn load(env: &Env) -> Config {
         let dir = match env.get("ACR_CONFIG_DIR") {
             Some(dir) => PathBuf::from(dir),
-            None => dirs::config_dir().unwrap_or_else(std::env::temp_dir).join("acr"),
+            None => dirs::config_dir()
+                .unwrap_or_else(std::env::temp_dir)
+                .join("acr"),
         };
         let text = std::fs::read_to_string(dir.join("config")).unwrap_or_default();
-        Config { dir, sections: parse_ini(&text), env: env.clone() }
+        Config {
+            dir,
+            sections: parse_ini(&text),
+            env: env.clone(),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -69,7 +87,11 @@ impl Config {
 
     /// `section.key` from the file only.
     pub fn get_file(&self, section: &str, key: &str) -> Option<String> {
-        self.sections.get(section)?.get(key).filter(|v| !v.is_empty()).cloned()
+        self.sections
+            .get(section)?
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .cloned()
     }
 
     /// Every key of a section in the file.
@@ -88,7 +110,11 @@ impl Config {
         } else {
             entries.insert(key.to_owned(), value.to_owned());
         }
-        write_atomic(&self.dir.join("config"), render_ini(&self.sections).as_bytes(), false)
+        write_atomic(
+            &self.dir.join("config"),
+            render_ini(&self.sections).as_bytes(),
+            false,
+        )
     }
 }
 
@@ -104,9 +130,11 @@ pub fn write_atomic(path: &Path, contents: &[u8], private: bool) -> std::io::Res
         use std::os::unix::fs::PermissionsExt;
         if private {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            file.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            file.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
         } else {
-            file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            file.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
     }
     #[cfg(not(unix))]
@@ -163,13 +191,22 @@ mod tests {
         config.set("defaults", "acr", "myregistry").unwrap();
         config.set("defaults", "group", "rg").unwrap();
         let reloaded = Config::load(&env);
-        assert_eq!(reloaded.get("defaults", "acr").as_deref(), Some("myregistry"));
+        assert_eq!(
+            reloaded.get("defaults", "acr").as_deref(),
+            Some("myregistry")
+        );
         let mut env2 = env.clone();
         env2.set("AZURE_DEFAULTS_ACR", "other");
-        assert_eq!(Config::load(&env2).get("defaults", "acr").as_deref(), Some("other"));
+        assert_eq!(
+            Config::load(&env2).get("defaults", "acr").as_deref(),
+            Some("other")
+        );
         config.set("defaults", "acr", "").unwrap();
         assert_eq!(Config::load(&env).get("defaults", "acr"), None);
-        assert_eq!(Config::load(&env).get("defaults", "group").as_deref(), Some("rg"));
+        assert_eq!(
+            Config::load(&env).get("defaults", "group").as_deref(),
+            Some("rg")
+        );
     }
 
     #[test]

@@ -21,8 +21,22 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(io: Io, config: Config, global: GlobalArgs, format: OutputFormat, query: Option<Expression>, command: String) -> Context {
-        Context { io, config, global, format, query, command }
+    pub fn new(
+        io: Io,
+        config: Config,
+        global: GlobalArgs,
+        format: OutputFormat,
+        query: Option<Expression>,
+        command: String,
+    ) -> Context {
+        Context {
+            io,
+            config,
+            global,
+            format,
+            query,
+            command,
+        }
     }
 
     /// `WARNING: …` on stderr, unless `--only-show-errors`.
@@ -47,12 +61,18 @@ impl Context {
     }
 
     pub fn style(&self) -> Style<'_> {
-        Style { format: self.format, query: self.query.as_ref(), color: self.io.stdout_is_tty && self.config.env().get("NO_COLOR").is_none() }
+        Style {
+            format: self.format,
+            query: self.query.as_ref(),
+            color: self.io.stdout_is_tty && self.config.env().get("NO_COLOR").is_none(),
+        }
     }
 
     /// Writes a command's result to stdout.
     pub fn render(&mut self, output: Output) -> crate::error::Result<()> {
         let text = crate::output::format(&self.style(), output)?;
-        self.io.out(&text).map_err(|e| crate::error::Error::Other(e.into()))
+        self.io
+            .out(&text)
+            .map_err(|e| crate::error::Error::Other(e.into()))
     }
 }

@@ -18,10 +18,13 @@ pub enum Error {
     NotFound(String),
     /// An error response of the management API, rendered like azure-core.
     #[error("{0}")]
-    Arm(ArmError),
+    Arm(Box<ArmError>),
     /// An error of a registry's data plane (message already in az's wording).
     #[error("{message}")]
-    Registry { status: Option<u16>, message: String },
+    Registry {
+        status: Option<u16>,
+        message: String,
+    },
     /// `--query` failed while being evaluated: exit 1.
     #[error("Invalid jmespath query supplied for `--query`: {0}")]
     Query(String),
@@ -33,8 +36,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where az's `--query` errors point users.
-pub const QUERY_REFERENCE: &str =
-    "To learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'";
+pub const QUERY_REFERENCE: &str = "To learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'";
 
 impl Error {
     pub fn cli(message: impl Into<String>) -> Error {
@@ -118,7 +120,9 @@ impl ParseError {
                 out.push_str(QUERY_REFERENCE);
                 out.push('\n');
             }
-            Recommendation::LinkOnly => out.push_str("\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n"),
+            Recommendation::LinkOnly => out.push_str(
+                "\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n",
+            ),
             Recommendation::Examples(examples) => {
                 out.push('\n');
                 if !examples.is_empty() {
@@ -127,7 +131,9 @@ impl ParseError {
                         out.push_str(&format!("{}\n{}\n\n", example.command, example.summary));
                     }
                 }
-                out.push_str("https://aka.ms/cli_ref\nRead more about the command in reference docs\n");
+                out.push_str(
+                    "https://aka.ms/cli_ref\nRead more about the command in reference docs\n",
+                );
             }
         }
         out
@@ -146,7 +152,9 @@ pub struct ArmError {
 
 impl ArmError {
     pub fn code(&self) -> Option<&str> {
-        self.node().and_then(|n| n.get("code")).and_then(|c| c.as_str())
+        self.node()
+            .and_then(|n| n.get("code"))
+            .and_then(|c| c.as_str())
     }
 
     fn node(&self) -> Option<&serde_json::Value> {
@@ -185,14 +193,25 @@ fn odata_text(node: &serde_json::Value) -> String {
     };
     let (code, message) = (text("code"), text("message"));
     let mut out = format!("({code}) {message}\nCode: {code}\nMessage: {message}");
-    if let Some(target) = node.get("target").and_then(|t| t.as_str()).filter(|t| !t.is_empty()) {
+    if let Some(target) = node
+        .get("target")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+    {
         out.push_str(&format!("\nTarget: {target}"));
     }
-    if let Some(details) = node.get("details").and_then(|d| d.as_array()).filter(|d| !d.is_empty()) {
+    if let Some(details) = node
+        .get("details")
+        .and_then(|d| d.as_array())
+        .filter(|d| !d.is_empty())
+    {
         // az-compat: azure-core appends the first detail to the same line as the heading.
         out.push_str("\nException Details:");
         for detail in details {
-            let lines: Vec<String> = odata_text(detail).lines().map(|l| format!("\t{l}")).collect();
+            let lines: Vec<String> = odata_text(detail)
+                .lines()
+                .map(|l| format!("\t{l}"))
+                .collect();
             out.push_str(&lines.join("\n"));
         }
     }
@@ -219,17 +238,20 @@ mod tests {
     use serde_json::json;
 
     fn arm(status: u16, body: serde_json::Value) -> Error {
-        Error::Arm(ArmError {
+        Error::Arm(Box::new(ArmError {
             status,
             reason: "Not Found".into(),
             raw_body: body.to_string(),
             body: Some(body),
-        })
+        }))
     }
 
     #[test]
     fn arm_not_found_renders_three_lines_and_exits_3() {
-        let e = arm(404, json!({"error": {"code": "ResourceNotFound", "message": "The resource nosuch could not be found."}}));
+        let e = arm(
+            404,
+            json!({"error": {"code": "ResourceNotFound", "message": "The resource nosuch could not be found."}}),
+        );
         assert_eq!(
             e.render(),
             "ERROR: (ResourceNotFound) The resource nosuch could not be found.\nCode: ResourceNotFound\nMessage: The resource nosuch could not be found.\n"
@@ -239,33 +261,70 @@ mod tests {
 
     #[test]
     fn arm_conflict_exits_1_and_shows_target() {
-        let e = arm(409, json!({"error": {"code": "Conflict", "message": "m", "target": "t"}}));
-        assert_eq!(e.render(), "ERROR: (Conflict) m\nCode: Conflict\nMessage: m\nTarget: t\n");
+        let e = arm(
+            409,
+            json!({"error": {"code": "Conflict", "message": "m", "target": "t"}}),
+        );
+        assert_eq!(
+            e.render(),
+            "ERROR: (Conflict) m\nCode: Conflict\nMessage: m\nTarget: t\n"
+        );
         assert_eq!(e.exit_code(true), 1);
     }
 
     #[test]
     fn registry_404_exits_3_only_for_show_commands() {
-        let e = Error::Registry { status: Some(404), message: "Error: x.".into() };
+        let e = Error::Registry {
+            status: Some(404),
+            message: "Error: x.".into(),
+        };
         assert_eq!((e.exit_code(true), e.exit_code(false)), (3, 1));
     }
 
     #[test]
     fn parse_error_layouts() {
-        let link = ParseError { message: "unrecognized arguments: extra".into(), recommendation: Recommendation::LinkOnly };
-        assert_eq!(link.render(), "ERROR: unrecognized arguments: extra\n\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n");
-        let query = ParseError { message: "argument --query: invalid jmespath_type value: '[?'".into(), recommendation: Recommendation::Query };
-        assert_eq!(query.render(), format!("ERROR: argument --query: invalid jmespath_type value: '[?'\n{QUERY_REFERENCE}\n"));
+        let link = ParseError {
+            message: "unrecognized arguments: extra".into(),
+            recommendation: Recommendation::LinkOnly,
+        };
+        assert_eq!(
+            link.render(),
+            "ERROR: unrecognized arguments: extra\n\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n"
+        );
+        let query = ParseError {
+            message: "argument --query: invalid jmespath_type value: '[?'".into(),
+            recommendation: Recommendation::Query,
+        };
+        assert_eq!(
+            query.render(),
+            format!(
+                "ERROR: argument --query: invalid jmespath_type value: '[?'\n{QUERY_REFERENCE}\n"
+            )
+        );
         let ex = ParseError {
             message: "m".into(),
-            recommendation: Recommendation::Examples(vec![Example { command: "acr x".into(), summary: "Do x.".into() }]),
+            recommendation: Recommendation::Examples(vec![Example {
+                command: "acr x".into(),
+                summary: "Do x.".into(),
+            }]),
         };
-        assert_eq!(ex.render(), "ERROR: m\n\nExamples from command's help:\nacr x\nDo x.\n\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n");
+        assert_eq!(
+            ex.render(),
+            "ERROR: m\n\nExamples from command's help:\nacr x\nDo x.\n\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n"
+        );
     }
 
     #[test]
     fn non_json_arm_body() {
-        let e = Error::Arm(ArmError { status: 502, reason: "Bad Gateway".into(), body: None, raw_body: "<html>".into() });
-        assert_eq!(e.render(), "ERROR: Operation returned an invalid status 'Bad Gateway'\nContent: <html>\n");
+        let e = Error::Arm(Box::new(ArmError {
+            status: 502,
+            reason: "Bad Gateway".into(),
+            body: None,
+            raw_body: "<html>".into(),
+        }));
+        assert_eq!(
+            e.render(),
+            "ERROR: Operation returned an invalid status 'Bad Gateway'\nContent: <html>\n"
+        );
     }
 }

@@ -128,7 +128,10 @@ pub struct Permissions {
 
 impl FromArgMatches for Permissions {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        Ok(Permissions { repository: occurrences(matches, "repository"), gateway: occurrences(matches, "gateway") })
+        Ok(Permissions {
+            repository: occurrences(matches, "repository"),
+            gateway: occurrences(matches, "gateway"),
+        })
     }
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
         *self = Self::from_arg_matches(matches)?;
@@ -138,7 +141,8 @@ impl FromArgMatches for Permissions {
 
 impl Args for Permissions {
     fn augment_args(cmd: Command) -> Command {
-        cmd.arg(grouped("gateway", GATEWAY_HELP, "GATEWAY ACTION")).arg(grouped("repository", REPOSITORY_HELP, "REPO ACTION"))
+        cmd.arg(grouped("gateway", GATEWAY_HELP, "GATEWAY ACTION"))
+            .arg(grouped("repository", REPOSITORY_HELP, "REPO ACTION"))
     }
     fn augment_args_for_update(cmd: Command) -> Command {
         Self::augment_args(cmd)

@@ -36,13 +36,29 @@ fn about(cmd: &Command) -> String {
 
 fn render_group(cmd: &Command, full_name: &str) -> String {
     let mut out = String::from("\nGroup\n");
-    out.push_str(&wrap_prefixed(&format!("{full_name} : {}", about(cmd)), 4, 4));
+    out.push_str(&wrap_prefixed(
+        &format!("{full_name} : {}", about(cmd)),
+        4,
+        4,
+    ));
     let visible: Vec<&Command> = cmd.get_subcommands().filter(|c| !c.is_hide_set()).collect();
-    let mut groups: Vec<&Command> = visible.iter().copied().filter(|c| c.has_subcommands()).collect();
-    let mut commands: Vec<&Command> = visible.iter().copied().filter(|c| !c.has_subcommands()).collect();
+    let mut groups: Vec<&Command> = visible
+        .iter()
+        .copied()
+        .filter(|c| c.has_subcommands())
+        .collect();
+    let mut commands: Vec<&Command> = visible
+        .iter()
+        .copied()
+        .filter(|c| !c.has_subcommands())
+        .collect();
     groups.sort_by_key(|c| c.get_name().to_owned());
     commands.sort_by_key(|c| c.get_name().to_owned());
-    let width = visible.iter().map(|c| c.get_name().len()).max().unwrap_or(0);
+    let width = visible
+        .iter()
+        .map(|c| c.get_name().len())
+        .max()
+        .unwrap_or(0);
     for (title, list) in [("Subgroups", groups), ("Commands", commands)] {
         if list.is_empty() {
             continue;
@@ -64,9 +80,19 @@ struct Row {
     text: String,
 }
 
-fn render_command(root: &Command, cmd: &Command, full_name: &str, path: &str, default_registry: bool) -> String {
+fn render_command(
+    root: &Command,
+    cmd: &Command,
+    full_name: &str,
+    path: &str,
+    default_registry: bool,
+) -> String {
     let mut out = String::from("\nCommand\n");
-    out.push_str(&wrap_prefixed(&format!("{full_name} : {}", about(cmd)), 4, 4));
+    out.push_str(&wrap_prefixed(
+        &format!("{full_name} : {}", about(cmd)),
+        4,
+        4,
+    ));
     if let Some(long) = cmd.get_long_about() {
         let long = long.to_string();
         if let Some((_, rest)) = long.split_once("\n\n") {
@@ -83,12 +109,21 @@ fn render_command(root: &Command, cmd: &Command, full_name: &str, path: &str, de
 
     let required = required_args(path);
     let is_required = |arg: &Arg| {
-        required.iter().any(|r: &RequiredArg| r.id == arg.get_id().as_str() && !(r.is_registry && default_registry))
+        required.iter().any(|r: &RequiredArg| {
+            r.id == arg.get_id().as_str() && !(r.is_registry && default_registry)
+        })
     };
     let mut own: Vec<Row> = Vec::new();
     let mut policy: Vec<Row> = Vec::new();
-    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set() && !a.is_global_set()) {
-        let row = Row { names: names(arg), tag: if is_required(arg) { "[Required]" } else { "" }, text: text(arg) };
+    for arg in cmd
+        .get_arguments()
+        .filter(|a| !a.is_hide_set() && !a.is_global_set())
+    {
+        let row = Row {
+            names: names(arg),
+            tag: if is_required(arg) { "[Required]" } else { "" },
+            text: text(arg),
+        };
         if arg.get_help_heading() == Some("Global Policy Arguments") {
             policy.push(row);
         } else {
@@ -100,7 +135,11 @@ fn render_command(root: &Command, cmd: &Command, full_name: &str, path: &str, de
     let mut global: Vec<Row> = root
         .get_arguments()
         .filter(|a| a.is_global_set() && !a.is_hide_set())
-        .map(|a| Row { names: names(a), tag: "", text: text(a) })
+        .map(|a| Row {
+            names: names(a),
+            tag: "",
+            text: text(a),
+        })
         .collect();
     global.sort_by(|a, b| a.names.cmp(&b.names));
 
@@ -111,7 +150,11 @@ fn render_command(root: &Command, cmd: &Command, full_name: &str, path: &str, de
         .map(|r| r.names.len() + if r.tag.is_empty() { 0 } else { r.tag.len() + 1 })
         .max()
         .unwrap_or(0);
-    for (title, rows) in [("Arguments", &own), ("Global Policy Arguments", &policy), ("Global Arguments", &global)] {
+    for (title, rows) in [
+        ("Arguments", &own),
+        ("Global Policy Arguments", &policy),
+        ("Global Arguments", &global),
+    ] {
         if rows.is_empty() {
             continue;
         }
@@ -150,17 +193,22 @@ fn names(arg: &Arg) -> String {
 
 fn text(arg: &Arg) -> String {
     let mut text = sentence(arg.get_help().map(|h| h.to_string()).unwrap_or_default());
+    let takes_values = arg.get_action().takes_values();
     let mut choices: Vec<String> = arg
         .get_possible_values()
         .iter()
         .filter(|v| !v.is_hide_set())
         .map(|v| v.get_name().to_owned())
         .collect();
-    if !choices.is_empty() {
+    if takes_values && !choices.is_empty() {
         choices.sort();
         text.push_str(&format!("  Allowed values: {}.", choices.join(", ")));
     }
-    let defaults: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
     if !defaults.is_empty() {
         text.push_str(&format!("  Default: {}.", defaults.join(" ")));
     }
@@ -227,7 +275,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// clap drops the final period of one-line doc comments; az's texts have it.
 fn sentence(text: String) -> String {
     let text = text.trim().to_owned();
-    if text.is_empty() || text.ends_with(['.', '!', '?', ':']) { text } else { text + "." }
+    if text.is_empty() || text.ends_with(['.', '!', '?', ':']) {
+        text
+    } else {
+        text + "."
+    }
 }
 
 #[cfg(test)]
@@ -238,7 +290,10 @@ mod tests {
     fn wraps_greedily() {
         assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
         assert_eq!(hanging("    -x : ", "a b"), "    -x : a b\n");
-        assert_eq!(wrap("Text.  Allowed values: a, b.", 100), vec!["Text.  Allowed values: a, b."]);
+        assert_eq!(
+            wrap("Text.  Allowed values: a, b.", 100),
+            vec!["Text.  Allowed values: a, b."]
+        );
         assert_eq!(wrap("Text.  Allowed", 6), vec!["Text.", "Allowed"]);
         assert_eq!(sentence("The name".into()), "The name.");
     }

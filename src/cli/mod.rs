@@ -9,6 +9,7 @@ pub mod args;
 pub mod cloud;
 pub mod configure;
 pub mod examples;
+pub mod generate;
 pub mod help;
 pub mod login;
 pub mod parse;
@@ -50,12 +51,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub only_show_errors: bool,
     /// Output format.
-    #[arg(long, short = 'o', global = true, value_enum, ignore_case = true, default_value = "json", hide_default_value = false)]
+    #[arg(
+        long,
+        short = 'o',
+        global = true,
+        value_enum,
+        ignore_case = true,
+        default_value = "json",
+        hide_default_value = false
+    )]
     pub output: OutputFormat,
     /// JMESPath query string. See http://jmespath.org/ for more information and examples.
     #[arg(long, global = true)]
     pub query: Option<String>,
-    /// Name or ID of subscription. You can configure the default subscription using `acr account set -s NAME_OR_ID`.
+    /// Name or ID of subscription. Defaults to AZURE_SUBSCRIPTION_ID, then to the subscription of the signed-in identity.
     #[arg(long, global = true)]
     pub subscription: Option<String>,
     /// Increase logging verbosity. Use --debug for full debug logs.

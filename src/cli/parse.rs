@@ -41,21 +41,53 @@ pub struct RequiredArg {
     pub is_registry: bool,
 }
 
-const REGISTRY: RequiredArg = RequiredArg { id: "registry", display: "--registry/-r", is_registry: true };
-const TOKEN_OR_MAP_NAME: RequiredArg = RequiredArg { id: "name", display: "--name/-n", is_registry: false };
-const REGISTRY_NAME: RequiredArg = RequiredArg { id: "name", display: "--name/-n", is_registry: true };
-const REPOSITORY: RequiredArg = RequiredArg { id: "repository", display: "--repository", is_registry: false };
-const IMAGE: RequiredArg = RequiredArg { id: "image", display: "--image/-t", is_registry: false };
-const CLOUD_NAME: RequiredArg = RequiredArg { id: "name", display: "--name/-n", is_registry: false };
+const REGISTRY: RequiredArg = RequiredArg {
+    id: "registry",
+    display: "--registry/-r",
+    is_registry: true,
+};
+const TOKEN_OR_MAP_NAME: RequiredArg = RequiredArg {
+    id: "name",
+    display: "--name/-n",
+    is_registry: false,
+};
+const REGISTRY_NAME: RequiredArg = RequiredArg {
+    id: "name",
+    display: "--name/-n",
+    is_registry: true,
+};
+const REPOSITORY: RequiredArg = RequiredArg {
+    id: "repository",
+    display: "--repository",
+    is_registry: false,
+};
+const IMAGE: RequiredArg = RequiredArg {
+    id: "image",
+    display: "--image/-t",
+    is_registry: false,
+};
+const CLOUD_NAME: RequiredArg = RequiredArg {
+    id: "name",
+    display: "--name/-n",
+    is_registry: false,
+};
 
 /// Required arguments per command, in the order az reports them.
 pub fn required_args(path: &str) -> &'static [RequiredArg] {
     match path {
-        "token create" | "token update" | "token delete" | "token show" | "token credential generate"
-        | "token credential delete" | "scope-map create" | "scope-map update" | "scope-map delete"
+        "token create"
+        | "token update"
+        | "token delete"
+        | "token show"
+        | "token credential generate"
+        | "token credential delete"
+        | "scope-map create"
+        | "scope-map update"
+        | "scope-map delete"
         | "scope-map show" => &[REGISTRY, TOKEN_OR_MAP_NAME],
         "token list" | "scope-map list" => &[REGISTRY],
-        "repository list" | "repository show" | "repository update" | "repository delete" | "login" => &[REGISTRY_NAME],
+        "repository list" | "repository show" | "repository update" | "repository delete"
+        | "login" => &[REGISTRY_NAME],
         "repository show-tags" | "repository show-manifests" => &[REGISTRY_NAME, REPOSITORY],
         "repository untag" => &[REGISTRY_NAME, IMAGE],
         "cloud register" | "cloud set" => &[CLOUD_NAME],
@@ -80,7 +112,11 @@ pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
     let mut warnings = Vec::new();
     let expanded = expand_prefixes(args, &options, &path, leaf, &mut warnings)?;
 
-    if expanded.iter().take_while(|a| *a != "--").any(|a| a == "-h" || a == "--help") {
+    if expanded
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "-h" || a == "--help")
+    {
         return Ok(Parsed::Help(path));
     }
     if path.is_empty() && expanded.iter().any(|a| a == "--version") {
@@ -95,7 +131,8 @@ pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
         .clone()
         .try_get_matches_from(argv)
         .map_err(|e| Error::Parse(map_clap_error(&e, &root, leaf, &path, &expanded)))?;
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| Error::Parse(map_clap_error(&e, &root, leaf, &path, &expanded)))?;
+    let cli = Cli::from_arg_matches(&matches)
+        .map_err(|e| Error::Parse(map_clap_error(&e, &root, leaf, &path, &expanded)))?;
 
     let mut leaf_matches = &matches;
     for name in &path {
@@ -113,21 +150,38 @@ pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
         })?),
         None => None,
     };
-    let output_given = matches!(matches.value_source("output"), Some(clap::parser::ValueSource::CommandLine));
+    let output_given = matches!(
+        matches.value_source("output"),
+        Some(clap::parser::ValueSource::CommandLine)
+    );
     let path_text = path.join(" ");
     let missing: Vec<&str> = required_args(&path_text)
         .iter()
         .filter(|r| !(r.is_registry && default_registry))
-        .filter(|r| !matches!(leaf_matches.value_source(r.id), Some(clap::parser::ValueSource::CommandLine)))
+        .filter(|r| {
+            !matches!(
+                leaf_matches.value_source(r.id),
+                Some(clap::parser::ValueSource::CommandLine)
+            )
+        })
         .map(|r| r.display)
         .collect();
     if !missing.is_empty() {
         return Err(Error::Parse(ParseError {
-            message: format!("the following arguments are required: {}", missing.join(", ")),
+            message: format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            ),
             recommendation: Recommendation::Examples(recommend(&path_text, &expanded, leaf)),
         }));
     }
-    Ok(Parsed::Run(Box::new(Invocation { cli, path, warnings, output_given, query })))
+    Ok(Parsed::Run(Box::new(Invocation {
+        cli,
+        path,
+        warnings,
+        output_given,
+        query,
+    })))
 }
 
 /// The subcommand path named by the leading words of `args`, skipping global options.
@@ -158,7 +212,8 @@ fn command_path(root: &Command, args: &[String]) -> Vec<String> {
 }
 
 fn find<'a>(root: &'a Command, path: &[String]) -> &'a Command {
-    path.iter().fold(root, |cmd, name| cmd.find_subcommand(name).unwrap_or(cmd))
+    path.iter()
+        .fold(root, |cmd, name| cmd.find_subcommand(name).unwrap_or(cmd))
 }
 
 /// Every long option string the command accepts, in registration order (its own arguments,
@@ -216,8 +271,15 @@ fn expand_prefixes(
                 many => {
                     let matches: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
                     return Err(Error::Parse(ParseError {
-                        message: format!("ambiguous option: {arg} could match {}", matches.join(", ")),
-                        recommendation: Recommendation::Examples(recommend(&path.join(" "), args, leaf)),
+                        message: format!(
+                            "ambiguous option: {arg} could match {}",
+                            matches.join(", ")
+                        ),
+                        recommendation: Recommendation::Examples(recommend(
+                            &path.join(" "),
+                            args,
+                            leaf,
+                        )),
                     }));
                 }
             }
@@ -252,7 +314,9 @@ fn display_name(arg: &Arg) -> String {
 
 /// The `--long` form az uses in "is not a valid value for '--status'".
 fn long_name(arg: &Arg) -> String {
-    arg.get_long().map(|l| format!("--{l}")).unwrap_or_else(|| display_name(arg))
+    arg.get_long()
+        .map(|l| format!("--{l}"))
+        .unwrap_or_else(|| display_name(arg))
 }
 
 fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -266,18 +330,25 @@ fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {
 /// The clap argument an error is about, found from clap's rendering of it (`--status <STATUS>`).
 fn erroneous_arg<'a>(err: &clap::Error, root: &'a Command, leaf: &'a Command) -> Option<&'a Arg> {
     let shown = context_string(err, ContextKind::InvalidArg)?;
-    let token = shown.split([' ', '=']).next()?.trim_matches(|c| c == '[' || c == '<');
+    let token = shown
+        .split([' ', '='])
+        .next()?
+        .trim_matches(|c| c == '[' || c == '<');
     let matches = |a: &&Arg| {
         a.get_long().map(|l| format!("--{l}")).as_deref() == Some(token)
             || a.get_short().map(|s| format!("-{s}")).as_deref() == Some(token)
     };
-    leaf.get_arguments().find(matches).or_else(|| root.get_arguments().find(matches))
+    leaf.get_arguments()
+        .find(matches)
+        .or_else(|| root.get_arguments().find(matches))
 }
 
 /// The prog name az puts in front of "is not a valid value" messages.
 fn prog(path: &[String]) -> String {
     match path.first().map(String::as_str) {
-        Some("token" | "scope-map" | "repository" | "login") => format!("az acr {}", path.join(" ")),
+        Some("token" | "scope-map" | "repository" | "login") => {
+            format!("az acr {}", path.join(" "))
+        }
         Some("account") => match path.get(1).map(String::as_str) {
             Some("login") => "az login".to_owned(),
             Some("logout") => "az logout".to_owned(),
@@ -288,7 +359,13 @@ fn prog(path: &[String]) -> String {
     }
 }
 
-fn map_clap_error(err: &clap::Error, root: &Command, leaf: &Command, path: &[String], args: &[String]) -> ParseError {
+fn map_clap_error(
+    err: &clap::Error,
+    root: &Command,
+    leaf: &Command,
+    path: &[String],
+    args: &[String],
+) -> ParseError {
     let path_text = path.join(" ");
     let with_examples = |message: String| ParseError {
         message,
@@ -309,8 +386,16 @@ fn map_clap_error(err: &clap::Error, root: &Command, leaf: &Command, path: &[Str
                 };
                 return with_examples(format!("argument {}: {expected}", display_name(arg)));
             }
-            let allowed: Vec<String> = arg.get_possible_values().iter().map(|v| v.get_name().to_owned()).collect();
-            let allowed = if allowed == ["false", "true"] { vec!["true".to_owned(), "false".to_owned()] } else { allowed };
+            let allowed: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            let allowed = if allowed == ["false", "true"] {
+                vec!["true".to_owned(), "false".to_owned()]
+            } else {
+                allowed
+            };
             with_examples(format!(
                 "{}: '{}' is not a valid value for '{}'. Allowed values: {}.",
                 prog(path),
@@ -320,18 +405,27 @@ fn map_clap_error(err: &clap::Error, root: &Command, leaf: &Command, path: &[Str
             ))
         }
         ErrorKind::ValueValidation => {
-            let reason = std::error::Error::source(err).map(|s| s.to_string()).unwrap_or_else(|| first_line(err));
+            let reason = std::error::Error::source(err)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| first_line(err));
             match arg {
                 Some(a) => with_examples(format!("argument {}: {reason}", display_name(a))),
                 None => with_examples(reason),
             }
         }
-        ErrorKind::TooManyValues | ErrorKind::UnknownArgument if is_explicit_flag_value(err, leaf) => {
+        ErrorKind::TooManyValues | ErrorKind::UnknownArgument
+            if is_explicit_flag_value(err, leaf) =>
+        {
             let (name, value) = explicit_flag_value(err).unwrap_or_default();
-            with_examples(format!("argument {name}: ignored explicit argument '{value}'"))
+            with_examples(format!(
+                "argument {name}: ignored explicit argument '{value}'"
+            ))
         }
         ErrorKind::UnknownArgument | ErrorKind::TooManyValues => ParseError {
-            message: format!("unrecognized arguments: {}", unrecognized(root, leaf, path, args).join(" ")),
+            message: format!(
+                "unrecognized arguments: {}",
+                unrecognized(root, leaf, path, args).join(" ")
+            ),
             recommendation: Recommendation::LinkOnly,
         },
         ErrorKind::InvalidSubcommand => {
@@ -343,15 +437,23 @@ fn map_clap_error(err: &clap::Error, root: &Command, leaf: &Command, path: &[Str
                 Some(best) => {
                     message.push_str(&format!("\nDid you mean '{best}' ?"));
                     let inferred = format!("{} {best}", path_text).trim().to_owned();
-                    ParseError { message, recommendation: Recommendation::Examples(recommend(&inferred, args, leaf)) }
+                    ParseError {
+                        message,
+                        recommendation: Recommendation::Examples(recommend(&inferred, args, leaf)),
+                    }
                 }
-                None => ParseError { message, recommendation: Recommendation::LinkOnly },
+                None => ParseError {
+                    message,
+                    recommendation: Recommendation::LinkOnly,
+                },
             }
         }
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => ParseError {
-            message: "the following arguments are required: _subcommand".to_owned(),
-            recommendation: Recommendation::LinkOnly,
-        },
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            ParseError {
+                message: "the following arguments are required: _subcommand".to_owned(),
+                recommendation: Recommendation::LinkOnly,
+            }
+        }
         ErrorKind::ArgumentConflict => {
             let other = context_string(err, ContextKind::PriorArg).unwrap_or_default();
             let this = arg.map(display_name).unwrap_or_default();
@@ -361,7 +463,9 @@ fn map_clap_error(err: &clap::Error, root: &Command, leaf: &Command, path: &[Str
                 .find(|a| a.get_long().map(|l| format!("--{l}")) == Some(other_arg.clone()))
                 .map(display_name)
                 .unwrap_or(other_arg);
-            with_examples(format!("argument {this}: not allowed with argument {other_display}"))
+            with_examples(format!(
+                "argument {this}: not allowed with argument {other_display}"
+            ))
         }
         _ => with_examples(first_line(err)),
     }
@@ -394,9 +498,10 @@ fn is_negative_number(token: &str) -> bool {
 /// clap reports `--password1=true` (a value given to a plain flag) as an unexpected value.
 fn is_explicit_flag_value(err: &clap::Error, leaf: &Command) -> bool {
     match explicit_flag_value(err) {
-        Some((name, _)) => leaf
-            .get_arguments()
-            .any(|a| a.get_long().map(|l| format!("--{l}")) == Some(name.clone()) && matches!(a.get_action(), ArgAction::SetTrue)),
+        Some((name, _)) => leaf.get_arguments().any(|a| {
+            a.get_long().map(|l| format!("--{l}")) == Some(name.clone())
+                && matches!(a.get_action(), ArgAction::SetTrue)
+        }),
         None => false,
     }
 }
@@ -414,13 +519,16 @@ fn unrecognized(root: &Command, leaf: &Command, path: &[String], args: &[String]
     let lookup = |token: &str| -> Option<&Arg> {
         let by = |a: &&Arg| {
             if let Some(long) = token.strip_prefix("--") {
-                a.get_long() == Some(long) || a.get_all_aliases().is_some_and(|al| al.contains(&long))
+                a.get_long() == Some(long)
+                    || a.get_all_aliases().is_some_and(|al| al.contains(&long))
             } else {
                 let mut chars = token.chars().skip(1);
                 chars.next().is_some_and(|c| a.get_short() == Some(c))
             }
         };
-        leaf.get_arguments().find(by).or_else(|| root.get_arguments().find(by))
+        leaf.get_arguments()
+            .find(by)
+            .or_else(|| root.get_arguments().find(by))
     };
     let mut extras = Vec::new();
     let mut remaining_path: &[String] = path;
@@ -428,11 +536,11 @@ fn unrecognized(root: &Command, leaf: &Command, path: &[String], args: &[String]
     while i < args.len() {
         let token = &args[i];
         i += 1;
-        if let Some((first, rest)) = remaining_path.split_first() {
-            if token == first {
-                remaining_path = rest;
-                continue;
-            }
+        if let Some((first, rest)) = remaining_path.split_first()
+            && token == first
+        {
+            remaining_path = rest;
+            continue;
         }
         if token == "--" {
             extras.extend(args[i..].iter().cloned());
@@ -453,8 +561,15 @@ fn unrecognized(root: &Command, leaf: &Command, path: &[String], args: &[String]
         if inline {
             continue;
         }
-        let (min, max) = arg.get_num_args().map(|r| (r.min_values(), r.max_values())).unwrap_or((1, 1));
-        let takes = if matches!(arg.get_action(), ArgAction::SetTrue | ArgAction::SetFalse) { 0 } else { max };
+        let (min, max) = arg
+            .get_num_args()
+            .map(|r| (r.min_values(), r.max_values()))
+            .unwrap_or((1, 1));
+        let takes = if matches!(arg.get_action(), ArgAction::SetTrue | ArgAction::SetFalse) {
+            0
+        } else {
+            max
+        };
         let mut taken = 0;
         while taken < takes && i < args.len() && !looks_like_option(&args[i]) {
             i += 1;
@@ -496,7 +611,8 @@ fn similarity(a: &str, b: &str) -> f64 {
         if best == 0 {
             return 0;
         }
-        best + matched(&a[..best_i], &b[..best_j]) + matched(&a[best_i + best..], &b[best_j + best..])
+        best + matched(&a[..best_i], &b[..best_j])
+            + matched(&a[best_i + best..], &b[best_j + best..])
     }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.is_empty() && b.is_empty() {
@@ -537,7 +653,14 @@ fn recommend(path: &str, args: &[String], leaf: &Command) -> Vec<Example> {
         .map(|(summary, line)| {
             let params = normalize(&mut line.split_whitespace());
             let matches = params.iter().filter(|p| user.contains(p)).count();
-            (matches, params.len(), Example { command: (*line).to_owned(), summary: (*summary).to_owned() })
+            (
+                matches,
+                params.len(),
+                Example {
+                    command: (*line).to_owned(),
+                    summary: (*summary).to_owned(),
+                },
+            )
         })
         .collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -28,7 +28,9 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
             let text = crate::cli::help::render(&Cli::command(), &path, default_registry);
             return exit_on_write(io.out(&text));
         }
-        Parsed::Version => return exit_on_write(io.out(&format!("acr {}\n", env!("CARGO_PKG_VERSION")))),
+        Parsed::Version => {
+            return exit_on_write(io.out(&format!("acr {}\n", env!("CARGO_PKG_VERSION"))));
+        }
         Parsed::Run(invocation) => *invocation,
     };
     let show_command = matches!(invocation.path.last().map(String::as_str), Some("show"));
@@ -44,7 +46,9 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
     }
     let result = match invocation.cli.command {
         Some(command) => dispatch(&mut ctx, command).await,
-        None => Err(Error::cli("the following arguments are required: _subcommand")),
+        None => Err(Error::cli(
+            "the following arguments are required: _subcommand",
+        )),
     };
     match result.and_then(|output| ctx.render(output)) {
         Ok(()) => 0,
@@ -78,7 +82,11 @@ impl Invocation {
     }
 }
 
-fn context(meta: InvocationMeta, mut io: Io, config: Config) -> std::result::Result<Context, (Io, Error)> {
+fn context(
+    meta: InvocationMeta,
+    mut io: Io,
+    config: Config,
+) -> std::result::Result<Context, (Io, Error)> {
     let format = if meta.output_given {
         meta.global.output
     } else {
@@ -86,7 +94,12 @@ fn context(meta: InvocationMeta, mut io: Io, config: Config) -> std::result::Res
             Some(value) => match OutputFormat::from_str(&value, true) {
                 Ok(format) => format,
                 Err(_) => {
-                    return Err((io, Error::cli(format!("Invalid output format '{value}' in configuration 'core.output'. Allowed values: json, jsonc, yaml, yamlc, table, tsv, none."))));
+                    return Err((
+                        io,
+                        Error::cli(format!(
+                            "Invalid output format '{value}' in configuration 'core.output'. Allowed values: json, jsonc, yaml, yamlc, table, tsv, none."
+                        )),
+                    ));
                 }
             },
             None => OutputFormat::Json,
@@ -95,10 +108,20 @@ fn context(meta: InvocationMeta, mut io: Io, config: Config) -> std::result::Res
     if meta.global.only_show_errors && (meta.global.debug || meta.global.verbose) {
         io.err("--only-show-errors can't be used together with --debug or --verbose\n");
     }
-    Ok(Context::new(io, config, meta.global, format, meta.query, meta.command))
+    Ok(Context::new(
+        io,
+        config,
+        meta.global,
+        format,
+        meta.query,
+        meta.command,
+    ))
 }
 
 async fn dispatch(ctx: &mut Context, command: Command) -> Result<Output> {
     let _ = command;
-    Err(Error::cli(format!("'acr {}' is not implemented yet.", ctx.command)))
+    Err(Error::cli(format!(
+        "'acr {}' is not implemented yet.",
+        ctx.command
+    )))
 }

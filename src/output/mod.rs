@@ -31,10 +31,16 @@ impl Output {
         Output::default()
     }
     pub fn value(value: Value) -> Output {
-        Output { value: Some(value), transformer: None }
+        Output {
+            value: Some(value),
+            transformer: None,
+        }
     }
     pub fn table(value: Value, transformer: Transformer) -> Output {
-        Output { value: Some(value), transformer: Some(transformer) }
+        Output {
+            value: Some(value),
+            transformer: Some(transformer),
+        }
     }
 }
 
@@ -59,7 +65,9 @@ pub fn format(style: &Style<'_>, output: Output) -> Result<String> {
     add_resource_group(&mut value);
     let (value, multiselect_rows) = match style.query {
         Some(query) => {
-            let searched = query.search(&value).map_err(|e| Error::Query(e.to_string()))?;
+            let searched = query
+                .search(&value)
+                .map_err(|e| Error::Query(e.to_string()))?;
             (searched.value, searched.multiselect_rows)
         }
         None => (value, Vec::new()),
@@ -100,14 +108,18 @@ fn add_resource_group(value: &mut Value) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(add_resource_group),
         Value::Object(map) => {
-            if !map.keys().any(|k| k.eq_ignore_ascii_case("resourcegroup")) {
-                if let Some(Value::String(id)) = map.get("id") {
+            let group = match map.get("id") {
+                Some(Value::String(id))
+                    if !map.keys().any(|k| k.eq_ignore_ascii_case("resourcegroup")) =>
+                {
                     let parts: Vec<&str> = id.split('/').collect();
-                    if parts.len() >= 9 && parts[3].eq_ignore_ascii_case("resourcegroups") {
-                        let group = parts[4].to_owned();
-                        map.insert("resourceGroup".to_owned(), Value::String(group));
-                    }
+                    (parts.len() >= 9 && parts[3].eq_ignore_ascii_case("resourcegroups"))
+                        .then(|| parts[4].to_owned())
                 }
+                _ => None,
+            };
+            if let Some(group) = group {
+                map.insert("resourceGroup".to_owned(), Value::String(group));
             }
             for (key, item) in map.iter_mut() {
                 if key != "sourceVault" {
@@ -137,13 +149,25 @@ mod tests {
         assert!(v[1].get("resourceGroup").is_none());
         assert!(v[2].get("resourceGroup").is_none());
         assert_eq!(v[3]["nested"]["resourceGroup"], "in");
-        assert_eq!(v[0].as_object().unwrap().keys().last().unwrap(), "resourceGroup");
+        assert_eq!(
+            v[0].as_object().unwrap().keys().next_back().unwrap(),
+            "resourceGroup"
+        );
     }
 
     #[test]
     fn nothing_is_printed_for_none_in_any_format() {
-        for format in [OutputFormat::Json, OutputFormat::Table, OutputFormat::Tsv, OutputFormat::Yaml] {
-            let style = Style { format, query: None, color: false };
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::Table,
+            OutputFormat::Tsv,
+            OutputFormat::Yaml,
+        ] {
+            let style = Style {
+                format,
+                query: None,
+                color: false,
+            };
             assert_eq!(format_none(&style), "");
         }
     }
