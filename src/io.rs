@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 /// prompts and spinners only; they never change what `-o` prints (az behaves the same way).
 pub struct Io {
     stdout: Box<dyn Write + Send>,
-    stderr: Box<dyn Write + Send>,
+    stderr: SharedWriter,
     stdin: Box<dyn BufRead + Send>,
     pub stdin_is_tty: bool,
     pub stdout_is_tty: bool,
@@ -21,7 +21,7 @@ impl Io {
     pub fn system() -> Io {
         Io {
             stdout: Box::new(io::stdout()),
-            stderr: Box::new(io::stderr()),
+            stderr: Arc::new(Mutex::new(Box::new(io::stderr()))),
             stdin: Box::new(io::BufReader::new(io::stdin())),
             stdin_is_tty: io::stdin().is_terminal(),
             stdout_is_tty: io::stdout().is_terminal(),
@@ -34,7 +34,7 @@ impl Io {
         let captured = Captured::default();
         let io = Io {
             stdout: Box::new(SharedBuf(captured.stdout.clone())),
-            stderr: Box::new(SharedBuf(captured.stderr.clone())),
+            stderr: Arc::new(Mutex::new(Box::new(SharedBuf(captured.stderr.clone())))),
             stdin: Box::new(io::Cursor::new(stdin.as_bytes().to_vec())),
             stdin_is_tty: false,
             stdout_is_tty: false,
@@ -55,8 +55,17 @@ impl Io {
 
     /// Writes to stderr; failures to write diagnostics are deliberately ignored.
     pub fn err(&mut self, text: &str) {
-        let _ = self.stderr.write_all(text.as_bytes());
-        let _ = self.stderr.flush();
+        write_shared(&self.stderr, text);
+    }
+
+    /// A cloneable handle on stderr for code that runs away from the [`Io`] (HTTP clients,
+    /// spinners), filtered by the global verbosity flags.
+    pub fn diag(&self, level: Verbosity) -> Diag {
+        Diag {
+            stderr: self.stderr.clone(),
+            level,
+            stderr_is_tty: self.stderr_is_tty,
+        }
     }
 
     /// Reads one line from stdin without its line ending; `None` at end of input.
@@ -82,6 +91,73 @@ impl Io {
             }
         }
         Ok(text)
+    }
+}
+
+type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
+
+fn write_shared(writer: &SharedWriter, text: &str) {
+    if let Ok(mut w) = writer.lock() {
+        let _ = w.write_all(text.as_bytes());
+        let _ = w.flush();
+    }
+}
+
+/// Which diagnostics reach stderr (`--only-show-errors`, `--verbose`, `--debug`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Verbosity {
+    pub only_errors: bool,
+    pub verbose: bool,
+    pub debug: bool,
+}
+
+/// Warnings, info and debug lines on stderr. Callers pass text that carries no secret (D12);
+/// the HTTP layer redacts before it logs.
+#[derive(Clone)]
+pub struct Diag {
+    stderr: SharedWriter,
+    pub level: Verbosity,
+    pub stderr_is_tty: bool,
+}
+
+impl Diag {
+    /// A handle that discards everything (for code run outside a command).
+    pub fn silent() -> Diag {
+        Diag {
+            stderr: Arc::new(Mutex::new(Box::new(io::sink()))),
+            level: Verbosity::default(),
+            stderr_is_tty: false,
+        }
+    }
+
+    /// `WARNING: …`, unless `--only-show-errors`.
+    pub fn warn(&self, message: &str) {
+        if !self.level.only_errors {
+            write_shared(&self.stderr, &format!("WARNING: {message}\n"));
+        }
+    }
+
+    /// `INFO: …` with `--verbose` or `--debug`.
+    pub fn info(&self, message: &str) {
+        if self.level.verbose || self.level.debug {
+            write_shared(&self.stderr, &format!("INFO: {message}\n"));
+        }
+    }
+
+    /// `DEBUG: …` with `--debug`.
+    pub fn debug(&self, message: &str) {
+        if self.level.debug {
+            write_shared(&self.stderr, &format!("DEBUG: {message}\n"));
+        }
+    }
+
+    pub fn debug_enabled(&self) -> bool {
+        self.level.debug
+    }
+
+    /// Raw text (a spinner frame, a prompt).
+    pub fn raw(&self, text: &str) {
+        write_shared(&self.stderr, text);
     }
 }
 

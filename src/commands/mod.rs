@@ -12,6 +12,10 @@ use crate::error::{Error, Result};
 use crate::io::Io;
 use crate::output::Output;
 
+pub mod scope_map;
+pub mod shared;
+pub mod token;
+
 /// Runs `acr` with `args` (without the program name) and returns the exit code.
 pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
     let config = Config::load(&env);
