@@ -260,9 +260,35 @@ pub fn app(state: Arc<AppState>) -> Router {
     if state.hooks.enabled() {
         router = router.merge(hooks::router());
     }
-    router
-        .layer(axum::middleware::from_fn_with_state(state.clone(), hooks::observe))
-        .with_state(state)
+    let inner = router.layer(axum::middleware::from_fn_with_state(state.clone(), hooks::observe)).with_state(state);
+    // An outer router so that paths are normalised before the inner one routes them.
+    Router::new().fallback_service(inner).layer(axum::middleware::from_fn(collapse_slashes))
+}
+
+/// az sends `{resourceManager}/metadata/endpoints` with a resource manager that ends in `/`,
+/// i.e. `//metadata/endpoints`; ARM treats repeated slashes as one, and so do we.
+async fn collapse_slashes(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = req.uri().path();
+    if path.contains("//") {
+        let mut collapsed = String::with_capacity(path.len());
+        for c in path.chars() {
+            if !(c == '/' && collapsed.ends_with('/')) {
+                collapsed.push(c);
+            }
+        }
+        let pq = match req.uri().query() {
+            Some(q) => format!("{collapsed}?{q}"),
+            None => collapsed,
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(p) = pq.parse() {
+            parts.path_and_query = Some(p);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(req).await
 }
 
 /// A started emulator. Dropping it without [`RunningEmulator::shutdown`] leaves the servers
