@@ -1,1 +1,5 @@
-fn main() {}
+//! The `acr-emulator` binary: all logic lives in `acr::emulator::cli`.
+
+fn main() -> std::process::ExitCode {
+    acr::emulator::cli::main()
+}

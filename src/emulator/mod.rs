@@ -1,1 +1,443 @@
-//! Placeholder: filled in by its issue.
+//! `acr-emulator`, the offline Azure that ships with `acr`: the ARM management API for
+//! `Microsoft.ContainerRegistry` tokens and scope maps, a minimal identity service, and one
+//! HTTPS data-plane listener per registry. This module owns the public entry points
+//! ([`start`], [`EmulatorOptions`], [`EnvInfo`]), start-up (data dir, lock, TLS, secrets,
+//! seeding) and [`app`], which merges the identity, management and test-hook routers over one
+//! [`AppState`]. It must not contain request handling: that lives in `identity`,
+//! `management` and `registry`; state lives in `store`.
+
+pub mod cli;
+pub(crate) mod clock;
+pub mod error;
+pub(crate) mod files;
+pub(crate) mod hooks;
+pub(crate) mod identity;
+mod listeners;
+pub(crate) mod management;
+pub mod registry;
+pub mod store;
+pub mod tls;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use self::identity::jwt::Keys;
+use self::listeners::Listeners;
+use self::store::{Actor, NewRegistry, Store};
+
+pub use self::store::{Denied, TokenIdentity};
+
+/// The subscription's display name (fixed by the contract).
+pub const SUBSCRIPTION_NAME: &str = "Emulator Subscription";
+/// The resource group of the registries created at first start.
+pub const DEFAULT_RESOURCE_GROUP: &str = "myresourcegroup";
+/// The registry created at first start when no `--registry` is given.
+pub const DEFAULT_REGISTRY: &str = "myregistry";
+/// The location reported for resources.
+pub const LOCATION: &str = "eastus";
+/// The cloud's ACR login-server suffix, as `/metadata/endpoints` reports it (without the dot).
+pub const ACR_SUFFIX: &str = "azurecr.local";
+/// The cloud name `env --format sh` exports as `ACR_CLOUD_NAME`.
+pub const CLOUD_NAME: &str = "AcrEmulator";
+
+const DB_FILE: &str = "emulator.db";
+const PEPPER_FILE: &str = "pepper";
+const SIGNING_KEY_FILE: &str = "signing-key.pem";
+const FEDERATED_TOKEN_FILE: &str = "federated-token";
+pub(crate) const STATE_FILE: &str = "state.json";
+pub(crate) const PID_FILE: &str = "emulator.pid";
+pub(crate) const LOG_FILE: &str = "emulator.log";
+
+/// A registry SKU the emulator can create.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sku {
+    Basic,
+    Standard,
+    Premium,
+}
+
+impl Sku {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sku::Basic => "Basic",
+            Sku::Standard => "Standard",
+            Sku::Premium => "Premium",
+        }
+    }
+}
+
+impl std::fmt::Display for Sku {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Sku {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "basic" => Ok(Sku::Basic),
+            "standard" => Ok(Sku::Standard),
+            "premium" => Ok(Sku::Premium),
+            _ => Err(format!("unknown SKU '{s}': expected Basic, Standard or Premium")),
+        }
+    }
+}
+
+/// `NAME[:SKU]` as given to `--registry`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrySpec {
+    pub name: String,
+    pub sku: Sku,
+}
+
+impl FromStr for RegistrySpec {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let (name, sku) = match s.split_once(':') {
+            Some((n, k)) => (n, k.parse()?),
+            None => (s, Sku::Premium),
+        };
+        if !management::rules::valid_registry_name(name) {
+            return Err(format!(
+                "invalid registry name '{name}': registry names may contain only alpha numeric characters and must be between 5 and 50 characters"
+            ));
+        }
+        Ok(RegistrySpec { name: name.to_string(), sku })
+    }
+}
+
+pub struct EmulatorOptions {
+    pub data_dir: PathBuf,
+    /// HTTPS port for management, identity and metadata; 0 picks a free port.
+    pub port: u16,
+    /// Registries to create on first start; empty means the Premium `myregistry`.
+    pub registries: Vec<RegistrySpec>,
+    /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
+    pub test_hooks: bool,
+}
+
+impl EmulatorOptions {
+    pub fn default_data_dir() -> PathBuf {
+        dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("acr-emulator")
+    }
+}
+
+/// What clients need to talk to the emulator; `acr-emulator env --format json` prints it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvInfo {
+    pub resource_manager: String,
+    pub authority: String,
+    pub tenant_id: String,
+    pub subscription_id: String,
+    pub subscription_name: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub identity_endpoint: String,
+    pub identity_header: String,
+    pub ca_certificate: String,
+    pub registries: Vec<RegistryEnv>,
+    /// A client assertion (JWT) the token endpoint accepts for `clientId` (workload identity).
+    pub federated_token_file: String,
+    /// The cloud's ACR login-server suffix with its leading dot.
+    pub acr_login_server_suffix: String,
+    /// The emulator process, for `stop`.
+    pub pid: u32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryEnv {
+    pub name: String,
+    pub resource_group: String,
+    pub sku: String,
+    pub login_server: String,
+}
+
+/// Generated once per data dir and stable across restarts.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub tenant_id: String,
+    pub subscription_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub sp_object_id: String,
+    pub mi_client_id: String,
+    pub mi_object_id: String,
+    pub identity_header: String,
+}
+
+/// Everything a request handler may touch.
+pub struct AppState {
+    pub(crate) store: Store,
+    pub(crate) settings: Settings,
+    pub(crate) keys: Keys,
+    /// `https://127.0.0.1:PORT`, without trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) ca_path: PathBuf,
+    pub(crate) hooks: hooks::Hooks,
+    pub(crate) operations: management::operations::Operations,
+    pub(crate) listeners: Listeners,
+}
+
+impl AppState {
+    /// The env document for the current registries.
+    pub(crate) async fn env_info(&self) -> EnvInfo {
+        let regs = self.store.run(|db| db.list_registries(None)).await.unwrap_or_default();
+        self.env_from(regs)
+    }
+
+    fn env_from(&self, regs: Vec<store::Registry>) -> EnvInfo {
+        let s = &self.settings;
+        EnvInfo {
+            resource_manager: format!("{}/", self.base_url),
+            authority: format!("{}/aad", self.base_url),
+            tenant_id: s.tenant_id.clone(),
+            subscription_id: s.subscription_id.clone(),
+            subscription_name: SUBSCRIPTION_NAME.to_string(),
+            client_id: s.client_id.clone(),
+            client_secret: s.client_secret.clone(),
+            identity_endpoint: format!("{}/msi/token", self.base_url),
+            identity_header: s.identity_header.clone(),
+            ca_certificate: self.ca_path.display().to_string(),
+            registries: regs
+                .into_iter()
+                .map(|r| RegistryEnv {
+                    name: r.name,
+                    resource_group: r.resource_group,
+                    sku: r.sku.as_str().to_string(),
+                    login_server: format!("127.0.0.1:{}", r.port),
+                })
+                .collect(),
+            federated_token_file: self.data_dir.join(FEDERATED_TOKEN_FILE).display().to_string(),
+            acr_login_server_suffix: format!(".{ACR_SUFFIX}"),
+            pid: std::process::id(),
+        }
+    }
+
+    /// Rewrites `state.json` (read by `acr-emulator env` and `stop`) after registries change.
+    pub(crate) async fn write_state_file(&self) {
+        let env = self.env_info().await;
+        if let Err(e) = write_state(&self.data_dir, &env) {
+            eprintln!("acr-emulator: cannot write {STATE_FILE}: {e:#}");
+        }
+    }
+
+    /// Starts the data-plane listener of `registry` on an already bound socket.
+    pub(crate) fn serve_registry(self: &Arc<Self>, registry: &str, listener: std::net::TcpListener) -> Result<()> {
+        let port = listener.local_addr()?.port();
+        let router = registry::router(self.clone(), registry, port);
+        self.listeners.serve(&registry.to_ascii_lowercase(), listener, router)
+    }
+}
+
+fn write_state(dir: &Path, env: &EnvInfo) -> Result<()> {
+    let json = serde_json::to_vec_pretty(env)?;
+    files::write_private(&dir.join(STATE_FILE), &json)
+}
+
+/// Reads the env document a running (or the last) emulator on `dir` wrote.
+pub fn read_env(dir: &Path) -> Result<EnvInfo> {
+    let path = dir.join(STATE_FILE);
+    let bytes = std::fs::read(&path).with_context(|| {
+        format!("no emulator state in {} (start one with `acr-emulator start --data-dir {}`)", dir.display(), dir.display())
+    })?;
+    serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))
+}
+
+/// The router of the main port: identity, metadata, management and (when enabled) the test
+/// hooks, with request logging around all of them.
+pub fn app(state: Arc<AppState>) -> Router {
+    let mut router = identity::router().merge(management::router());
+    if state.hooks.enabled() {
+        router = router.merge(hooks::router());
+    }
+    let inner = router.layer(axum::middleware::from_fn_with_state(state.clone(), hooks::observe)).with_state(state);
+    // An outer router so that paths are normalised before the inner one routes them.
+    Router::new().fallback_service(inner).layer(axum::middleware::from_fn(collapse_slashes))
+}
+
+/// az sends `{resourceManager}/metadata/endpoints` with a resource manager that ends in `/`,
+/// i.e. `//metadata/endpoints`; ARM treats repeated slashes as one, and so do we.
+async fn collapse_slashes(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = req.uri().path();
+    if path.contains("//") {
+        let mut collapsed = String::with_capacity(path.len());
+        for c in path.chars() {
+            if !(c == '/' && collapsed.ends_with('/')) {
+                collapsed.push(c);
+            }
+        }
+        let pq = match req.uri().query() {
+            Some(q) => format!("{collapsed}?{q}"),
+            None => collapsed,
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(p) = pq.parse() {
+            parts.path_and_query = Some(p);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// A started emulator. Dropping it without [`RunningEmulator::shutdown`] leaves the servers
+/// running until the runtime ends.
+pub struct RunningEmulator {
+    env: EnvInfo,
+    state: Arc<AppState>,
+    _lock: files::DataDirLock,
+}
+
+impl RunningEmulator {
+    pub fn env(&self) -> &EnvInfo {
+        &self.env
+    }
+
+    /// The current env document (registries created since start included).
+    pub async fn current_env(&self) -> EnvInfo {
+        self.state.env_info().await
+    }
+
+    /// Stops every listener and waits for them; the data-dir lock is released afterwards.
+    pub async fn shutdown(self) {
+        self.state.listeners.shutdown_all().await;
+        let _ = std::fs::remove_file(self.state.data_dir.join(PID_FILE));
+    }
+}
+
+/// Starts the emulator on `127.0.0.1` and returns once every listener accepts connections.
+pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
+    std::fs::create_dir_all(&opts.data_dir)
+        .with_context(|| format!("creating data dir {}", opts.data_dir.display()))?;
+    let data_dir = std::path::absolute(&opts.data_dir).unwrap_or(opts.data_dir.clone());
+    let lock = files::DataDirLock::acquire(&data_dir)?;
+
+    let tls = tls::ensure(&data_dir)?;
+    let pepper = files::read_or_create(&data_dir.join(PEPPER_FILE), || {
+        let mut b = vec![0u8; 32];
+        store::secrets::random_bytes(&mut b);
+        b
+    })?;
+    let signing_pem = files::read_or_create(&data_dir.join(SIGNING_KEY_FILE), || {
+        rcgen::KeyPair::generate().map(|k| k.serialize_pem().into_bytes()).unwrap_or_default()
+    })?;
+    let keys = Keys::from_pem(&signing_pem).context("loading the token signing key")?;
+
+    let store = Store::open(&data_dir.join(DB_FILE), pepper)?;
+    let settings = load_settings(&store)?;
+
+    // Bind every socket before serving anything, so a port clash fails the start cleanly.
+    let main_listener = listeners::bind(opts.port)
+        .with_context(|| format!("binding 127.0.0.1:{} (is another emulator using it?)", opts.port))?;
+    let main_addr: SocketAddr = main_listener.local_addr()?;
+    let base_url = format!("https://127.0.0.1:{}", main_addr.port());
+
+    let mut registry_sockets = Vec::new();
+    let first_start = store.run_blocking(|db| db.meta_get("seeded"))?.is_none();
+    if first_start {
+        let specs = if opts.registries.is_empty() {
+            vec![RegistrySpec { name: DEFAULT_REGISTRY.to_string(), sku: Sku::Premium }]
+        } else {
+            opts.registries.clone()
+        };
+        let actor = Actor::system(&settings.client_id);
+        for spec in specs {
+            let sock = listeners::bind(0)?;
+            let port = sock.local_addr()?.port();
+            let new = NewRegistry {
+                name: spec.name.clone(),
+                resource_group: DEFAULT_RESOURCE_GROUP.to_string(),
+                location: LOCATION.to_string(),
+                sku: spec.sku,
+                admin_user_enabled: false,
+                tags: Default::default(),
+                port,
+            };
+            store
+                .run_blocking(|db| db.create_registry(new, &actor))
+                .with_context(|| format!("creating registry {}", spec.name))?;
+            registry_sockets.push((spec.name, sock));
+        }
+        store.run_blocking(|db| db.meta_set("seeded", "1"))?;
+    } else {
+        for reg in store.run_blocking(|db| db.list_registries(None))? {
+            let sock = listeners::bind(reg.port).with_context(|| {
+                format!("binding the data-plane port 127.0.0.1:{} of registry {} (stable across restarts)", reg.port, reg.name)
+            })?;
+            registry_sockets.push((reg.name, sock));
+        }
+    }
+
+    let listeners = Listeners::new(&tls).await?;
+    let state = Arc::new(AppState {
+        store,
+        settings,
+        keys,
+        base_url,
+        data_dir: data_dir.clone(),
+        ca_path: tls.ca_path.clone(),
+        hooks: hooks::Hooks::new(opts.test_hooks),
+        operations: Default::default(),
+        listeners,
+    });
+
+    state.listeners.serve("", main_listener, app(state.clone()))?;
+    for (name, sock) in registry_sockets {
+        state.serve_registry(&name, sock)?;
+    }
+    state.listeners.wait_listening().await?;
+
+    identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
+    let env = state.env_info().await;
+    write_state(&data_dir, &env)?;
+    files::write_atomic(&data_dir.join(PID_FILE), std::process::id().to_string().as_bytes())?;
+    Ok(RunningEmulator { env, state, _lock: lock })
+}
+
+fn load_settings(store: &Store) -> Result<Settings> {
+    use store::secrets::{random_secret, random_uuid};
+    let r = store.run_blocking(|db| {
+        Ok(Settings {
+            tenant_id: db.meta_get_or_insert("tenant_id", random_uuid)?,
+            subscription_id: db.meta_get_or_insert("subscription_id", random_uuid)?,
+            client_id: db.meta_get_or_insert("client_id", random_uuid)?,
+            client_secret: db.meta_get_or_insert("client_secret", || random_secret(30))?,
+            sp_object_id: db.meta_get_or_insert("sp_object_id", random_uuid)?,
+            mi_client_id: db.meta_get_or_insert("mi_client_id", random_uuid)?,
+            mi_object_id: db.meta_get_or_insert("mi_object_id", random_uuid)?,
+            identity_header: db.meta_get_or_insert("identity_header", || random_secret(24))?,
+        })
+    });
+    match r {
+        Ok(s) => Ok(s),
+        Err(e) => bail!("loading emulator settings: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_spec_parses_name_and_sku() {
+        assert_eq!(
+            "other:basic".parse::<RegistrySpec>().unwrap(),
+            RegistrySpec { name: "other".into(), sku: Sku::Basic }
+        );
+        assert_eq!("myregistry".parse::<RegistrySpec>().unwrap().sku, Sku::Premium);
+        assert!("bad-name:Basic".parse::<RegistrySpec>().is_err());
+        assert!("other:Gold".parse::<RegistrySpec>().is_err());
+        assert!("abc".parse::<RegistrySpec>().is_err());
+    }
+}

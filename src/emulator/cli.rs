@@ -1,0 +1,339 @@
+//! The `acr-emulator` command line (contract: `start`, `stop`, `env`): clap types, and the
+//! process-level work around [`super::start`] — foreground serving until SIGINT/SIGTERM,
+//! `--detach` (re-executing itself in a new process group with output to `emulator.log`,
+//! returning once every listener answers), `stop` (signal the pid, wait for the data-dir lock
+//! to be released), and printing `env`. It never touches the database directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use super::{EmulatorOptions, EnvInfo, LOG_FILE, PID_FILE, RegistrySpec, files::DataDirLock, read_env};
+
+#[derive(Parser, Debug)]
+#[command(name = "acr-emulator", version, about = "The offline Azure that ships with acr: ARM for ACR tokens and scope maps, identity, and registry endpoints on 127.0.0.1")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the emulator (foreground unless --detach).
+    Start(StartArgs),
+    /// Stop the emulator running on a data dir and wait for it to exit.
+    Stop(DirArgs),
+    /// Print what clients need to use the emulator.
+    Env(EnvArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DirArgs {
+    /// Data directory (default: the platform data dir + /acr-emulator).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl DirArgs {
+    fn dir(&self) -> PathBuf {
+        let d = self.data_dir.clone().unwrap_or_else(EmulatorOptions::default_data_dir);
+        std::path::absolute(&d).unwrap_or(d)
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StartArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 8443)]
+    pub port: u16,
+    /// Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable.
+    #[arg(long = "registry", value_name = "NAME[:SKU]")]
+    pub registries: Vec<RegistrySpec>,
+    /// Run in the background; return once every listener answers.
+    #[arg(long)]
+    pub detach: bool,
+    /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
+    #[arg(long, hide = true)]
+    pub test_hooks: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Sh,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EnvArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: Format,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Start(a) if a.detach => detach(&a),
+        Command::Start(a) => foreground(a),
+        Command::Stop(a) => stop(&a.dir()),
+        Command::Env(a) => print_env(&a.dir.dir(), a.format),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("acr-emulator: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+fn describe(env: &EnvInfo) -> String {
+    let mut s = format!("acr-emulator listening on {} (pid {})\n", env.resource_manager, env.pid);
+    for r in &env.registries {
+        s.push_str(&format!("  registry {} ({}) at {}\n", r.name, r.sku, r.login_server));
+    }
+    s.push_str(&format!("  CA certificate: {}\n", env.ca_certificate));
+    s.push_str("  eval \"$(acr-emulator env");
+    s
+}
+
+fn foreground(a: StartArgs) -> Result<()> {
+    let dir = a.dir.dir();
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let emu = super::start(EmulatorOptions {
+            data_dir: dir.clone(),
+            port: a.port,
+            registries: a.registries,
+            test_hooks: a.test_hooks,
+        })
+        .await?;
+        let mut hint = describe(emu.env());
+        hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
+        eprintln!("{hint}");
+        wait_for_signal().await;
+        eprintln!("acr-emulator: shutting down");
+        emu.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn detach(a: &StartArgs) -> Result<()> {
+    let dir = a.dir.dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+    if DataDirLock::is_held(&dir) {
+        bail!(
+            "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let exe = std::env::current_exe().context("locating the acr-emulator executable")?;
+    let log_path = dir.join(LOG_FILE);
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("start").arg("--data-dir").arg(&dir).arg("--port").arg(a.port.to_string());
+    for r in &a.registries {
+        cmd.arg("--registry").arg(format!("{}:{}", r.name, r.sku));
+    }
+    if a.test_hooks {
+        cmd.arg("--test-hooks");
+    }
+    cmd.stdin(std::process::Stdio::null()).stdout(log.try_clone()?).stderr(log);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn().context("starting the background emulator")?;
+    let pid = child.id();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let tail: Vec<&str> = tail.lines().rev().take(5).collect();
+            bail!(
+                "the background emulator exited ({status}); last lines of {}:\n{}",
+                log_path.display(),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
+        if let Ok(env) = read_env(&dir)
+            && env.pid == pid
+            && answers(&env)
+        {
+            let mut hint = describe(&env);
+            hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
+            println!("{hint}");
+            println!("  log: {}", log_path.display());
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the background emulator did not answer within 60 s; see {}", log_path.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// True when the main port and every registry port answer over HTTPS.
+fn answers(env: &EnvInfo) -> bool {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return false };
+    rt.block_on(async {
+        let Ok(ca) = std::fs::read(&env.ca_certificate) else { return false };
+        let Ok(cert) = reqwest::Certificate::from_pem(&ca) else { return false };
+        let Ok(client) = reqwest::Client::builder().tls_certs_only([cert]).timeout(Duration::from_secs(2)).build() else {
+            return false;
+        };
+        let mut urls = vec![format!("{}metadata/endpoints?api-version=2022-09-01", env.resource_manager)];
+        urls.extend(env.registries.iter().map(|r| format!("https://{}/v2/", r.login_server)));
+        for u in urls {
+            if client.get(&u).send().await.is_err() {
+                return false;
+            }
+        }
+        true
+    })
+}
+
+fn stop(dir: &Path) -> Result<()> {
+    if !DataDirLock::is_held(dir) {
+        eprintln!("acr-emulator: no emulator is running on data dir {}", dir.display());
+        return Ok(());
+    }
+    let pid: i32 = std::fs::read_to_string(dir.join(PID_FILE))
+        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?
+        .trim()
+        .parse()
+        .context("the pid file is corrupt")?;
+    signal(pid, libc::SIGTERM)?;
+    if wait_unlocked(dir, Duration::from_secs(15)) {
+        eprintln!("acr-emulator: stopped (pid {pid})");
+        return Ok(());
+    }
+    signal(pid, libc::SIGKILL)?;
+    if wait_unlocked(dir, Duration::from_secs(5)) {
+        eprintln!("acr-emulator: killed (pid {pid}) after it ignored SIGTERM");
+        return Ok(());
+    }
+    bail!("the emulator (pid {pid}) did not exit")
+}
+
+fn signal(pid: i32, sig: i32) -> Result<()> {
+    // SAFETY: kill(2) has no memory-safety preconditions; the pid comes from our pid file.
+    let rc = unsafe { libc::kill(pid, sig) };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::ESRCH) {
+            return Err(err).with_context(|| format!("signalling pid {pid}"));
+        }
+    }
+    Ok(())
+}
+
+fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if !DataDirLock::is_held(dir) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// Quotes a value for POSIX shells.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/-_.:,=@%+".contains(c)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The `export NAME=value` lines of `env --format sh`.
+pub fn sh_lines(env: &EnvInfo) -> String {
+    let vars = [
+        ("AZURE_TENANT_ID", env.tenant_id.as_str()),
+        ("AZURE_CLIENT_ID", env.client_id.as_str()),
+        ("AZURE_CLIENT_SECRET", env.client_secret.as_str()),
+        ("AZURE_AUTHORITY_HOST", env.authority.as_str()),
+        ("AZURE_SUBSCRIPTION_ID", env.subscription_id.as_str()),
+        ("ACR_RESOURCE_MANAGER", env.resource_manager.as_str()),
+        ("ACR_CA_BUNDLE", env.ca_certificate.as_str()),
+        ("ACR_LOGIN_SERVER_SUFFIX", env.acr_login_server_suffix.as_str()),
+        ("ACR_CLOUD_NAME", super::CLOUD_NAME),
+    ];
+    vars.iter().map(|(k, v)| format!("export {k}={}\n", shell_quote(v))).collect()
+}
+
+fn print_env(dir: &Path, format: Format) -> Result<()> {
+    let env = read_env(dir)?;
+    if !DataDirLock::is_held(dir) {
+        eprintln!("acr-emulator: warning: no emulator is running on {}; these values are from its last run", dir.display());
+    }
+    let out = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&env)?),
+        Format::Sh => sh_lines(&env),
+    };
+    std::io::stdout().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("abc-1.2"), "abc-1.2");
+        assert_eq!(shell_quote("https://127.0.0.1:8443/"), "https://127.0.0.1:8443/");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn parses_the_contract_command_line() {
+        let c = Cli::try_parse_from(["acr-emulator", "start", "--port", "0", "--registry", "other:Basic", "--registry", "third", "--detach"]).unwrap();
+        let Command::Start(a) = c.command else { panic!() };
+        assert_eq!(a.port, 0);
+        assert_eq!(a.registries.len(), 2);
+        assert!(a.detach && !a.test_hooks);
+        assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
+        assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
+        assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());
+    }
+}

@@ -1,0 +1,119 @@
+//! Small file helpers for the data dir: atomic writes (temp file + rename, so a `kill -9`
+//! never leaves half a file), owner-only permissions for secrets, and the data-dir lock that
+//! keeps two emulators off one directory. No other module writes files except the store's
+//! SQLite connection.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, 0o644)
+}
+
+/// Writes a secret: atomically and readable by the owner only.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with_mode(path, bytes, 0o600)
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let dir = path.parent().context("path without parent")?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Reads a secret file, creating it from `make` on first use.
+pub fn read_or_create(path: &Path, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(b) if !b.is_empty() => Ok(b),
+        Ok(_) | Err(_) => {
+            write_private(path, &make())?;
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        }
+    }
+}
+
+pub const LOCK_FILE: &str = "emulator.lock";
+
+/// An exclusive advisory lock on the data dir, held for as long as the value lives. The OS
+/// drops it when the process dies, even by `kill -9`, so a stale lock file never blocks.
+#[derive(Debug)]
+pub struct DataDirLock {
+    _file: File,
+}
+
+impl DataDirLock {
+    pub fn acquire(dir: &Path) -> Result<DataDirLock> {
+        let path = dir.join(LOCK_FILE);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataDirLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
+                dir.display(),
+                dir.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("locking {}", path.display()))
+            }
+        }
+    }
+
+    /// True when some process holds the lock on `dir` (i.e. an emulator runs there).
+    pub fn is_held(dir: &Path) -> bool {
+        let Ok(file) = File::options().write(true).open(dir.join(LOCK_FILE)) else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_is_exclusive_and_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = DataDirLock::acquire(dir.path()).unwrap();
+        assert!(DataDirLock::is_held(dir.path()));
+        let err = DataDirLock::acquire(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("already running"), "{err}");
+        drop(lock);
+        assert!(!DataDirLock::is_held(dir.path()));
+        DataDirLock::acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn private_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("secret");
+        let a = read_or_create(&p, || b"one".to_vec()).unwrap();
+        let b = read_or_create(&p, || b"two".to_vec()).unwrap();
+        assert_eq!(a, b);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+}

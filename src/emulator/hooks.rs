@@ -1,0 +1,343 @@
+//! Request logging for every request on the main port (one stderr line: method, path, status,
+//! duration — never a query string, header or body), and the test hooks under `/_emulator/`,
+//! served only when `EmulatorOptions::test_hooks` is set: a request log with secrets redacted,
+//! fault injection, an asynchronous-LRO mode, a page-size override and lower per-SKU limits.
+//! They let the CLI's retries, polling and paging be tested against real sockets. The hooks
+//! change how handlers answer only through [`Hooks::lro_polls`] and [`Hooks::page_size`].
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::AppState;
+use super::error::ArmError;
+
+const LOG_CAPACITY: usize = 1000;
+const MAX_LOGGED_BODY: usize = 1 << 20;
+const SECRET_KEYS: &[&str] = &[
+    "value",
+    "password",
+    "client_secret",
+    "clientsecret",
+    "client_assertion",
+    "access_token",
+    "refresh_token",
+    "assertion",
+];
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultSpec {
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default)]
+    pub path_contains: String,
+    pub status: u16,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default)]
+    pub body: Option<Value>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+pub struct Hooks {
+    enabled: bool,
+    log: Mutex<VecDeque<Value>>,
+    faults: Mutex<Vec<FaultSpec>>,
+    lro_polls: AtomicU32,
+    page_size: AtomicUsize,
+}
+
+/// Page size of LIST answers when no override is set.
+pub const DEFAULT_PAGE_SIZE: usize = 1000;
+
+impl Hooks {
+    pub fn new(enabled: bool) -> Hooks {
+        Hooks {
+            enabled,
+            log: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(Vec::new()),
+            lro_polls: AtomicU32::new(0),
+            page_size: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// `Some(n)`: answer writes asynchronously, the status URL reporting `InProgress` n times.
+    pub fn lro_polls(&self) -> Option<u32> {
+        match self.lro_polls.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(n),
+        }
+    }
+
+    pub fn page_size(&self) -> usize {
+        match self.page_size.load(Ordering::Relaxed) {
+            0 => DEFAULT_PAGE_SIZE,
+            n => n,
+        }
+    }
+
+    fn take_fault(&self, method: &Method, path: &str) -> Option<FaultSpec> {
+        let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        let i = faults.iter().position(|f| {
+            f.count > 0
+                && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+                && path.to_ascii_lowercase().contains(&f.path_contains.to_ascii_lowercase())
+        })?;
+        faults[i].count -= 1;
+        let f = faults[i].clone();
+        if faults[i].count == 0 {
+            faults.remove(i);
+        }
+        Some(f)
+    }
+
+    fn record(&self, entry: Value) {
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() == LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+}
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/_emulator/requests", get(list_requests).delete(clear_requests))
+        .route("/_emulator/faults", post(add_fault).delete(clear_faults))
+        .route("/_emulator/lro", post(set_lro))
+        .route("/_emulator/paging", post(set_paging))
+        .route("/_emulator/limits", post(set_limits))
+}
+
+async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let log = state.hooks.log.lock().unwrap_or_else(|p| p.into_inner());
+    Json(Value::Array(log.iter().cloned().collect()))
+}
+
+async fn clear_requests(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.hooks.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    StatusCode::NO_CONTENT
+}
+
+fn hook_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ArmError> {
+    serde_json::from_slice(body).map_err(ArmError::content)
+}
+
+async fn add_fault(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+    let spec: FaultSpec = hook_body(&body)?;
+    if StatusCode::from_u16(spec.status).is_err() {
+        return Err(ArmError::rule(format!("status {} is not an HTTP status", spec.status)));
+    }
+    state.hooks.faults.lock().unwrap_or_else(|p| p.into_inner()).push(spec);
+    Ok(StatusCode::CREATED)
+}
+
+async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.hooks.faults.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LroSpec {
+    in_progress_polls: u32,
+}
+
+async fn set_lro(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+    let spec: LroSpec = hook_body(&body)?;
+    state.hooks.lro_polls.store(spec.in_progress_polls, Ordering::Relaxed);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PagingSpec {
+    page_size: usize,
+}
+
+async fn set_paging(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+    let spec: PagingSpec = hook_body(&body)?;
+    state.hooks.page_size.store(spec.page_size, Ordering::Relaxed);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LimitsSpec {
+    tokens: Option<usize>,
+    scope_maps: Option<usize>,
+    actions_per_scope_map: Option<usize>,
+}
+
+/// Sets the same token / scope-map limit for every SKU (omitted: back to the defaults).
+async fn set_limits(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+    let spec: LimitsSpec = hook_body(&body)?;
+    state
+        .store
+        .run(move |db| {
+            let d = super::store::Limits::default();
+            db.limits.tokens = spec.tokens.map(|n| [n; 3]).unwrap_or(d.tokens);
+            db.limits.scope_maps = spec.scope_maps.map(|n| [n; 3]).unwrap_or(d.scope_maps);
+            db.limits.actions_per_scope_map = spec.actions_per_scope_map.unwrap_or(d.actions_per_scope_map);
+            Ok(())
+        })
+        .await
+        .map_err(ArmError::internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replaces the values of secret-bearing keys, at any depth.
+pub fn redact(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map.iter_mut() {
+                if SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()) && !val.is_null() {
+                    *val = Value::String("REDACTED".into());
+                } else {
+                    redact(val);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+fn logged_body(content_type: Option<&str>, bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        return Value::Null;
+    }
+    let mut v = if content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")) {
+        let map: Map<String, Value> =
+            url::form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+        Value::Object(map)
+    } else {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => v,
+            // Not JSON: keep the fact, not the bytes (they might be a secret).
+            Err(_) => json!({"unparsedBytes": bytes.len()}),
+        }
+    };
+    redact(&mut v);
+    v
+}
+
+fn fault_response(f: FaultSpec) -> Response {
+    let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let code = match status.as_u16() {
+        429 => "TooManyRequests",
+        503 => "ServiceUnavailable",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        504 => "GatewayTimeout",
+        _ => "InjectedFault",
+    };
+    let body = f.body.unwrap_or_else(|| json!({"error": {"code": code, "message": "Fault injected by acr-emulator test hooks."}}));
+    let mut resp = (status, Json(body)).into_response();
+    if let Some(secs) = f.retry_after {
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    resp
+}
+
+/// Middleware on the main port: logs each request, and with the hooks enabled records it and
+/// applies injected faults.
+pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let hooked = state.hooks.enabled && !path.starts_with("/_emulator");
+    let resp = if hooked {
+        let query = req.uri().query().unwrap_or("").to_string();
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, 64 << 20).await {
+            Ok(b) => b,
+            Err(_) => {
+                return ArmError::content("The request body could not be read.").into_response();
+            }
+        };
+        let body_log = if bytes.len() <= MAX_LOGGED_BODY {
+            logged_body(content_type.as_deref(), &bytes)
+        } else {
+            json!({"unparsedBytes": bytes.len()})
+        };
+        let resp = match state.hooks.take_fault(&method, &path) {
+            Some(f) => fault_response(f),
+            None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        };
+        state.hooks.record(json!({
+            "method": method.as_str(),
+            "path": path,
+            "query": query,
+            "body": body_log,
+            "status": resp.status().as_u16(),
+        }));
+        resp
+    } else {
+        next.run(req).await
+    };
+    eprintln!("{method} {path} {} {}ms", resp.status().as_u16(), start.elapsed().as_millis());
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_secret_keys_at_any_depth() {
+        let mut v = json!({"passwords": [{"name": "password1", "value": "s3cret"}], "client_secret": "x", "n": null, "value": null});
+        redact(&mut v);
+        assert_eq!(v["passwords"][0]["value"], "REDACTED");
+        assert_eq!(v["passwords"][0]["name"], "password1");
+        assert_eq!(v["client_secret"], "REDACTED");
+        assert!(v["value"].is_null());
+    }
+
+    #[test]
+    fn form_bodies_are_parsed_and_redacted() {
+        let v = logged_body(Some("application/x-www-form-urlencoded"), b"grant_type=client_credentials&client_secret=abc");
+        assert_eq!(v["grant_type"], "client_credentials");
+        assert_eq!(v["client_secret"], "REDACTED");
+        assert_eq!(logged_body(Some("application/json"), b"password=oops"), json!({"unparsedBytes": 13}));
+    }
+
+    #[test]
+    fn faults_match_method_and_path_and_count_down() {
+        let h = Hooks::new(true);
+        h.faults.lock().unwrap().push(FaultSpec {
+            method: Some("put".into()),
+            path_contains: "/tokens/".into(),
+            status: 429,
+            retry_after: Some(1),
+            count: 2,
+            body: None,
+        });
+        assert!(h.take_fault(&Method::GET, "/x/tokens/t").is_none());
+        assert!(h.take_fault(&Method::PUT, "/x/TOKENS/t").is_some());
+        assert!(h.take_fault(&Method::PUT, "/x/tokens/t").is_some());
+        assert!(h.take_fault(&Method::PUT, "/x/tokens/t").is_none());
+    }
+}

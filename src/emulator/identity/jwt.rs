@@ -1,0 +1,169 @@
+//! The emulator's token authority: ES256 JWTs signed with the key in the data dir, carrying
+//! the Entra claims clients and the management API read (`tid`, `oid`, `aud`, `iss`, `iat`,
+//! `nbf`, `exp`, `appid`, and `xms_mirid` for the managed identity). It signs and verifies
+//! signatures and expiry; which audiences and tenants a caller accepts is the caller's rule
+//! (management `auth.rs`, later the data plane's `/oauth2/exchange`).
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Lifetime of issued access tokens (Entra's usual hour, less a second as Entra reports it).
+pub const ACCESS_TOKEN_SECONDS: i64 = 3599;
+/// The audience of workload-identity client assertions.
+pub const FEDERATED_AUDIENCE: &str = "api://AzureADTokenExchange";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    pub aud: String,
+    pub iss: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    #[serde(default)]
+    pub tid: String,
+    #[serde(default)]
+    pub oid: String,
+    #[serde(default)]
+    pub sub: String,
+    #[serde(default)]
+    pub appid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idtyp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xms_mirid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uti: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyError {
+    /// Not a JWT, or claims of the wrong shape.
+    Malformed,
+    /// Not signed by this emulator's key.
+    BadSignature,
+    /// Signature fine, `exp` in the past (the expiry, epoch seconds).
+    Expired(i64),
+    /// `nbf` in the future.
+    NotYetValid,
+}
+
+pub struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    kid: String,
+    x: String,
+    y: String,
+}
+
+impl Keys {
+    /// Loads a P-256 PKCS#8 private key (as rcgen writes it).
+    pub fn from_pem(pem: &[u8]) -> Result<Keys> {
+        let text = std::str::from_utf8(pem).context("signing key is not PEM text")?;
+        let pair = rcgen::KeyPair::from_pem(text).context("parsing the signing key")?;
+        let raw = pair.public_key_raw();
+        // Uncompressed SEC1 point: 0x04 || X (32) || Y (32).
+        anyhow::ensure!(raw.len() == 65 && raw[0] == 4, "the signing key must be an EC P-256 key");
+        let encoding = EncodingKey::from_ec_pem(pem).context("loading the signing key")?;
+        let decoding =
+            DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes()).context("loading the verification key")?;
+        use sha2::Digest;
+        let kid = URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(raw)[..16]);
+        Ok(Keys { encoding, decoding, kid, x: URL_SAFE_NO_PAD.encode(&raw[1..33]), y: URL_SAFE_NO_PAD.encode(&raw[33..65]) })
+    }
+
+    pub fn sign(&self, claims: &Claims) -> String {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(self.kid.clone());
+        // Signing with a loaded, valid key cannot fail for a serialisable struct.
+        jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing a JWT")
+    }
+
+    /// Checks the signature, `exp` and `nbf` (60 s leeway); audience and tenant are the
+    /// caller's business.
+    pub fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
+        if header.alg != Algorithm::ES256 {
+            return Err(VerifyError::BadSignature);
+        }
+        let mut v = Validation::new(Algorithm::ES256);
+        v.validate_exp = false;
+        v.validate_nbf = false;
+        v.validate_aud = false;
+        v.required_spec_claims = HashSet::new();
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).map_err(|e| match e.kind() {
+            ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm | ErrorKind::InvalidEcdsaKey => {
+                VerifyError::BadSignature
+            }
+            _ => VerifyError::Malformed,
+        })?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let c = data.claims;
+        if c.exp + 60 < now {
+            return Err(VerifyError::Expired(c.exp));
+        }
+        if c.nbf - 60 > now {
+            return Err(VerifyError::NotYetValid);
+        }
+        Ok(c)
+    }
+
+    /// The JWKS document (`{"keys":[…]}`) publishing the verification key.
+    pub fn jwks(&self) -> Value {
+        json!({"keys": [{"kty": "EC", "use": "sig", "crv": "P-256", "alg": "ES256", "kid": self.kid, "x": self.x, "y": self.y}]})
+    }
+}
+
+/// Decodes the claims of a JWT without checking anything (for error messages only).
+pub fn peek_claims(token: &str) -> Option<Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::from_pem(rcgen::KeyPair::generate().unwrap().serialize_pem().as_bytes()).unwrap()
+    }
+
+    fn claims(exp_in: i64) -> Claims {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        Claims {
+            aud: "https://management.azure.com/".into(),
+            iss: "https://x/tenant/v2.0".into(),
+            iat: now,
+            nbf: now,
+            exp: now + exp_in,
+            tid: "t".into(),
+            oid: "o".into(),
+            sub: "o".into(),
+            appid: "a".into(),
+            idtyp: None,
+            xms_mirid: None,
+            ver: None,
+            uti: None,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_rejects_foreign_keys_and_expiry() {
+        let k = keys();
+        let t = k.sign(&claims(3600));
+        assert_eq!(k.verify(&t).unwrap().tid, "t");
+        assert_eq!(keys().verify(&t), Err(VerifyError::BadSignature));
+        assert!(matches!(k.verify(&k.sign(&claims(-3600))), Err(VerifyError::Expired(_))));
+        assert_eq!(k.verify("not a token"), Err(VerifyError::Malformed));
+        assert_eq!(peek_claims(&t).unwrap()["aud"], "https://management.azure.com/");
+        assert_eq!(k.jwks()["keys"][0]["crv"], "P-256");
+    }
+}

@@ -1,0 +1,76 @@
+//! `POST …/generateCredentials`: (re)generates password1, password2 or both for a token and
+//! returns the values, the only place they ever appear. Synchronous (200) like the service;
+//! in the hooks' LRO mode 202 with `Location` returning the result at the end.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::body::{Obj, parse};
+use super::path::{self, Reg, Route};
+use super::{Ctx, async_headers, ok};
+use crate::emulator::clock;
+use crate::emulator::error::ArmError;
+
+pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let r = ctx.parent(reg).await?;
+    let v = parse(&ctx.body)?;
+    let root = Obj::new(&v, "", "GenerateCredentialsParameters")?;
+    root.allow(&["tokenId", "expiry", "name"], &[])?;
+    let Some(token_id) = root.str("tokenId")? else {
+        return Err(ArmError::rule("tokenId is required: the resource ID of the token whose passwords are generated."));
+    };
+    let invalid = || {
+        ArmError::bad_request(
+            "LinkedInvalidPropertyId",
+            format!(
+                "Property id '{token_id}' at path 'tokenId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'."
+            ),
+        )
+    };
+    if !token_id.starts_with('/') {
+        return Err(invalid());
+    }
+    let Ok(Route::Token(target, token)) = path::parse(token_id) else {
+        return Err(invalid());
+    };
+    let same = target.sub.eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
+        && target.rg.eq_ignore_ascii_case(&r.resource_group)
+        && target.name.eq_ignore_ascii_case(&r.name);
+    if !same {
+        return Err(ArmError::rule(format!(
+            "The token '{token_id}' must belong to the registry '{}'.",
+            ctx.registry_id(&r)
+        )));
+    }
+    let which = root.enumeration("name", &["password1", "password2"])?;
+    let expiry = root.date_time("expiry")?.map(clock::format_expiry);
+    let (t, e) = (token.clone(), expiry.clone());
+    let (username, generated) = ctx
+        .state
+        .store
+        .run(move |db| db.generate_credentials(&r, &t, which, e))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
+    let passwords: Vec<Value> = generated
+        .into_iter()
+        .map(|p| {
+            let mut v = json!({"creationTime": p.created_at});
+            if let Some(e) = p.expiry {
+                v["expiry"] = json!(e);
+            }
+            v["name"] = json!(p.name);
+            v["value"] = json!(p.value);
+            v
+        })
+        .collect();
+    let result = json!({"username": username, "passwords": passwords});
+    match ctx.lro_polls() {
+        None => Ok(ok(result)),
+        Some(polls) => {
+            let parent = format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}", target.sub, reg.rg, reg.name);
+            let (status_url, location) = ctx.start_operation(&parent, "registries", polls, Some(result));
+            Ok(async_headers(StatusCode::ACCEPTED.into_response(), &status_url, Some(&location)))
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The ARM management API for `Microsoft.ContainerRegistry` (and the few `Microsoft.Resources`
+//! calls clients make first). One fallback handler authenticates the caller, parses the path
+//! with `path::parse` (ARM matches literal segments case-insensitively, which axum routes
+//! cannot), checks the api-version and dispatches to a thin handler per resource. Handlers
+//! validate the request with `rules`/`body`, call the store, and render with `render`; every
+//! failure is an [`ArmError`]. Paging (`nextLink`) and asynchronous answers
+//! (`Azure-AsyncOperation`, `Location`, `Retry-After`) are shaped here for all of them.
+
+mod auth;
+mod body;
+mod credentials;
+pub(crate) mod operations;
+pub(crate) mod path;
+mod registries;
+mod render;
+pub(crate) mod rules;
+mod scope_maps;
+mod subscriptions;
+mod tokens;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use self::path::{PathError, Reg, Route};
+use super::AppState;
+use super::error::ArmError;
+use super::store::{Actor, Missing, Registry, StoreError};
+
+const MAX_BODY: usize = 4 << 20;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new().fallback(dispatch)
+}
+
+/// One management request, authenticated and parsed.
+pub(crate) struct Ctx {
+    pub state: Arc<AppState>,
+    pub actor: Actor,
+    pub method: Method,
+    pub api_version: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+async fn dispatch(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    match handle(state, req).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(state: Arc<AppState>, req: Request) -> Result<Response, ArmError> {
+    let (parts, body) = req.into_parts();
+    let actor = auth::authenticate(&state, &parts.headers)?;
+    let path = parts.uri.path().to_string();
+    let route = path::parse(&path).map_err(|e| match e {
+        PathError::NotFound => ArmError::not_found("NotFound", format!("The requested path '{path}' was not found.")),
+        PathError::UnknownType(t) => ArmError::not_found(
+            "InvalidResourceType",
+            format!("The resource type '{t}' could not be found in the namespace 'Microsoft.ContainerRegistry'."),
+        ),
+        PathError::UnknownProvider(ns) => ArmError::not_found(
+            "NoRegisteredProviderFound",
+            format!("The resource provider namespace '{ns}' is not served by the emulator."),
+        ),
+    })?;
+    let query: Vec<(String, String)> = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let api_version = check_api_version(&route, &query)?;
+    if let Some(sub) = route.subscription()
+        && !sub.eq_ignore_ascii_case(&state.settings.subscription_id)
+    {
+        return Err(ArmError::not_found("SubscriptionNotFound", format!("The subscription '{sub}' could not be found.")));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| ArmError::content(format!("The request body is larger than {MAX_BODY} bytes or could not be read.")))?;
+    let ctx = Ctx { state, actor, method: parts.method, api_version, path, query, body };
+    route_request(&ctx, route).await
+}
+
+fn check_api_version(route: &Route, query: &[(String, String)]) -> Result<String, ArmError> {
+    let Some(v) = query.iter().find(|(k, _)| k.eq_ignore_ascii_case("api-version")).map(|(_, v)| v.clone()) else {
+        return Err(ArmError::bad_request(
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        ));
+    };
+    if !rules::well_formed_api_version(&v) {
+        return Err(ArmError::bad_request(
+            "InvalidApiVersionParameter",
+            format!("The api-version '{v}' is invalid. The supported versions are '{}'.", rules::ACR_API_VERSIONS.join(",")),
+        ));
+    }
+    if !route.is_resources_api() && !rules::ACR_API_VERSIONS.contains(&v.as_str()) {
+        return Err(ArmError::bad_request(
+            "NoRegisteredProviderFound",
+            format!(
+                "No registered resource provider found for location '{}' and API version '{v}' for type 'registries'. The supported api-versions are '{}'. The supported locations are '{}'.",
+                super::LOCATION,
+                rules::ACR_API_VERSIONS.join(", "),
+                super::LOCATION
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+fn method_not_allowed(m: &Method) -> ArmError {
+    ArmError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("The requested resource does not support http method '{m}'."),
+    )
+}
+
+async fn route_request(ctx: &Ctx, route: Route) -> Result<Response, ArmError> {
+    use Method as M;
+    use Route as R;
+    let m = ctx.method.clone();
+    match (route, &m) {
+        (R::Subscriptions, &M::GET) => subscriptions::list(ctx).await,
+        (R::Subscription { .. }, &M::GET) => subscriptions::get(ctx).await,
+        (R::Resources { rg, .. }, &M::GET) => subscriptions::resources(ctx, rg).await,
+        (R::ResourceGroups { .. }, &M::GET) => subscriptions::resource_groups(ctx).await,
+        (R::ResourceGroup { rg, .. }, &M::GET) => subscriptions::resource_group(ctx, &rg).await,
+        (R::Registries { rg, .. }, &M::GET) => registries::list(ctx, rg).await,
+        (R::Registry(reg), &M::GET) => registries::get(ctx, &reg).await,
+        (R::Registry(reg), &M::PUT) => registries::put(ctx, &reg).await,
+        (R::Registry(reg), &M::PATCH) => registries::patch(ctx, &reg).await,
+        (R::Registry(reg), &M::DELETE) => registries::delete(ctx, &reg).await,
+        (R::RegistryAction(reg, path::Action::ListCredentials), &M::POST) => registries::list_credentials(ctx, &reg).await,
+        (R::RegistryAction(reg, path::Action::RegenerateCredential), &M::POST) => {
+            registries::regenerate_credential(ctx, &reg).await
+        }
+        (R::RegistryAction(reg, path::Action::GenerateCredentials), &M::POST) => credentials::generate(ctx, &reg).await,
+        (R::Tokens(reg), &M::GET) => tokens::list(ctx, &reg).await,
+        (R::Token(reg, n), &M::GET) => tokens::get(ctx, &reg, &n).await,
+        (R::Token(reg, n), &M::PUT) => tokens::put(ctx, &reg, &n).await,
+        (R::Token(reg, n), &M::PATCH) => tokens::patch(ctx, &reg, &n).await,
+        (R::Token(reg, n), &M::DELETE) => tokens::delete(ctx, &reg, &n).await,
+        (R::ScopeMaps(reg), &M::GET) => scope_maps::list(ctx, &reg).await,
+        (R::ScopeMap(reg, n), &M::GET) => scope_maps::get(ctx, &reg, &n).await,
+        (R::ScopeMap(reg, n), &M::PUT) => scope_maps::put(ctx, &reg, &n).await,
+        (R::ScopeMap(reg, n), &M::PATCH) => scope_maps::patch(ctx, &reg, &n).await,
+        (R::ScopeMap(reg, n), &M::DELETE) => scope_maps::delete(ctx, &reg, &n).await,
+        (R::OperationStatus(_, id), &M::GET) => operation_status(ctx, &id),
+        (R::OperationResult(_, id), &M::GET) => operation_result(ctx, &id),
+        _ => Err(method_not_allowed(&m)),
+    }
+}
+
+impl Ctx {
+    pub fn base(&self) -> &str {
+        &self.state.base_url
+    }
+
+    /// Maps a store error for a request under registry `reg`.
+    pub fn store_error(&self, reg: &Reg, e: StoreError) -> ArmError {
+        match e {
+            StoreError::NotFound(Missing::ResourceGroup) => {
+                ArmError::not_found("ResourceGroupNotFound", format!("Resource group '{}' could not be found.", reg.rg))
+            }
+            StoreError::NotFound(Missing::Registry) => ArmError::not_found(
+                "ResourceNotFound",
+                format!(
+                    "The Resource 'Microsoft.ContainerRegistry/registries/{}' under resource group '{}' was not found.",
+                    reg.name, reg.rg
+                ),
+            ),
+            StoreError::NotFound(Missing::Token(t)) => ArmError::not_found(
+                "ResourceNotFound",
+                format!(
+                    "The Resource 'Microsoft.ContainerRegistry/registries/{}/tokens/{t}' under resource group '{}' was not found.",
+                    reg.name, reg.rg
+                ),
+            ),
+            StoreError::NotFound(Missing::ScopeMap(m)) => ArmError::not_found(
+                "ResourceNotFound",
+                format!(
+                    "The Resource 'Microsoft.ContainerRegistry/registries/{}/scopeMaps/{m}' under resource group '{}' was not found.",
+                    reg.name, reg.rg
+                ),
+            ),
+            StoreError::Conflict(msg) => ArmError::conflict("Conflict", msg),
+            StoreError::Quota(msg) => ArmError::conflict("QuotaExceeded", msg),
+            StoreError::Rule(msg) => ArmError::rule(msg),
+            StoreError::Db(e) => ArmError::internal(e),
+            StoreError::Internal(e) => ArmError::internal(e),
+        }
+    }
+
+    /// The parent registry of a child-resource request (`ParentResourceNotFound` when absent).
+    pub async fn parent(&self, reg: &Reg) -> Result<Registry, ArmError> {
+        let (rg, name) = (reg.rg.clone(), reg.name.clone());
+        match self.state.store.run(move |db| db.get_registry(&rg, &name)).await {
+            Ok(r) => Ok(r),
+            Err(StoreError::NotFound(Missing::Registry)) => Err(ArmError::not_found(
+                "ParentResourceNotFound",
+                format!(
+                    "Failed to perform '{}' on resource(s) of type 'registries', because the parent resource '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}' could not be found.",
+                    if self.method == Method::GET { "read" } else { "write" },
+                    reg.sub,
+                    reg.rg,
+                    reg.name
+                ),
+            )),
+            Err(e) => Err(self.store_error(reg, e)),
+        }
+    }
+
+    /// The registry's ARM id, with the casing stored.
+    pub fn registry_id(&self, r: &Registry) -> String {
+        render::registry_id(&self.state.settings.subscription_id, r)
+    }
+
+    fn query(&self, key: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+    }
+
+    /// One page of `items` per `$skipToken` and the page size, with `nextLink` when more remain.
+    pub fn page(&self, items: Vec<Value>) -> Result<Response, ArmError> {
+        let size = self.state.hooks.page_size().max(1);
+        let skip = match self.query("$skipToken") {
+            None => 0,
+            Some(t) => t.parse::<usize>().map_err(|_| {
+                ArmError::bad_request("InvalidSkipToken", format!("The skip token '{t}' is not valid."))
+            })?,
+        };
+        let total = items.len();
+        let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
+        let mut body = json!({"value": page});
+        if skip + size < total {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in self.query.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skipToken")) {
+                q.append_pair(k, v);
+            }
+            q.append_pair("$skipToken", &(skip + size).to_string());
+            body["nextLink"] = json!(format!("{}{}?{}", self.base(), self.path, q.finish()));
+        }
+        Ok(ok(body))
+    }
+
+    /// `Some(n)` when the test hooks ask for asynchronous answers.
+    pub fn lro_polls(&self) -> Option<u32> {
+        self.state.hooks.lro_polls()
+    }
+
+    /// Registers an operation under `parent` (an ARM id) and returns its status and result
+    /// URLs.
+    pub fn start_operation(&self, parent: &str, kind: &str, polls: u32, result: Option<Value>) -> (String, String) {
+        let name = format!("{kind}-{}", uuid::Uuid::new_v4());
+        let status_path = format!("{parent}/operationStatuses/{name}");
+        self.state.operations.start(&name, status_path.clone(), polls, result);
+        let registry_path = parent.split("/tokens/").next().unwrap_or(parent);
+        let registry_path = registry_path.split("/scopeMaps/").next().unwrap_or(registry_path);
+        let v = &self.api_version;
+        (
+            format!("{}{status_path}?api-version={v}", self.base()),
+            format!("{}{registry_path}/operationResults/{name}?api-version={v}", self.base()),
+        )
+    }
+}
+
+pub fn ok(body: Value) -> Response {
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+pub fn with_status(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Adds `Azure-AsyncOperation` (and optionally `Location`) with `Retry-After`.
+pub fn async_headers(mut resp: Response, status_url: &str, location: Option<&str>) -> Response {
+    let h = resp.headers_mut();
+    h.insert("Azure-AsyncOperation", header_value(status_url));
+    if let Some(l) = location {
+        h.insert(header::LOCATION, header_value(l));
+    }
+    h.insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+    resp
+}
+
+fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
+    ctx.state
+        .operations
+        .status(id)
+        .map(ok)
+        .ok_or_else(|| ArmError::not_found("ResourceNotFound", format!("The operation '{id}' could not be found.")))
+}
+
+fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
+    match ctx.state.operations.outcome(id) {
+        None => Err(ArmError::not_found("ResourceNotFound", format!("The operation '{id}' could not be found."))),
+        Some(operations::Outcome::Running) => {
+            let mut resp = StatusCode::ACCEPTED.into_response();
+            let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
+            resp.headers_mut().insert(header::LOCATION, header_value(&url));
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+            Ok(resp)
+        }
+        Some(operations::Outcome::Done(Some(result))) => Ok(ok(result)),
+        Some(operations::Outcome::Done(None)) => Ok(StatusCode::NO_CONTENT.into_response()),
+    }
+}

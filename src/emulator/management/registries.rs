@@ -1,0 +1,213 @@
+//! Registries: list (subscription or group), get, create-or-update (PUT allocates the
+//! registry's data-plane port and starts its listener), PATCH (`adminUserEnabled`, `sku`,
+//! `tags`), delete (stops the listener), and the admin user's `listCredentials` /
+//! `regenerateCredential`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::body::{Obj, parse};
+use super::path::Reg;
+use super::{Ctx, ok, render, rules, with_status};
+use crate::emulator::error::ArmError;
+use crate::emulator::store::{Missing, NewRegistry, RegistryPatch, StoreError};
+use crate::emulator::{Sku, listeners};
+
+const ROOT_READ_ONLY: &[&str] = &["id", "name", "type", "systemData"];
+const PROPERTIES: &[&str] = &[
+    "adminUserEnabled",
+    "networkRuleSet",
+    "policies",
+    "encryption",
+    "dataEndpointEnabled",
+    "publicNetworkAccess",
+    "networkRuleBypassOptions",
+    "zoneRedundancy",
+    "anonymousPullEnabled",
+    "roleAssignmentMode",
+];
+const PROPERTIES_READ_ONLY: &[&str] =
+    &["loginServer", "creationDate", "provisioningState", "status", "dataEndpointHostNames", "privateEndpointConnections"];
+const SKUS: &[&str] = &["Basic", "Standard", "Premium", "Classic"];
+
+pub async fn list(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
+    let rg2 = rg.clone();
+    let regs = ctx.state.store.run(move |db| db.list_registries(rg2.as_deref())).await.map_err(|e| match e {
+        StoreError::NotFound(_) => ArmError::not_found(
+            "ResourceGroupNotFound",
+            format!("Resource group '{}' could not be found.", rg.clone().unwrap_or_default()),
+        ),
+        e => ArmError::internal(e),
+    })?;
+    let sub = ctx.state.settings.subscription_id.clone();
+    ctx.page(regs.iter().map(|r| render::registry(&sub, r)).collect())
+}
+
+pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let (rg, name) = (reg.rg.clone(), reg.name.clone());
+    let r = ctx.state.store.run(move |db| db.get_registry(&rg, &name)).await.map_err(|e| ctx.store_error(reg, e))?;
+    Ok(ok(render::registry(&ctx.state.settings.subscription_id, &r)))
+}
+
+fn parse_sku(root: &Obj<'_>) -> Result<Option<Sku>, ArmError> {
+    let Some(sku) = root.obj("sku", "Sku")? else { return Ok(None) };
+    sku.allow(&["name"], &["tier"])?;
+    match sku.enumeration("name", SKUS)? {
+        None => Err(ArmError::content("Required property 'name' not found in JSON. Path 'sku'")),
+        Some("Classic") => Err(ArmError::rule("Classic registries are no longer supported; use Basic, Standard or Premium.")),
+        Some(s) => Ok(s.parse().ok()),
+    }
+}
+
+fn parse_tags(root: &Obj<'_>) -> Result<Option<serde_json::Map<String, Value>>, ArmError> {
+    match root.get("tags") {
+        None => Ok(None),
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                if !v.is_string() {
+                    return Err(ArmError::content(format!(
+                        "Error converting value {v} to type 'System.String'. Path 'tags.{k}'"
+                    )));
+                }
+            }
+            Ok(Some(m.clone()))
+        }
+        Some(v) => Err(ArmError::content(format!(
+            "Error converting value {v} to type 'System.Collections.Generic.Dictionary`2[System.String,System.String]'. Path 'tags'"
+        ))),
+    }
+}
+
+fn parse_admin(root: &Obj<'_>) -> Result<Option<bool>, ArmError> {
+    let Some(props) = root.obj("properties", "RegistryProperties")? else { return Ok(None) };
+    props.allow(PROPERTIES, PROPERTIES_READ_ONLY)?;
+    props.bool("adminUserEnabled")
+}
+
+pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    if !rules::valid_registry_name(&reg.name) {
+        return Err(ArmError::bad_request(
+            "InvalidResourceName",
+            format!(
+                "The registry name '{}' is invalid. Registry names may contain only alpha numeric characters and must be between 5 and 50 characters.",
+                reg.name
+            ),
+        ));
+    }
+    if !rules::valid_resource_group(&reg.rg) {
+        return Err(ArmError::bad_request(
+            "InvalidResourceGroupName",
+            format!("The resource group name '{}' is invalid.", reg.rg),
+        ));
+    }
+    let v = parse(&ctx.body)?;
+    let root = Obj::new(&v, "", "Registry")?;
+    root.allow(&["location", "sku", "tags", "properties", "identity"], ROOT_READ_ONLY)?;
+    let location = root.str("location")?;
+    let sku = parse_sku(&root)?;
+    let tags = parse_tags(&root)?;
+    let admin = parse_admin(&root)?;
+
+    let (rg, name) = (reg.rg.clone(), reg.name.clone());
+    let existing = match ctx.state.store.run(move |db| db.get_registry(&rg, &name)).await {
+        Ok(r) => Some(r),
+        Err(StoreError::NotFound(_)) => None,
+        Err(e) => return Err(ctx.store_error(reg, e)),
+    };
+    let sub = ctx.state.settings.subscription_id.clone();
+    if existing.is_some() {
+        let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
+        let patch = RegistryPatch { sku, admin_user_enabled: admin, tags: Some(tags.unwrap_or_default()) };
+        let r = ctx
+            .state
+            .store
+            .run(move |db| db.update_registry(&rg, &name, patch, &actor))
+            .await
+            .map_err(|e| ctx.store_error(reg, e))?;
+        return Ok(ok(render::registry(&sub, &r)));
+    }
+    let Some(location) = location else {
+        return Err(ArmError::content("Required property 'location' not found in JSON. Path ''"));
+    };
+    let Some(sku) = sku else {
+        return Err(ArmError::content("Required property 'sku' not found in JSON. Path ''"));
+    };
+    let socket = listeners::bind(0).map_err(ArmError::internal)?;
+    let port = socket.local_addr().map_err(ArmError::internal)?.port();
+    let new = NewRegistry {
+        name: reg.name.clone(),
+        resource_group: reg.rg.clone(),
+        location: location.to_string(),
+        sku,
+        admin_user_enabled: admin.unwrap_or(false),
+        tags: tags.unwrap_or_default(),
+        port,
+    };
+    let actor = ctx.actor.clone();
+    let r = ctx.state.store.run(move |db| db.create_registry(new, &actor)).await.map_err(|e| match e {
+        StoreError::Conflict(m) => ArmError::conflict("AlreadyInUse", m),
+        e => ctx.store_error(reg, e),
+    })?;
+    ctx.state.serve_registry(&r.name, socket).map_err(ArmError::internal)?;
+    ctx.state.write_state_file().await;
+    Ok(with_status(StatusCode::CREATED, render::registry(&sub, &r)))
+}
+
+pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let v = parse(&ctx.body)?;
+    let root = Obj::new(&v, "", "RegistryUpdateParameters")?;
+    root.allow(&["sku", "tags", "properties", "identity"], ROOT_READ_ONLY)?;
+    let patch = RegistryPatch { sku: parse_sku(&root)?, admin_user_enabled: parse_admin(&root)?, tags: parse_tags(&root)? };
+    let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
+    let r = ctx
+        .state
+        .store
+        .run(move |db| db.update_registry(&rg, &name, patch, &actor))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
+    ctx.state.write_state_file().await;
+    Ok(ok(render::registry(&ctx.state.settings.subscription_id, &r)))
+}
+
+pub async fn delete(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let (rg, name) = (reg.rg.clone(), reg.name.clone());
+    let deleted = ctx.state.store.run(move |db| db.delete_registry(&rg, &name)).await.map_err(|e| ctx.store_error(reg, e))?;
+    match deleted {
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+        Some(r) => {
+            ctx.state.listeners.stop(&r.name.to_ascii_lowercase());
+            ctx.state.write_state_file().await;
+            Ok(StatusCode::OK.into_response())
+        }
+    }
+}
+
+pub async fn list_credentials(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let (rg, name) = (reg.rg.clone(), reg.name.clone());
+    let (user, p1, p2) = ctx.state.store.run(move |db| db.admin_credentials(&rg, &name)).await.map_err(|e| match e {
+        StoreError::Rule(m) => ArmError::bad_request("AdminUserDisabled", m),
+        e => ctx.store_error(reg, e),
+    })?;
+    Ok(ok(json!({"username": user, "passwords": [{"name": "password", "value": p1}, {"name": "password2", "value": p2}]})))
+}
+
+pub async fn regenerate_credential(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
+    let v = parse(&ctx.body)?;
+    let root = Obj::new(&v, "", "RegenerateCredentialParameters")?;
+    root.allow(&["name"], &[])?;
+    let Some(which) = root.enumeration("name", &["password", "password2"])? else {
+        return Err(ArmError::content("Required property 'name' not found in JSON. Path ''"));
+    };
+    let (rg, name) = (reg.rg.clone(), reg.name.clone());
+    ctx.state
+        .store
+        .run(move |db| db.regenerate_admin_password(&rg, &name, which))
+        .await
+        .map_err(|e| match e {
+            StoreError::Rule(m) => ArmError::bad_request("AdminUserDisabled", m),
+            StoreError::NotFound(Missing::Registry) => ctx.store_error(reg, StoreError::NotFound(Missing::Registry)),
+            e => ctx.store_error(reg, e),
+        })?;
+    list_credentials(ctx, reg).await
+}

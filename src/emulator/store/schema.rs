@@ -1,0 +1,107 @@
+//! The SQLite schema and its migrations. Each migration is one SQL batch applied in one
+//! transaction together with the bump of `schema_version`, so a crash leaves either the old or
+//! the new schema. Append new migrations (the data plane's repositories, manifests, tags and
+//! blob metadata tables, keyed by `registries.id` with `ON DELETE CASCADE`); never edit an
+//! applied one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: management plane.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE resource_groups (
+    name       TEXT PRIMARY KEY COLLATE NOCASE,
+    location   TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE registries (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    resource_group     TEXT NOT NULL COLLATE NOCASE REFERENCES resource_groups(name),
+    location           TEXT NOT NULL,
+    sku                TEXT NOT NULL CHECK (sku IN ('Basic', 'Standard', 'Premium')),
+    admin_user_enabled INTEGER NOT NULL DEFAULT 0,
+    admin_password1    TEXT NOT NULL,
+    admin_password2    TEXT NOT NULL,
+    port               INTEGER NOT NULL UNIQUE,
+    tags               TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL, created_by TEXT NOT NULL, created_by_type TEXT NOT NULL,
+    modified_at TEXT NOT NULL, modified_by TEXT NOT NULL, modified_by_type TEXT NOT NULL
+);
+CREATE TABLE scope_maps (
+    id          INTEGER PRIMARY KEY,
+    registry_id INTEGER NOT NULL REFERENCES registries(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL COLLATE NOCASE,
+    kind        TEXT NOT NULL CHECK (kind IN ('UserDefined', 'SystemDefined')),
+    description TEXT,
+    actions     TEXT NOT NULL,
+    created_at TEXT NOT NULL, created_by TEXT NOT NULL, created_by_type TEXT NOT NULL,
+    modified_at TEXT NOT NULL, modified_by TEXT NOT NULL, modified_by_type TEXT NOT NULL,
+    UNIQUE (registry_id, name)
+);
+CREATE TABLE tokens (
+    id           INTEGER PRIMARY KEY,
+    registry_id  INTEGER NOT NULL REFERENCES registries(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL COLLATE NOCASE,
+    scope_map_id INTEGER NOT NULL REFERENCES scope_maps(id) ON DELETE RESTRICT,
+    status       TEXT NOT NULL CHECK (status IN ('enabled', 'disabled')),
+    created_at TEXT NOT NULL, created_by TEXT NOT NULL, created_by_type TEXT NOT NULL,
+    modified_at TEXT NOT NULL, modified_by TEXT NOT NULL, modified_by_type TEXT NOT NULL,
+    UNIQUE (registry_id, name)
+);
+CREATE INDEX tokens_by_scope_map ON tokens(scope_map_id);
+-- Only HMAC-SHA256(pepper, password) is stored; the pepper lives in a file of the data dir.
+CREATE TABLE token_passwords (
+    token_id   INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL CHECK (name IN ('password1', 'password2')),
+    hash       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expiry     TEXT,
+    PRIMARY KEY (token_id, name)
+);
+CREATE TABLE token_certificates (
+    token_id   INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL CHECK (name IN ('certificate1', 'certificate2')),
+    thumbprint TEXT,
+    expiry     TEXT,
+    pem        TEXT,
+    PRIMARY KEY (token_id, name)
+);
+"#,
+];
+
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to the newest schema.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")?;
+    let current: i64 = conn
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .unwrap_or(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute("DELETE FROM schema_version", [])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [i as i64 + 1])?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_is_idempotent() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        migrate(&mut c).unwrap();
+        let v: i64 = c.query_row("SELECT version FROM schema_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+    }
+}
