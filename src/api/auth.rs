@@ -475,8 +475,15 @@ impl Credential {
             .timeout(Duration::from_millis(800))
             .send()
             .await;
-        // Any HTTP answer (IMDS says 400 without the Metadata header) means the endpoint exists.
-        let available = probe.is_ok();
+        // IMDS answers a request without the Metadata header with a JSON OAuth error; anything
+        // else (a proxy's error page, a refused connection) means there is no VM identity.
+        let available = match probe {
+            Ok(response) => response
+                .json::<Value>()
+                .await
+                .is_ok_and(|body| body.get("error").is_some()),
+            Err(_) => false,
+        };
         if !available {
             let _ = write_atomic(
                 &marker,

@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::io::Io;
 use crate::output::Output;
 
+pub mod account;
+pub mod cloud;
+pub mod configure;
 pub mod scope_map;
 pub mod shared;
 pub mod token;
@@ -126,7 +129,10 @@ async fn dispatch(ctx: &mut Context, command: Command) -> Result<Output> {
     match command {
         Command::Token(group) => token::run(ctx, group.command).await,
         Command::ScopeMap(group) => scope_map::run(ctx, group.command).await,
-        _ => Err(not_implemented(ctx)),
+        Command::Account(group) => account::run(ctx, group.command).await,
+        Command::Cloud(group) => cloud::run(ctx, group.command).await,
+        Command::Configure(args) => configure::run(ctx, args).await,
+        Command::Repository(_) | Command::Login(_) => Err(not_implemented(ctx)),
     }
 }
 
