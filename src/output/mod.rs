@@ -15,8 +15,21 @@ pub mod transformers;
 pub mod tsv;
 pub mod yaml;
 
-/// A table transformer (az's `table_transformer`): result → ordered rows.
-pub type Transformer = fn(&Value) -> Value;
+mod pyfmt;
+mod table_ansi;
+mod yaml_scalar;
+mod yaml_writers;
+
+pub use table::TableError;
+
+#[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
+mod golden_tests;
+
+/// A table transformer (az's `table_transformer`): result → ordered rows, or az's "Table
+/// output unavailable" for results it cannot tabulate.
+pub type Transformer = fn(&Value) -> Result<Value, TableError>;
 
 /// What a command produced.
 #[derive(Debug, Default)]
@@ -87,16 +100,13 @@ pub fn format(style: &Style<'_>, output: Output) -> Result<String> {
         OutputFormat::None => String::new(),
         OutputFormat::Table => {
             let transformer = output.transformer.filter(|_| !query_active);
+            let unavailable = |e: TableError| Error::cli(e.to_string());
             let rows = match transformer {
-                Some(transform) => transform(&value),
+                Some(transform) => transform(&value).map_err(unavailable)?,
                 None => value,
             };
             let sort_keys = !query_active && output.transformer.is_none();
-            table::dump(&rows, sort_keys).map_err(|_| {
-                Error::cli(
-                    "Table output unavailable. Use the --query option to specify an appropriate query. Use --debug for more info.",
-                )
-            })?
+            table::dump(&rows, sort_keys).map_err(unavailable)?
         }
     })
 }
