@@ -78,9 +78,17 @@ pub fn format(style: &Style<'_>, output: Output) -> Result<String> {
     add_resource_group(&mut value);
     let (value, multiselect_rows) = match style.query {
         Some(query) => {
-            let searched = query
-                .search(&value)
-                .map_err(|e| Error::Query(e.to_string()))?;
+            let searched = query.search(&value).map_err(|e| {
+                if e.is_jmespath_error() {
+                    Error::Query(e.to_string())
+                } else {
+                    // differs from az: az prints a Python traceback for these; acr never does.
+                    Error::cli(format!(
+                        "The command failed with an unexpected error: {}: {e}",
+                        e.python_exception()
+                    ))
+                }
+            })?;
             (searched.value, searched.multiselect_rows)
         }
         None => (value, Vec::new()),
