@@ -14,6 +14,8 @@ pub struct Io {
     pub stdin_is_tty: bool,
     pub stdout_is_tty: bool,
     pub stderr_is_tty: bool,
+    /// Whether stdin is the process's real stdin (so terminal echo can be switched off).
+    real_stdin: bool,
 }
 
 impl Io {
@@ -26,6 +28,7 @@ impl Io {
             stdin_is_tty: io::stdin().is_terminal(),
             stdout_is_tty: io::stdout().is_terminal(),
             stderr_is_tty: io::stderr().is_terminal(),
+            real_stdin: true,
         }
     }
 
@@ -39,6 +42,7 @@ impl Io {
             stdin_is_tty: false,
             stdout_is_tty: false,
             stderr_is_tty: false,
+            real_stdin: false,
         };
         (io, captured)
     }
@@ -78,6 +82,19 @@ impl Io {
             line.pop();
         }
         Ok(Some(line))
+    }
+
+    /// Prompts on stderr and reads one line without echoing it (getpass), for secrets typed at a
+    /// terminal.
+    pub fn read_secret(&mut self, prompt: &str) -> io::Result<String> {
+        self.err(prompt);
+        let _echo = (self.real_stdin && self.stdin_is_tty)
+            .then(EchoOff::new)
+            .flatten();
+        let line = self.read_line()?.unwrap_or_default();
+        drop(_echo);
+        self.err("\n");
+        Ok(line)
     }
 
     /// Reads all of stdin (for `--password-stdin`), trimming one trailing line ending.
@@ -158,6 +175,46 @@ impl Diag {
     /// Raw text (a spinner frame, a prompt).
     pub fn raw(&self, text: &str) {
         write_shared(&self.stderr, text);
+    }
+}
+
+/// Terminal echo switched off on stdin until dropped.
+struct EchoOff {
+    #[cfg(unix)]
+    saved: libc::termios,
+}
+
+impl EchoOff {
+    #[cfg(unix)]
+    fn new() -> Option<EchoOff> {
+        // SAFETY: tcgetattr/tcsetattr on fd 0 with a zeroed termios buffer they fill in.
+        unsafe {
+            let mut saved: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(0, &mut saved) != 0 {
+                return None;
+            }
+            let mut quiet = saved;
+            quiet.c_lflag &= !libc::ECHO;
+            if libc::tcsetattr(0, libc::TCSANOW, &quiet) != 0 {
+                return None;
+            }
+            Some(EchoOff { saved })
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> Option<EchoOff> {
+        None
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: restores the attributes read in `new`.
+        unsafe {
+            libc::tcsetattr(0, libc::TCSANOW, &self.saved);
+        }
     }
 }
 

@@ -7,5 +7,6 @@ pub mod auth;
 pub mod cloud;
 pub mod http;
 pub mod models;
+pub mod registry;
 pub mod secrets;
 pub mod subscription;

@@ -15,6 +15,8 @@ use crate::output::Output;
 pub mod account;
 pub mod cloud;
 pub mod configure;
+pub mod login;
+pub mod repository;
 pub mod scope_map;
 pub mod shared;
 pub mod token;
@@ -132,7 +134,8 @@ async fn dispatch(ctx: &mut Context, command: Command) -> Result<Output> {
         Command::Account(group) => account::run(ctx, group.command).await,
         Command::Cloud(group) => cloud::run(ctx, group.command).await,
         Command::Configure(args) => configure::run(ctx, args).await,
-        Command::Repository(_) | Command::Login(_) => Err(not_implemented(ctx)),
+        Command::Repository(group) => repository::run(ctx, group.command).await,
+        Command::Login(args) => login::run(ctx, args).await,
     }
 }
 

@@ -84,3 +84,16 @@ pub fn confirm(ctx: &mut Context, message: &str) -> Result<bool> {
         }
     }
 }
+
+/// azure-cli's `user_confirmation` (used by `repository delete`): `--yes` skips it, `n` is
+/// "Operation cancelled." (exit 1), and without a terminal it fails.
+pub fn confirm_or_cancel(ctx: &mut Context, message: &str, yes: bool) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if confirm(ctx, message)? {
+        Ok(())
+    } else {
+        Err(Error::cli("Operation cancelled."))
+    }
+}
