@@ -1,5 +1,6 @@
 //! The one integration-test binary: cross-module behaviour, the real emulator over real HTTPS,
 //! and the checked-in generated files.
 
+mod binary;
 mod generated;
 mod readme;
