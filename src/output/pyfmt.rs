@@ -6,9 +6,12 @@
 
 use serde_json::{Number, Value};
 
+// `str.isprintable`/`str.isspace` from Python 3.11's Unicode tables, shared with the query engine.
+use super::query::pynum::{is_printable, is_space};
+
 /// `repr(float)` (== `str(float)`): shortest round-trip digits, fixed notation when the
 /// decimal exponent is in (-4, 16], scientific with a signed two-digit exponent otherwise.
-pub(super) fn float_repr(f: f64) -> String {
+pub(in crate::output) fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
     }
@@ -130,28 +133,6 @@ fn str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
-}
-
-/// Approximation of `str.isprintable` for one character: control, format, separator
-/// (other than space), private-use and noncharacter code points are not printable.
-/// Unassigned code points are treated as printable (Python would escape them).
-fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x80 {
-        return (0x20..0x7f).contains(&u);
-    }
-    !matches!(u,
-        0x80..=0xa0 | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x8e2 | 0x180e
-        | 0x1680 | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f
-        | 0x3000 | 0xd800..=0xf8ff | 0xfdd0..=0xfdef | 0xfeff | 0xfff9..=0xfffb
-        | 0xfffe | 0xffff | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3
-        | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..)
-}
-
-/// `str.isspace` for one character: Unicode White_Space plus the ASCII separators
-/// U+001C..U+001F, which CPython also counts as whitespace.
-pub(super) fn is_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// `str.strip()` with no argument.

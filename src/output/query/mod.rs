@@ -29,7 +29,7 @@ mod merge;
 mod parser;
 mod parser_rules;
 mod pyfmt;
-mod pynum;
+pub(in crate::output) mod pynum;
 mod unicode_tables;
 mod value;
 

@@ -22,12 +22,12 @@ fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
 }
 
 /// `str.isspace()`.
-pub(super) fn is_space(c: char) -> bool {
+pub(in crate::output) fn is_space(c: char) -> bool {
     in_ranges(c, SPACES)
 }
 
 /// `str.isprintable()`, which decides what `repr()` escapes.
-pub(super) fn is_printable(c: char) -> bool {
+pub(in crate::output) fn is_printable(c: char) -> bool {
     if c.is_ascii() {
         (' '..='~').contains(&c)
     } else {
@@ -48,43 +48,8 @@ pub(super) fn lstrip(s: &str) -> &str {
     s.trim_start_matches(is_space)
 }
 
-/// `repr(float)`: shortest round-trip digits, scientific outside 1e-4 <= |x| < 1e16.
-pub(super) fn float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if f < 0.0 { "-" } else { "" };
-    let point = exponent + 1;
-    if !(-4 < point && point <= 16) {
-        let (first, rest) = digits.split_at(1);
-        let fraction = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{fraction}e{exp_sign}{:02}", exponent.abs());
-    }
-    let len = digits.len() as i32;
-    if point <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
-    } else if point >= len {
-        format!("{sign}{digits}{}.0", "0".repeat((point - len) as usize))
-    } else {
-        let (int_part, frac_part) = digits.split_at(point as usize);
-        format!("{sign}{int_part}.{frac_part}")
-    }
-}
+/// `repr(float)`, shared with the output formatters (one implementation of CPython's digits).
+pub(super) use crate::output::pyfmt::float_repr;
 
 /// `_PyUnicode_TransformDecimalAndSpaceToASCII`: what `int()`/`float()` actually parse.
 fn to_ascii_number_text(s: &str) -> String {
