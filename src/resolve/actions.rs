@@ -182,3 +182,41 @@ mod tests {
         );
     }
 }
+
+/// Warnings for repository arguments that look like the shell's expansion of an unquoted
+/// wildcard: a name (or an action) that is also an existing path in the current directory.
+/// `--repository samples/* content/read` typed unquoted where `samples/hello` exists reaches
+/// acr as `--repository samples/hello content/read` and would silently scope one repository.
+pub fn shell_expansion_warnings(
+    rules: &[Vec<String>],
+    exists: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    rules
+        .iter()
+        .flat_map(|rule| rule.iter())
+        .filter(|token| !REPOSITORY_ACTIONS.contains(&token.to_lowercase().as_str()) && !token.contains('*') && exists(token))
+        .map(|token| {
+            format!(
+                "'{token}' is also a file in the current directory: if you typed a wildcard such as 'samples/*' or '*' without quotes, the shell replaced it with file names. Quote repository wildcards."
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod expansion_tests {
+    use super::*;
+
+    #[test]
+    fn names_that_are_local_paths_are_flagged() {
+        let rules = vec![
+            vec!["samples/hello".to_owned(), "content/read".to_owned()],
+            vec!["samples/*".to_owned(), "content/read".to_owned()],
+        ];
+        let warnings =
+            shell_expansion_warnings(&rules, |p| p == "samples/hello" || p == "content/read");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].starts_with("'samples/hello' is also a file"));
+        assert!(shell_expansion_warnings(&rules, |_| false).is_empty());
+    }
+}
