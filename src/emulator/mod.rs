@@ -85,7 +85,9 @@ impl FromStr for Sku {
             "basic" => Ok(Sku::Basic),
             "standard" => Ok(Sku::Standard),
             "premium" => Ok(Sku::Premium),
-            _ => Err(format!("unknown SKU '{s}': expected Basic, Standard or Premium")),
+            _ => Err(format!(
+                "unknown SKU '{s}': expected Basic, Standard or Premium"
+            )),
         }
     }
 }
@@ -109,7 +111,10 @@ impl FromStr for RegistrySpec {
                 "invalid registry name '{name}': registry names may contain only alpha numeric characters and must be between 5 and 50 characters"
             ));
         }
-        Ok(RegistrySpec { name: name.to_string(), sku })
+        Ok(RegistrySpec {
+            name: name.to_string(),
+            sku,
+        })
     }
 }
 
@@ -125,7 +130,9 @@ pub struct EmulatorOptions {
 
 impl EmulatorOptions {
     pub fn default_data_dir() -> PathBuf {
-        dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("acr-emulator")
+        dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("acr-emulator")
     }
 }
 
@@ -191,7 +198,11 @@ pub struct AppState {
 impl AppState {
     /// The env document for the current registries.
     pub(crate) async fn env_info(&self) -> EnvInfo {
-        let regs = self.store.run(|db| db.list_registries(None)).await.unwrap_or_default();
+        let regs = self
+            .store
+            .run(|db| db.list_registries(None))
+            .await
+            .unwrap_or_default();
         self.env_from(regs)
     }
 
@@ -217,7 +228,11 @@ impl AppState {
                     login_server: format!("127.0.0.1:{}", r.port),
                 })
                 .collect(),
-            federated_token_file: self.data_dir.join(FEDERATED_TOKEN_FILE).display().to_string(),
+            federated_token_file: self
+                .data_dir
+                .join(FEDERATED_TOKEN_FILE)
+                .display()
+                .to_string(),
             acr_login_server_suffix: format!(".{ACR_SUFFIX}"),
             pid: std::process::id(),
         }
@@ -232,10 +247,15 @@ impl AppState {
     }
 
     /// Starts the data-plane listener of `registry` on an already bound socket.
-    pub(crate) fn serve_registry(self: &Arc<Self>, registry: &str, listener: std::net::TcpListener) -> Result<()> {
+    pub(crate) fn serve_registry(
+        self: &Arc<Self>,
+        registry: &str,
+        listener: std::net::TcpListener,
+    ) -> Result<()> {
         let port = listener.local_addr()?.port();
         let router = registry::router(self.clone(), registry, port);
-        self.listeners.serve(&registry.to_ascii_lowercase(), listener, router)
+        self.listeners
+            .serve(&registry.to_ascii_lowercase(), listener, router)
     }
 }
 
@@ -248,7 +268,11 @@ fn write_state(dir: &Path, env: &EnvInfo) -> Result<()> {
 pub fn read_env(dir: &Path) -> Result<EnvInfo> {
     let path = dir.join(STATE_FILE);
     let bytes = std::fs::read(&path).with_context(|| {
-        format!("no emulator state in {} (start one with `acr-emulator start --data-dir {}`)", dir.display(), dir.display())
+        format!(
+            "no emulator state in {} (start one with `acr-emulator start --data-dir {}`)",
+            dir.display(),
+            dir.display()
+        )
     })?;
     serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))
 }
@@ -260,14 +284,24 @@ pub fn app(state: Arc<AppState>) -> Router {
     if state.hooks.enabled() {
         router = router.merge(hooks::router());
     }
-    let inner = router.layer(axum::middleware::from_fn_with_state(state.clone(), hooks::observe)).with_state(state);
+    let inner = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hooks::observe,
+        ))
+        .with_state(state);
     // An outer router so that paths are normalised before the inner one routes them.
-    Router::new().fallback_service(inner).layer(axum::middleware::from_fn(collapse_slashes))
+    Router::new()
+        .fallback_service(inner)
+        .layer(axum::middleware::from_fn(collapse_slashes))
 }
 
 /// az sends `{resourceManager}/metadata/endpoints` with a resource manager that ends in `/`,
 /// i.e. `//metadata/endpoints`; ARM treats repeated slashes as one, and so do we.
-async fn collapse_slashes(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn collapse_slashes(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let path = req.uri().path();
     if path.contains("//") {
         let mut collapsed = String::with_capacity(path.len());
@@ -330,7 +364,9 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         b
     })?;
     let signing_pem = files::read_or_create(&data_dir.join(SIGNING_KEY_FILE), || {
-        rcgen::KeyPair::generate().map(|k| k.serialize_pem().into_bytes()).unwrap_or_default()
+        rcgen::KeyPair::generate()
+            .map(|k| k.serialize_pem().into_bytes())
+            .unwrap_or_default()
     })?;
     let keys = Keys::from_pem(&signing_pem).context("loading the token signing key")?;
 
@@ -338,8 +374,12 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     let settings = load_settings(&store)?;
 
     // Bind every socket before serving anything, so a port clash fails the start cleanly.
-    let main_listener = listeners::bind(opts.port)
-        .with_context(|| format!("binding 127.0.0.1:{} (is another emulator using it?)", opts.port))?;
+    let main_listener = listeners::bind(opts.port).with_context(|| {
+        format!(
+            "binding 127.0.0.1:{} (is another emulator using it?)",
+            opts.port
+        )
+    })?;
     let main_addr: SocketAddr = main_listener.local_addr()?;
     let base_url = format!("https://127.0.0.1:{}", main_addr.port());
 
@@ -347,7 +387,10 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     let first_start = store.run_blocking(|db| db.meta_get("seeded"))?.is_none();
     if first_start {
         let specs = if opts.registries.is_empty() {
-            vec![RegistrySpec { name: DEFAULT_REGISTRY.to_string(), sku: Sku::Premium }]
+            vec![RegistrySpec {
+                name: DEFAULT_REGISTRY.to_string(),
+                sku: Sku::Premium,
+            }]
         } else {
             opts.registries.clone()
         };
@@ -392,7 +435,9 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         listeners,
     });
 
-    state.listeners.serve("", main_listener, app(state.clone()))?;
+    state
+        .listeners
+        .serve("", main_listener, app(state.clone()))?;
     for (name, sock) in registry_sockets {
         state.serve_registry(&name, sock)?;
     }
@@ -401,8 +446,15 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
     let env = state.env_info().await;
     write_state(&data_dir, &env)?;
-    files::write_atomic(&data_dir.join(PID_FILE), std::process::id().to_string().as_bytes())?;
-    Ok(RunningEmulator { env, state, _lock: lock })
+    files::write_atomic(
+        &data_dir.join(PID_FILE),
+        std::process::id().to_string().as_bytes(),
+    )?;
+    Ok(RunningEmulator {
+        env,
+        state,
+        _lock: lock,
+    })
 }
 
 fn load_settings(store: &Store) -> Result<Settings> {
@@ -433,9 +485,15 @@ mod tests {
     fn registry_spec_parses_name_and_sku() {
         assert_eq!(
             "other:basic".parse::<RegistrySpec>().unwrap(),
-            RegistrySpec { name: "other".into(), sku: Sku::Basic }
+            RegistrySpec {
+                name: "other".into(),
+                sku: Sku::Basic
+            }
         );
-        assert_eq!("myregistry".parse::<RegistrySpec>().unwrap().sku, Sku::Premium);
+        assert_eq!(
+            "myregistry".parse::<RegistrySpec>().unwrap().sku,
+            Sku::Premium
+        );
         assert!("bad-name:Basic".parse::<RegistrySpec>().is_err());
         assert!("other:Gold".parse::<RegistrySpec>().is_err());
         assert!("abc".parse::<RegistrySpec>().is_err());

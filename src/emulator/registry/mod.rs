@@ -28,10 +28,14 @@ pub struct OciError {
 
 impl IntoResponse for OciError {
     fn into_response(self) -> Response {
-        let body = json!({"errors": [{"code": self.code, "message": self.message, "detail": null}]});
+        let body =
+            json!({"errors": [{"code": self.code, "message": self.message, "detail": null}]});
         let mut resp = (self.status, axum::Json(body)).into_response();
         let h = resp.headers_mut();
-        h.insert("Docker-Distribution-API-Version", HeaderValue::from_static("registry/2.0"));
+        h.insert(
+            "Docker-Distribution-API-Version",
+            HeaderValue::from_static("registry/2.0"),
+        );
         if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             h.insert(header::WWW_AUTHENTICATE, c);
         }
@@ -60,8 +64,12 @@ async fn v2_challenge(headers: axum::http::HeaderMap, port: u16) -> OciError {
     OciError {
         status: StatusCode::UNAUTHORIZED,
         code: "UNAUTHORIZED",
-        message: "authentication required, visit https://aka.ms/acr/authorization for more information.".into(),
-        challenge: Some(format!("Bearer realm=\"https://{host}/oauth2/token\",service=\"{host}\"")),
+        message:
+            "authentication required, visit https://aka.ms/acr/authorization for more information."
+                .into(),
+        challenge: Some(format!(
+            "Bearer realm=\"https://{host}/oauth2/token\",service=\"{host}\""
+        )),
     }
 }
 
@@ -78,6 +86,10 @@ async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) 
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let start = std::time::Instant::now();
     let resp = next.run(req).await;
-    eprintln!("{method} {path} {} {}ms (registry)", resp.status().as_u16(), start.elapsed().as_millis());
+    eprintln!(
+        "{method} {path} {} {}ms (registry)",
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
     resp
 }
