@@ -8,6 +8,7 @@
 
 mod auth;
 mod body;
+mod certificates;
 mod credentials;
 pub(crate) mod operations;
 pub(crate) mod path;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, ok, render, rules, with_status};
+use super::{Ctx, certificates, ok, render, rules, with_status};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
@@ -146,28 +146,24 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
                         "The certificate name '{name}' appears more than once."
                     )));
                 }
-                let expiry = c
+                let mut expiry = c
                     .date_time("expiry")?
                     .map(crate::emulator::clock::format_expiry);
+                let mut thumbprint = c.str("thumbprint")?.map(str::to_ascii_lowercase);
                 let pem = c.str("encodedPemCertificate")?.map(str::to_string);
                 if let Some(p) = &pem {
-                    use base64::Engine;
-                    let decoded = base64::engine::general_purpose::STANDARD
-                        .decode(p.trim())
-                        .ok();
-                    let is_pem = decoded
-                        .as_deref()
-                        .and_then(|d| std::str::from_utf8(d).ok())
-                        .is_some_and(|t| t.contains("-----BEGIN CERTIFICATE-----"));
-                    if !is_pem {
-                        return Err(ArmError::rule(format!(
-                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate."
-                        )));
-                    }
+                    // The service derives both from the certificate itself.
+                    let (thumb, not_after) = certificates::inspect(p).map_err(|why| {
+                        ArmError::rule(format!(
+                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate: {why}."
+                        ))
+                    })?;
+                    thumbprint = Some(thumb);
+                    expiry = Some(crate::emulator::clock::format_expiry(not_after));
                 }
                 out.push(CertificateInput {
                     name: name.to_string(),
-                    thumbprint: c.str("thumbprint")?.map(str::to_ascii_lowercase),
+                    thumbprint,
                     expiry,
                     pem,
                 });
