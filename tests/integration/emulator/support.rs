@@ -37,6 +37,7 @@ impl Resp {
             .unwrap_or_else(|| panic!("no error envelope: {}", self.body));
         assert_eq!(err["code"], code, "body {}", self.body);
         assert_eq!(err.len(), 2, "only code and message: {}", self.body);
+        super::swagger::assert_valid("ErrorResponse", &self.body);
         err["message"].as_str().unwrap().to_string()
     }
 }
