@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub(crate) mod clock;
+mod env;
 pub mod error;
 pub(crate) mod files;
 pub(crate) mod hooks;
@@ -19,7 +20,7 @@ pub mod store;
 pub mod tls;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -31,6 +32,8 @@ use self::identity::jwt::Keys;
 use self::listeners::Listeners;
 use self::store::{Actor, NewRegistry, Store};
 
+use self::env::write_state;
+pub use self::env::{EnvInfo, RegistryEnv, read_env};
 pub use self::store::{Denied, TokenIdentity};
 
 /// The subscription's display name (fixed by the contract).
@@ -136,38 +139,6 @@ impl EmulatorOptions {
     }
 }
 
-/// What clients need to talk to the emulator; `acr-emulator env --format json` prints it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvInfo {
-    pub resource_manager: String,
-    pub authority: String,
-    pub tenant_id: String,
-    pub subscription_id: String,
-    pub subscription_name: String,
-    pub client_id: String,
-    pub client_secret: String,
-    pub identity_endpoint: String,
-    pub identity_header: String,
-    pub ca_certificate: String,
-    pub registries: Vec<RegistryEnv>,
-    /// A client assertion (JWT) the token endpoint accepts for `clientId` (workload identity).
-    pub federated_token_file: String,
-    /// The cloud's ACR login-server suffix with its leading dot.
-    pub acr_login_server_suffix: String,
-    /// The emulator process, for `stop`.
-    pub pid: u32,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistryEnv {
-    pub name: String,
-    pub resource_group: String,
-    pub sku: String,
-    pub login_server: String,
-}
-
 /// Generated once per data dir and stable across restarts.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -257,24 +228,6 @@ impl AppState {
         self.listeners
             .serve(&registry.to_ascii_lowercase(), listener, router)
     }
-}
-
-fn write_state(dir: &Path, env: &EnvInfo) -> Result<()> {
-    let json = serde_json::to_vec_pretty(env)?;
-    files::write_private(&dir.join(STATE_FILE), &json)
-}
-
-/// Reads the env document a running (or the last) emulator on `dir` wrote.
-pub fn read_env(dir: &Path) -> Result<EnvInfo> {
-    let path = dir.join(STATE_FILE);
-    let bytes = std::fs::read(&path).with_context(|| {
-        format!(
-            "no emulator state in {} (start one with `acr-emulator start --data-dir {}`)",
-            dir.display(),
-            dir.display()
-        )
-    })?;
-    serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))
 }
 
 /// The router of the main port: identity, metadata, management and (when enabled) the test

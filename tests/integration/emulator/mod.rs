@@ -5,6 +5,7 @@
 mod auth;
 mod cli;
 mod identity;
+mod lro_paging_faults;
 mod persistence;
 mod real_az;
 mod registries;
