@@ -1,10 +1,10 @@
 //! `acr-emulator`, the offline Azure that ships with `acr`: the ARM management API for
 //! `Microsoft.ContainerRegistry` tokens and scope maps, a minimal identity service, and one
-//! HTTPS data-plane listener per registry. This module owns the public entry points
-//! ([`start`], [`EmulatorOptions`], [`EnvInfo`]), start-up (data dir, lock, TLS, secrets,
-//! seeding) and [`app`], which merges the identity, management and test-hook routers over one
-//! [`AppState`]. It must not contain request handling: that lives in `identity`,
-//! `management` and `registry`; state lives in `store`.
+//! HTTPS data-plane listener per registry. This module owns the public types
+//! ([`EmulatorOptions`], [`RegistrySpec`], [`Sku`], [`RunningEmulator`]), the shared
+//! [`AppState`], and [`app`], which merges the identity, management and test-hook routers over
+//! it; [`start`] lives in `startup`, the env document in `env`. It must not contain request
+//! handling: that lives in `identity`, `management` and `registry`; state lives in `store`.
 
 pub mod cli;
 pub(crate) mod clock;

@@ -9,6 +9,7 @@ mod lro_paging_faults;
 mod persistence;
 mod real_az;
 mod registries;
+mod robustness;
 mod scope_maps;
 mod support;
 mod swagger;
