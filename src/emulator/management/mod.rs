@@ -51,10 +51,26 @@ pub(crate) struct Ctx {
 }
 
 async fn dispatch(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    match handle(state, req).await {
+    // ARM's tracing headers: a request id per answer, and the caller's correlation id (or a
+    // new one), so clients can print them as they do for Azure.
+    let correlation = req
+        .headers()
+        .get("x-ms-correlation-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64)
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let mut resp = match handle(state, req).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    }
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        "x-ms-request-id",
+        header_value(&uuid::Uuid::new_v4().to_string()),
+    );
+    h.insert("x-ms-correlation-request-id", header_value(&correlation));
+    resp
 }
 
 async fn handle(state: Arc<AppState>, req: Request) -> Result<Response, ArmError> {

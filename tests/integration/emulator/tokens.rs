@@ -42,6 +42,8 @@ async fn token_lifecycle_shapes_headers_and_password_semantics() {
     assert!(op.ends_with("?api-version=2025-04-01"), "{op}");
     assert!(is_guid_suffixed(&op, "operationStatuses/tokens-"), "{op}");
     assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(uuid::Uuid::parse_str(r.header("x-ms-request-id").unwrap()).is_ok());
+    assert!(r.header("x-ms-correlation-request-id").is_some());
     assert_eq!(r.body["properties"]["provisioningState"], "Succeeded");
     assert_eq!(r.body["properties"]["status"], "enabled");
     assert_eq!(
