@@ -293,12 +293,12 @@ fn stop(dir: &Path) -> Result<()> {
         .trim()
         .parse()
         .context("the pid file is corrupt")?;
-    signal(pid, libc::SIGTERM)?;
+    signal(pid, SIGTERM)?;
     if wait_unlocked(dir, Duration::from_secs(15)) {
         eprintln!("acr-emulator: stopped (pid {pid})");
         return Ok(());
     }
-    signal(pid, libc::SIGKILL)?;
+    signal(pid, SIGKILL)?;
     if wait_unlocked(dir, Duration::from_secs(5)) {
         eprintln!("acr-emulator: killed (pid {pid}) after it ignored SIGTERM");
         return Ok(());
@@ -306,6 +306,23 @@ fn stop(dir: &Path) -> Result<()> {
     bail!("the emulator (pid {pid}) did not exit")
 }
 
+#[cfg(unix)]
+const SIGTERM: i32 = libc::SIGTERM;
+#[cfg(unix)]
+const SIGKILL: i32 = libc::SIGKILL;
+#[cfg(not(unix))]
+const SIGTERM: i32 = 15;
+#[cfg(not(unix))]
+const SIGKILL: i32 = 9;
+
+#[cfg(not(unix))]
+fn signal(pid: i32, _sig: i32) -> Result<()> {
+    bail!(
+        "stopping the emulator (pid {pid}) is only supported on Unix; end the process with your system's tools"
+    )
+}
+
+#[cfg(unix)]
 fn signal(pid: i32, sig: i32) -> Result<()> {
     // SAFETY: kill(2) has no memory-safety preconditions; the pid comes from our pid file.
     let rc = unsafe { libc::kill(pid, sig) };

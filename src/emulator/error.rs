@@ -102,7 +102,6 @@ impl IntoResponse for ArmError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        headers.insert("x-ms-failure-cause", HeaderValue::from_static("gateway"));
         resp
     }
 }

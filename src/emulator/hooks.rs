@@ -61,8 +61,12 @@ pub struct Hooks {
     log: Mutex<VecDeque<Value>>,
     faults: Mutex<Vec<FaultSpec>>,
     lro_polls: AtomicU32,
+    retry_after: AtomicU32,
     page_size: AtomicUsize,
 }
+
+/// `Retry-After` seconds of asynchronous answers unless the LRO hook sets another value.
+pub const DEFAULT_RETRY_AFTER: u32 = 1;
 
 /// Page size of LIST answers when no override is set.
 pub const DEFAULT_PAGE_SIZE: usize = 1000;
@@ -74,6 +78,7 @@ impl Hooks {
             log: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),
             lro_polls: AtomicU32::new(0),
+            retry_after: AtomicU32::new(DEFAULT_RETRY_AFTER),
             page_size: AtomicUsize::new(0),
         }
     }
@@ -88,6 +93,11 @@ impl Hooks {
             0 => None,
             n => Some(n),
         }
+    }
+
+    /// `Retry-After` seconds sent with asynchronous answers and their polls.
+    pub fn retry_after(&self) -> u32 {
+        self.retry_after.load(Ordering::Relaxed)
     }
 
     pub fn page_size(&self) -> usize {
@@ -190,6 +200,8 @@ async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct LroSpec {
     in_progress_polls: u32,
+    #[serde(default)]
+    retry_after: Option<u32>,
 }
 
 async fn set_lro(
@@ -201,6 +213,10 @@ async fn set_lro(
         .hooks
         .lro_polls
         .store(spec.in_progress_polls, Ordering::Relaxed);
+    state.hooks.retry_after.store(
+        spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
+        Ordering::Relaxed,
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 

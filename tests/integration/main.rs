@@ -2,5 +2,6 @@
 //! and the checked-in generated files.
 
 mod binary;
+mod emulator;
 mod generated;
 mod readme;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, async_headers, ok};
+use super::{Ctx, ok};
 use crate::emulator::clock;
 use crate::emulator::error::ArmError;
 
@@ -78,7 +78,7 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
             );
             let (status_url, location) =
                 ctx.start_operation(&parent, "registries", polls, Some(result));
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 StatusCode::ACCEPTED.into_response(),
                 &status_url,
                 Some(&location),

@@ -8,6 +8,7 @@
 
 mod auth;
 mod body;
+mod certificates;
 mod credentials;
 pub(crate) mod operations;
 pub(crate) mod path;
@@ -50,10 +51,26 @@ pub(crate) struct Ctx {
 }
 
 async fn dispatch(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    match handle(state, req).await {
+    // ARM's tracing headers: a request id per answer, and the caller's correlation id (or a
+    // new one), so clients can print them as they do for Azure.
+    let correlation = req
+        .headers()
+        .get("x-ms-correlation-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64)
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let mut resp = match handle(state, req).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    }
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        "x-ms-request-id",
+        header_value(&uuid::Uuid::new_v4().to_string()),
+    );
+    h.insert("x-ms-correlation-request-id", header_value(&correlation));
+    resp
 }
 
 async fn handle(state: Arc<AppState>, req: Request) -> Result<Response, ArmError> {
@@ -341,24 +358,41 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Adds `Azure-AsyncOperation` (and optionally `Location`) with `Retry-After`.
-pub fn async_headers(mut resp: Response, status_url: &str, location: Option<&str>) -> Response {
-    let h = resp.headers_mut();
-    h.insert("Azure-AsyncOperation", header_value(status_url));
-    if let Some(l) = location {
-        h.insert(header::LOCATION, header_value(l));
+impl Ctx {
+    /// Adds `Azure-AsyncOperation` (and optionally `Location`) with `Retry-After`.
+    pub fn async_headers(
+        &self,
+        mut resp: Response,
+        status_url: &str,
+        location: Option<&str>,
+    ) -> Response {
+        let h = resp.headers_mut();
+        h.insert("Azure-AsyncOperation", header_value(status_url));
+        if let Some(l) = location {
+            h.insert(header::LOCATION, header_value(l));
+        }
+        h.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(self.state.hooks.retry_after()),
+        );
+        resp
     }
-    h.insert(header::RETRY_AFTER, HeaderValue::from(1u32));
-    resp
 }
 
 fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
-    ctx.state.operations.status(id).map(ok).ok_or_else(|| {
+    let doc = ctx.state.operations.status(id).ok_or_else(|| {
         ArmError::not_found(
             "ResourceNotFound",
             format!("The operation '{id}' could not be found."),
         )
-    })
+    })?;
+    // Without Retry-After on the poll answer, azure-core waits 30 s before the next poll.
+    let mut resp = ok(doc);
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(ctx.state.hooks.retry_after()),
+    );
+    Ok(resp)
 }
 
 fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
@@ -372,8 +406,10 @@ fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
             let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
             resp.headers_mut()
                 .insert(header::LOCATION, header_value(&url));
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(ctx.state.hooks.retry_after()),
+            );
             Ok(resp)
         }
         Some(operations::Outcome::Done(Some(result))) => Ok(ok(result)),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::{Obj, parse};
 use super::path::Reg;
-use super::{Ctx, async_headers, ok, render, rules, with_status};
+use super::{Ctx, ok, render, rules, with_status};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
 
@@ -143,7 +143,7 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
                 polls,
                 None,
             );
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 with_status(
                     StatusCode::CREATED,
                     render::scope_map(&id, &map, "Creating"),
@@ -187,7 +187,7 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
                 polls,
                 None,
             );
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 with_status(
                     StatusCode::CREATED,
                     render::scope_map(&id, &map, "Updating"),
@@ -217,7 +217,7 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         Some(polls) => {
             let (status_url, location) =
                 ctx.start_operation(&format!("{id}/scopeMaps/{name}"), "scopemaps", polls, None);
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 StatusCode::ACCEPTED.into_response(),
                 &status_url,
                 Some(&location),

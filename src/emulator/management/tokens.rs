@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, async_headers, ok, render, rules, with_status};
+use super::{Ctx, certificates, ok, render, rules, with_status};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
@@ -146,28 +146,24 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
                         "The certificate name '{name}' appears more than once."
                     )));
                 }
-                let expiry = c
+                let mut expiry = c
                     .date_time("expiry")?
                     .map(crate::emulator::clock::format_expiry);
+                let mut thumbprint = c.str("thumbprint")?.map(str::to_ascii_lowercase);
                 let pem = c.str("encodedPemCertificate")?.map(str::to_string);
                 if let Some(p) = &pem {
-                    use base64::Engine;
-                    let decoded = base64::engine::general_purpose::STANDARD
-                        .decode(p.trim())
-                        .ok();
-                    let is_pem = decoded
-                        .as_deref()
-                        .and_then(|d| std::str::from_utf8(d).ok())
-                        .is_some_and(|t| t.contains("-----BEGIN CERTIFICATE-----"));
-                    if !is_pem {
-                        return Err(ArmError::rule(format!(
-                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate."
-                        )));
-                    }
+                    // The service derives both from the certificate itself.
+                    let (thumb, not_after) = certificates::inspect(p).map_err(|why| {
+                        ArmError::rule(format!(
+                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate: {why}."
+                        ))
+                    })?;
+                    thumbprint = Some(thumb);
+                    expiry = Some(crate::emulator::clock::format_expiry(not_after));
                 }
                 out.push(CertificateInput {
                     name: name.to_string(),
-                    thumbprint: c.str("thumbprint")?.map(str::to_ascii_lowercase),
+                    thumbprint,
                     expiry,
                     pem,
                 });
@@ -241,7 +237,7 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
             } else {
                 "Succeeded"
             };
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 with_status(StatusCode::CREATED, render::token(&id, &token, state)),
                 &status_url,
                 None,
@@ -249,7 +245,7 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
         }
         (false, Some(polls)) => {
             let (status_url, _) = ctx.start_operation(&token_id, "tokens", polls, None);
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
                 &status_url,
                 None,
@@ -292,7 +288,7 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
                 polls,
                 None,
             );
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
                 &status_url,
                 None,
@@ -319,7 +315,7 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         Some(polls) => {
             let (status_url, location) =
                 ctx.start_operation(&format!("{id}/tokens/{name}"), "tokens", polls, None);
-            Ok(async_headers(
+            Ok(ctx.async_headers(
                 StatusCode::ACCEPTED.into_response(),
                 &status_url,
                 Some(&location),

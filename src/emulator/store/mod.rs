@@ -301,6 +301,26 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Checks a data-plane login with the admin user (username = registry name, one of the
+    /// two admin passwords) in constant time; `false` when the admin user is disabled.
+    pub async fn verify_admin_password(
+        &self,
+        registry: &str,
+        username: &str,
+        password: &str,
+    ) -> bool {
+        let (r, u, p) = (
+            registry.to_string(),
+            username.to_string(),
+            password.to_string(),
+        );
+        self.run(move |db| db.verify_admin_password(&r, &u, &p))
+            .await
+            .unwrap_or(false)
+    }
+}
+
 fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
@@ -308,3 +328,6 @@ fn json_list(v: &[String]) -> String {
 fn parse_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

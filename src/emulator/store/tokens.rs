@@ -65,6 +65,9 @@ pub enum Denied {
     Unavailable,
 }
 
+/// Registry name, token id, token name, status, scope-map name, scope-map actions (JSON).
+type LoginRow = (String, i64, String, String, String, String);
+
 const SELECT: &str = "SELECT t.id, t.name, s.name, t.status, \
      t.created_at, t.created_by, t.created_by_type, t.modified_at, t.modified_by, t.modified_by_type \
      FROM tokens t JOIN scope_maps s ON s.id = t.scope_map_id";
@@ -373,9 +376,8 @@ impl Db {
         token: &str,
         password: &str,
     ) -> Result<TokenIdentity, Denied> {
-        let lookup =
-            || -> rusqlite::Result<Option<(String, i64, String, String, String, String)>> {
-                self.conn
+        let lookup = || -> rusqlite::Result<Option<LoginRow>> {
+            self.conn
                 .query_row(
                     "SELECT r.name, t.id, t.name, t.status, s.name, s.actions FROM tokens t \
                      JOIN registries r ON r.id = t.registry_id JOIN scope_maps s ON s.id = t.scope_map_id \
@@ -384,7 +386,7 @@ impl Db {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()
-            };
+        };
         let Some((reg_name, id, token_name, status, map, actions)) =
             lookup().map_err(|_| Denied::Unavailable)?
         else {
