@@ -10,18 +10,20 @@ use super::Cli;
 /// `(path relative to the repository root, contents)` of every generated file.
 pub fn files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (shell, file) in [
-        (Shell::Bash, "completions/acr.bash"),
-        (Shell::Zsh, "completions/_acr"),
-        (Shell::Fish, "completions/acr.fish"),
-        (Shell::PowerShell, "completions/_acr.ps1"),
-    ] {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "acr", &mut buf);
-        out.push((file.to_owned(), buf));
+    for (binary, command) in [("acr", Cli::command()), ("acr-emulator", crate::emulator::cli::Cli::command())] {
+        for (shell, file) in [
+            (Shell::Bash, format!("completions/{binary}.bash")),
+            (Shell::Zsh, format!("completions/_{binary}")),
+            (Shell::Fish, format!("completions/{binary}.fish")),
+            (Shell::PowerShell, format!("completions/_{binary}.ps1")),
+        ] {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut command.clone(), binary, &mut buf);
+            out.push((file, buf));
+        }
+        man_pages(&command, binary, &mut out);
     }
     let root = Cli::command();
-    man_pages(&root, "acr", &mut out);
     out.push(("docs/cli.md".to_owned(), cli_markdown(&root).into_bytes()));
     out
 }

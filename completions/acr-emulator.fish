@@ -1,0 +1,48 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_acr_emulator_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_acr_emulator_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_acr_emulator_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_acr_emulator_using_subcommand
+    set -l cmd (__fish_acr_emulator_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -s h -l help -d 'Print help'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -s V -l version -d 'Print version'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "start" -d 'Start the emulator (foreground unless --detach)'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "stop" -d 'Stop the emulator running on a data dir and wait for it to exit'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "env" -d 'Print what clients need to use the emulator'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l port -d 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port)' -r
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l registry -d 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable' -r
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l detach -d 'Run in the background; return once every listener answers'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l test-hooks -d 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -s h -l help -d 'Print help'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand stop" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -l format -r -f -a "sh\t''
+json\t''"
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -s h -l help -d 'Print help'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "start" -d 'Start the emulator (foreground unless --detach)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "stop" -d 'Stop the emulator running on a data dir and wait for it to exit'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "env" -d 'Print what clients need to use the emulator'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
