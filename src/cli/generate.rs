@@ -10,7 +10,10 @@ use super::Cli;
 /// `(path relative to the repository root, contents)` of every generated file.
 pub fn files() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (binary, command) in [("acr", Cli::command()), ("acr-emulator", crate::emulator::cli::Cli::command())] {
+    for (binary, command) in [
+        ("acr", Cli::command()),
+        ("acr-emulator", crate::emulator::cli::Cli::command()),
+    ] {
         for (shell, file) in [
             (Shell::Bash, format!("completions/{binary}.bash")),
             (Shell::Zsh, format!("completions/_{binary}")),
