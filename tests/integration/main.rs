@@ -2,3 +2,4 @@
 //! and the checked-in generated files.
 
 mod generated;
+mod cli;
