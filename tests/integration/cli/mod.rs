@@ -2,5 +2,7 @@
 //! verb, output formats and `--query`, errors and exit codes, request sequences (D6), retries,
 //! long-running operations and paging; the seeds walkthrough; parity with the real Azure CLI.
 
+mod credential;
 mod harness;
+mod scope_map;
 mod token;
