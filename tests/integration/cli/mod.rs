@@ -2,7 +2,10 @@
 //! verb, output formats and `--query`, errors and exit codes, request sequences (D6), retries,
 //! long-running operations and paging; the seeds walkthrough; parity with the real Azure CLI.
 
+mod common;
 mod credential;
 mod harness;
+mod output;
 mod scope_map;
 mod token;
+mod transport;
