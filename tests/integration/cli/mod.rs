@@ -7,5 +7,6 @@ mod credential;
 mod harness;
 mod output;
 mod scope_map;
+mod seeds;
 mod token;
 mod transport;
