@@ -52,14 +52,13 @@ struct CreateInput {
 }
 
 async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
-    // az validates --expiration while parsing the arguments, before the registry name.
+    let target = target(ctx, &args.registry)?;
     let expiration = args
         .expiration
         .expiration
         .as_deref()
         .map(expiration::parse_expiration)
         .transpose()?;
-    let target = target(ctx, &args.registry)?;
     let name = token_name(&args.name.name)?;
     if let Some(map) = &args.scope_map {
         names::scope_map(map)?;
@@ -73,20 +72,12 @@ async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
     }
     let no_passwords = args.no_passwords.unwrap_or(false);
     let days = args.expiration.expiration_in_days;
-    // az-compat: az tests the values' truthiness, so `--expiration-in-days 0` escapes both
-    // mutual-exclusion checks and is left to the positive-days rule below (D4).
-    let days_given = days.is_some_and(|d| d != 0);
-    let expiration_given = args
-        .expiration
-        .expiration
-        .as_deref()
-        .is_some_and(|e| !e.is_empty());
-    if no_passwords && (days_given || expiration_given) {
+    if no_passwords && (days.is_some() || args.expiration.expiration.is_some()) {
         return Err(Error::cli(
             "usage error: --no-passwords and expiration arguments are mutually exclusive.",
         ));
     }
-    if days_given && expiration_given {
+    if days.is_some() && args.expiration.expiration.is_some() {
         return Err(Error::cli(
             "usage error: --expiration and --expiration-in-days are mutually exclusive.",
         ));
@@ -330,13 +321,12 @@ async fn list(ctx: &mut Context, args: TokenListArgs) -> Result<Output> {
 }
 
 async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Output> {
-    // az validates --expiration while parsing the arguments, before the registry name.
+    let target = target(ctx, &args.registry)?;
     let at = args
         .expiration
         .as_deref()
         .map(expiration::parse_expiration)
         .transpose()?;
-    let target = target(ctx, &args.registry)?;
     let name = token_name(&args.name.name)?;
     expiration::check_days(args.expiration_in_days)?;
     let mut request = json!({});
