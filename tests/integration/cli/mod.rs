@@ -6,6 +6,7 @@ mod common;
 mod credential;
 mod harness;
 mod output;
+mod parity;
 mod scope_map;
 mod seeds;
 mod token;

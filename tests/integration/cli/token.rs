@@ -447,9 +447,7 @@ async fn days_must_be_positive_before_any_request_d4() {
         "acr token create -r myregistry -n token7 --repository r content/read --expiration-in-days 0",
         "acr token create -r myregistry -n token7 --repository r content/read --expiration-in-days -5",
         "acr token create -r myregistry -n token7 --scope-map m1234 --expiration-in-days 0",
-        // 0 is falsy for az's mutual-exclusion checks, so D4 is what reports it.
-        "acr token create -r myregistry -n token7 --scope-map m1234 --no-passwords --expiration-in-days 0",
-        "acr token create -r myregistry -n token7 --scope-map m1234 --expiration-in-days 0 --expiration 2030-01-01T00:00:00Z",
+        "acr token create -r myregistry -n token7 --scope-map m1234 --no-passwords false --expiration-in-days 0",
         "acr token credential generate -r myregistry -n token7 --expiration-in-days 0",
         "acr token credential generate -r myregistry -n token7 --expiration-in-days -1 --password1",
     ] {
@@ -503,11 +501,28 @@ async fn create_usage_errors_in_azs_order() {
             "acr token create -r myregistry -n token9 --scope-map mymap1 --expiration 2030-01-01T00:00:00.5Z",
             "Input '2030-01-01T00:00:00.5Z' is not valid datetime. Valid example: 2025-12-31T12:59:59Z".into(),
         ),
-        // The --expiration check runs while the arguments are parsed: before the name rules
-        // and before the registry name.
+        // az checks `is not None`, so a 0 (which D4 refuses anyway) still counts as given.
+        (
+            "acr token create -r myregistry -n token9 --scope-map mymap1 --no-passwords --expiration-in-days 0",
+            "usage error: --no-passwords and expiration arguments are mutually exclusive.".into(),
+        ),
+        (
+            "acr token create -r myregistry -n token9 --scope-map mymap1 --expiration-in-days 0 --expiration 2030-01-01T00:00:00Z",
+            "usage error: --expiration and --expiration-in-days are mutually exclusive.".into(),
+        ),
+        // Order (checked against az 2.91.0): the registry name, then --expiration, then the
+        // names (D7), then the command's own checks.
         (
             "acr token create -r my_reg -n 'bad name' --scope-map mymap1 --expiration 2030-01-01T00:00:00+00:00",
+            "Registry names may contain only alpha numeric characters and must be between 5 and 50 characters".into(),
+        ),
+        (
+            "acr token create -r myregistry -n 'bad name' --scope-map mymap1 --expiration 2030-01-01T00:00:00+00:00",
             "Input '2030-01-01T00:00:00+00:00' is not valid datetime. Valid example: 2025-12-31T12:59:59Z".into(),
+        ),
+        (
+            "acr token create -r myregistry -n 'bad name' --repository a content/read --scope-map mymap1",
+            "Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters".into(),
         ),
         (
             "acr token create -r myregistry -g myresourcegroup -n token9 --repository hello-world content/readd",
