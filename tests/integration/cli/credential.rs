@@ -216,6 +216,15 @@ async fn generate_output_formats() {
         .await;
     assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
     let out = acr
+        .ok("acr token credential generate -r myregistry -n token1 --password1 -o jsonc")
+        .await;
+    let result = out.json();
+    assert_eq!(
+        out.stdout,
+        serde_json::to_string_pretty(&result).unwrap() + "\n",
+        "jsonc is plain JSON off a terminal"
+    );
+    let out = acr
         .ok("acr token credential generate -r myregistry -n token1 --password1 -o yaml")
         .await;
     let lines: Vec<&str> = out.stdout.lines().collect();

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 /// A running emulator and an HTTPS client that trusts only its CA.
 pub struct Emu {
-    running: Option<RunningEmulator>,
+    /// Held so the emulator (and its data-dir lock) lives as long as the test.
+    _running: RunningEmulator,
     _dir: tempfile::TempDir,
     pub env: EnvInfo,
     http: reqwest::Client,
@@ -53,16 +54,10 @@ impl Emu {
             .build()
             .expect("HTTP client");
         Emu {
-            running: Some(running),
+            _running: running,
             _dir: dir,
             env,
             http,
-        }
-    }
-
-    pub async fn shutdown(mut self) {
-        if let Some(running) = self.running.take() {
-            running.shutdown().await;
         }
     }
 

@@ -305,6 +305,36 @@ async fn long_running_operations_are_polled() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_or_canceled_operation_is_an_error() {
+    let (emu, acr) = setup().await;
+    emu.lro(1).await;
+    for (status, code) in [("Failed", "InternalServerError"), ("Canceled", "Canceled")] {
+        emu.fault(json!({
+            "method": "GET",
+            "pathContains": "/operationStatuses/",
+            "status": 200,
+            "count": 1,
+            "body": {"status": status, "error": {"code": code, "message": "The operation did not complete."}}
+        }))
+        .await;
+        emu.clear_requests().await;
+        acr.run("acr scope-map create -r myregistry -g myresourcegroup -n mymap1")
+            .await
+            .error(
+                1,
+                &format!(
+                    "({code}) The operation did not complete.\nCode: {code}\nMessage: The operation did not complete."
+                ),
+            );
+        // No final GET after a failed operation.
+        assert_eq!(
+            emu.sequence().await,
+            ["PUT REG/scopeMaps/mymap1 201", "GET OP 200"]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_follow_next_link() {
     let (emu, acr) = setup().await;
     for i in 1..=5 {
