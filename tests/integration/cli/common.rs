@@ -253,3 +253,32 @@ async fn debug_logs_requests_without_secrets_d12() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscription_by_id_or_name() {
+    let (emu, acr) = setup().await;
+    for value in [
+        emu.sub().to_uppercase(),
+        "Emulator Subscription".to_owned(),
+        "emulator subscription".to_owned(),
+    ] {
+        let out = acr
+            .ok(&format!(
+                "acr scope-map list -r myregistry --subscription '{value}' --query \"length(@)\""
+            ))
+            .await;
+        assert_eq!(out.stdout, "5\n");
+    }
+    // Unknown names and ids alike: az's warning, then its error.
+    for value in ["nosuchsub", "00000000-0000-0000-0000-000000000000"] {
+        acr.run(&format!("acr token list -r myregistry --subscription {value}"))
+            .await
+            .fails(
+                1,
+                &format!(
+                    "WARNING: Subscription '{value}' not recognized.\n\
+                     ERROR: Subscription '{value}' not found. Check the spelling and casing and try again.\n"
+                ),
+            );
+    }
+}
