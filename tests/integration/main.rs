@@ -1,5 +1,5 @@
 //! The one integration-test binary: cross-module behaviour, the real emulator over real HTTPS,
 //! and the checked-in generated files.
 
-mod generated;
 mod cli;
+mod generated;
