@@ -190,6 +190,14 @@ impl Emu {
         );
     }
 
+    /// `DELETE /_emulator/faults`: drops the faults not yet consumed.
+    pub async fn clear_faults(&self) {
+        assert_eq!(
+            self.hook(Method::DELETE, "/_emulator/faults", None).await,
+            204
+        );
+    }
+
     /// `POST /_emulator/lro`: writes answer asynchronously, `InProgress` `polls` times.
     pub async fn lro(&self, polls: u32) {
         assert_eq!(

@@ -55,7 +55,8 @@ enum Diff {
 /// The command lines, in order, each with the difference expected between az and acr
 /// (`same`, `args` for argument errors, or the policy item; `D1 <pointer>`). `@lro N` and
 /// `@paging N` set both emulators' test hooks (asynchronous answers polled N times, N items
-/// per page; 0 restores the default) for the lines that follow. Each asynchronous operation
+/// per page; 0 restores the default) for the lines that follow; `@fault {…}` injects the
+/// same fault into both emulators. Each asynchronous operation
 /// costs az 30 s: the emulator's operation-status answers carry no `Retry-After`, so az falls
 /// back to its default poll interval (reported as an emulator issue); hence only two lines.
 const CASES: &str = r#"
@@ -172,6 +173,16 @@ same     | acr token update -r myregistry -n tokenlro --status disabled -o table
 @lro 0
 same     | acr token credential delete -r myregistry -n tokenlro --password1 --query "credentials.passwords[].name"
 same     | acr token delete -r myregistry -n tokenlro -y
+@fault {"method": "GET", "pathContains": "/tokens/token2", "status": 409, "count": 1, "body": {"error": {"code": "Conflict", "message": "The token is busy.", "target": "token2", "details": [{"code": "Locked", "message": "Try again later."}, {"code": "Second", "message": "Another detail."}]}}}
+same     | acr token show -r myregistry -n token2
+@fault {"method": "GET", "pathContains": "/scopeMaps/scopemap1", "status": 400, "count": 1, "body": {"error": {"code": "BadRequest", "message": "Bad.", "innererror": {"trace": "abc", "depth": 2}}}}
+same     | acr scope-map show -r myregistry -n scopemap1
+@fault {"method": "GET", "pathContains": "/tokens", "status": 429, "retryAfter": 0, "count": 1}
+same     | acr token list -r myregistry --query "length(@)"
+@fault {"method": "PATCH", "pathContains": "/tokens/token2", "status": 503, "retryAfter": 0, "count": 1}
+same     | acr token update -r myregistry -n token2 --status enabled --query status
+@fault {"method": "GET", "pathContains": "/scopeMaps/scopemap4", "status": 500, "retryAfter": 0, "count": 10}
+same     | acr scope-map show -r myregistry -n scopemap4
 @paging 2
 same     | acr token list -r myregistry --query "[].name" -o tsv
 D3       | acr scope-map list -r myregistry -o table
@@ -196,6 +207,7 @@ enum Step {
     Run(Case),
     Lro(u32),
     Paging(usize),
+    Fault(Value),
 }
 
 fn steps() -> Vec<Step> {
@@ -208,6 +220,9 @@ fn steps() -> Vec<Step> {
             }
             if let Some(n) = l.strip_prefix("@paging ") {
                 return Step::Paging(n.parse().unwrap());
+            }
+            if let Some(spec) = l.strip_prefix("@fault ") {
+                return Step::Fault(serde_json::from_str(spec).expect("a fault spec"));
             }
             let (diff, line) = l.split_once(" | ").expect("DIFF | command");
             let diff = match diff.split_whitespace().collect::<Vec<_>>()[..] {
@@ -535,6 +550,8 @@ async fn az_and_acr_agree() {
     let norm = Normaliser::new();
     let mut failures = Vec::new();
     let mut count = 0;
+    // The status of a fault injected for the next line: both sides must have met it.
+    let mut injected: Option<u16> = None;
     for step in steps() {
         let case = match step {
             Step::Run(case) => case,
@@ -544,6 +561,12 @@ async fn az_and_acr_agree() {
             }
             Step::Paging(size) => {
                 tokio::join!(az_emu.paging(size), acr_emu.paging(size));
+                continue;
+            }
+            Step::Fault(spec) => {
+                injected = spec["status"].as_u64().map(|s| s as u16);
+                tokio::join!(az_emu.clear_requests(), acr_emu.clear_requests());
+                tokio::join!(az_emu.fault(spec.clone()), acr_emu.fault(spec));
                 continue;
             }
         };
@@ -565,6 +588,13 @@ async fn az_and_acr_agree() {
             stdout: norm.apply(&acr_run.stdout, &acr_emu),
             stderr: norm.apply(&acr_run.stderr, &acr_emu),
         };
+        if let Some(status) = injected.take() {
+            for (side, emu) in [("az", &az_emu), ("acr", &acr_emu)] {
+                let met = emu.arm_requests().await.iter().any(|r| r.status == status);
+                assert!(met, "{side} never met the injected {status}: {}", case.line);
+                emu.clear_faults().await;
+            }
+        }
         if let Err(why) = compare(case, &a, &b) {
             failures.push(format!(
                 "{}\n  {why}\n  az  (exit {}):\n{}{}\n  acr (exit {}):\n{}{}",
