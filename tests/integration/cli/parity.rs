@@ -112,7 +112,7 @@ same     | acr token credential generate -r myregistry -n token2 --password1 --p
 same     | acr token credential generate -r myregistry -n token2 --password2 --expiration 2030-06-30T12:00:00Z
 same     | acr token credential generate -r myregistry -n token2 -o table
 same     | acr token credential generate -r myregistry -n token2 --password1 --days 2 --query passwords[0].expiry
-same     | acr token credential generate -r myregistry -n token2 --expiration-in-days 5 --expiration 2030-06-30T12:00:00Z --query "passwords[].[name, expiry]" -o tsv
+same     | acr token credential generate -r myregistry -n token2 --expiration-in-days 5 --expiration 2030-06-30T12:00:00Z --query "passwords[].[name, starts_with(expiry, '2030')]" -o tsv
 args     | acr token credential generate -r myregistry -n token2 --pass
 same     | acr token credential generate -r myregistry -n nosuch
 same     | acr token credential delete -r myregistry -n token2 --password1 -o table
@@ -746,6 +746,9 @@ fn compare(case: &Case, az: &Run, acr: &Run) -> Result<(), String> {
             same("the valid actions", &az_set.join(","), &sorted.join(","))
         }
         Diff::D7 => {
+            // The emulator enforces the API description's name pattern (as issue 3 asks), so
+            // az's request is refused there; az-acr-behaviour.md §14.1 reports real Azure
+            // accepting it (`"bad%20name%21"`, exit 0).
             codes()?;
             same("stdout", &az.stdout, &acr.stdout)?;
             if !az.stderr.starts_with("ERROR: (InvalidResourceName) ") {
