@@ -127,6 +127,10 @@ D3       | acr scope-map show -r myregistry -n scopemap1 -o yaml
 D3       | acr scope-map show -r myregistry -n _repositories_admin
 D3       | acr scope-map list -r myregistry -o table
 same     | acr scope-map list -r myregistry --query "[?starts_with(name, 'scopemap')].name" -o tsv
+D3       | acr scope-map create -r myregistry -n scopemapzh --description "示例范围映射 sample" -o table
+D3       | acr scope-map show -r myregistry -n scopemapzh -o yaml
+same     | acr scope-map show -r myregistry -n scopemapzh --query "[name, description]" -o tsv
+same     | acr token create -r myregistry -n token12 --gateway gw9 config/read CONFIG/WRITE --no-passwords -o tsv
 D5-order | acr scope-map update -r myregistry -n scopemap1 --add-repository nginx/web content/read content/write --remove-repository hello-world metadata/read --add-gateway GW2 message/read --query actions
 same     | acr scope-map update -r myregistry -n scopemap1
 same     | acr scope-map update -r myregistry -n scopemap1 --add-repository a content/read --remove-repository a content/read metadata/read --add-gateway g config/read --remove-gateway g config/read
