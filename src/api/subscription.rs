@@ -1,5 +1,5 @@
-//! Which subscription ARM URLs use: `--subscription` (an id, or a name looked up in the
-//! subscription list), `AZURE_SUBSCRIPTION_ID`, the one stored by `acr account login`, the one an
+//! Which subscription ARM URLs use: `--subscription` (an id or a name, matched against the
+//! subscription list as az does), `AZURE_SUBSCRIPTION_ID`, the one stored by `acr account login`, the one an
 //! Azure CLI login reports, else the first enabled subscription the identity can see.
 
 use serde_json::Value;
@@ -8,17 +8,6 @@ use super::arm::Arm;
 use super::auth::{Credential, Source, stored_account};
 use crate::context::Context;
 use crate::error::{Error, Result};
-
-fn looks_like_id(value: &str) -> bool {
-    value.len() == 36
-        && value.chars().enumerate().all(|(i, c)| {
-            if [8, 13, 18, 23].contains(&i) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
-}
 
 pub async fn resolve(
     ctx: &Context,
@@ -34,16 +23,29 @@ pub async fn resolve(
         )
     };
     if let Some(wanted) = ctx.global.subscription.clone() {
-        if looks_like_id(&wanted) {
-            return Ok(wanted);
-        }
+        // az matches --subscription against the subscriptions the login can see, by id or by
+        // name, case-insensitively; an unknown value (an unknown id included) is warned about
+        // and then refused.
         let subscriptions = lister()?.subscriptions().await?;
-        return subscriptions
+        let matches = |s: &&Value, key: &str| {
+            s.get(key)
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case(&wanted))
+        };
+        return match subscriptions
             .iter()
-            .find(|s| s.get("displayName").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(&wanted)))
+            .find(|s| matches(s, "subscriptionId") || matches(s, "displayName"))
             .and_then(|s| s.get("subscriptionId").and_then(Value::as_str))
-            .map(str::to_owned)
-            .ok_or_else(|| Error::cli(format!("Subscription '{wanted}' not found. Check the spelling and casing and try again.")));
+        {
+            Some(id) => Ok(id.to_owned()),
+            None => {
+                ctx.diag
+                    .warn(&format!("Subscription '{wanted}' not recognized."));
+                Err(Error::cli(format!(
+                    "Subscription '{wanted}' not found. Check the spelling and casing and try again."
+                )))
+            }
+        };
     }
     if let Some(id) = ctx.config.env().get("AZURE_SUBSCRIPTION_ID") {
         return Ok(id.to_owned());
@@ -72,13 +74,4 @@ pub async fn resolve(
         .and_then(|s| s.get("subscriptionId").and_then(Value::as_str))
         .map(str::to_owned)
         .ok_or_else(|| Error::cli("No subscriptions found for the signed-in identity."))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ids() {
-        assert!(super::looks_like_id("00000000-0000-0000-0000-000000000000"));
-        assert!(!super::looks_like_id("Emulator Subscription"));
-    }
 }

@@ -82,6 +82,32 @@ mod tests {
     }
 
     #[test]
+    fn three_state_values_ignore_case() {
+        let cmd = clap::Command::new("t").arg(
+            clap::Arg::new("flag")
+                .long("flag")
+                .num_args(0..=1)
+                .default_missing_value("true")
+                .ignore_case(true)
+                .value_parser(three_state()),
+        );
+        for (value, want) in [
+            ("TRUE", true),
+            ("True", true),
+            ("false", false),
+            ("FALSE", false),
+        ] {
+            let m = cmd
+                .clone()
+                .try_get_matches_from(["t", "--flag", value])
+                .unwrap();
+            assert_eq!(m.get_one::<bool>("flag"), Some(&want), "{value}");
+        }
+        let bare = cmd.try_get_matches_from(["t", "--flag"]).unwrap();
+        assert_eq!(bare.get_one::<bool>("flag"), Some(&true));
+    }
+
+    #[test]
     fn three_state_bools() {
         assert_eq!(parse_bool("TRUE"), Ok(true));
         assert_eq!(parse_bool("False"), Ok(false));
@@ -91,8 +117,10 @@ mod tests {
 
 /// The value parser of three-state flags (`--no-passwords`, `--delete-enabled`, …): the
 /// canonical `true`/`false` matched case-insensitively, so clap reports az's allowed values.
+/// With `ignore_case` clap hands back the value as typed (`TRUE`), not the canonical one.
 pub fn three_state() -> impl clap::builder::TypedValueParser<Value = bool> {
-    clap::builder::PossibleValuesParser::new(["false", "true"]).map(|v| v == "true")
+    clap::builder::PossibleValuesParser::new(["false", "true"])
+        .map(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// A repeatable `--flag NAME ACTION [ACTION...]` argument (argparse `nargs='+'`,

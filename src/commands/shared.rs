@@ -25,10 +25,12 @@ pub fn target(ctx: &mut Context, args: &RegistryArgs) -> Result<Target> {
         .or_else(|| ctx.config.get("defaults", "acr"))
         .ok_or_else(|| Error::cli("the following arguments are required: --registry/-r"))?;
     let cloud = ctx.cloud()?;
-    let validated = crate::resolve::registry::validate(&raw, &cloud.acr_suffix)?;
+    let validated = crate::resolve::registry::strip_suffix(&raw, &cloud.acr_suffix)?;
+    // az-compat: the stripping warning is printed even when the remaining name is refused.
     if let Some(warning) = &validated.warning {
         ctx.warn(warning);
     }
+    crate::resolve::registry::check_name(&validated.name)?;
     let group = args
         .resource_group
         .clone()

@@ -15,6 +15,14 @@ pub struct RegistryName {
 /// Validates `value` against the current cloud's ACR suffix (`.azurecr.io` in AzureCloud).
 /// The name keeps the user's casing: it goes into ARM URLs exactly as typed.
 pub fn validate(value: &str, acr_suffix: &str) -> Result<RegistryName> {
+    let stripped = strip_suffix(value, acr_suffix)?;
+    check_name(&stripped.name)?;
+    Ok(stripped)
+}
+
+/// Steps 1–4 of az's validator: the suffix check and stripping, with the warning az prints
+/// as soon as it has stripped something (before the final name check, which may still fail).
+pub fn strip_suffix(value: &str, acr_suffix: &str) -> Result<RegistryName> {
     let (trimmed, suffix) = match value.split_once('.') {
         Some((name, rest)) => (name, format!(".{rest}")),
         None => (value, String::new()),
@@ -40,15 +48,21 @@ pub fn validate(value: &str, acr_suffix: &str) -> Result<RegistryName> {
     } else {
         trimmed
     };
-    let valid = (5..=50).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
-        return Err(Error::cli(BAD_REGISTRY_NAME));
-    }
     Ok(RegistryName {
         name: name.to_owned(),
         warning,
     })
+}
+
+/// Step 5: `^[a-zA-Z0-9-]{5,50}$`.
+pub fn check_name(name: &str) -> Result<()> {
+    let valid = (5..=50).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::cli(BAD_REGISTRY_NAME))
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +97,19 @@ mod tests {
                 "Registry name is 'MyReg'. The following suffix '-dnlHash123.AzureCR.io' is automatically omitted."
             )
         );
+        // The warning comes first, then the stripped name may still be refused.
+        let short = strip_suffix("abc.azurecr.io", ".azurecr.io").unwrap();
+        assert_eq!(
+            short.warning.as_deref(),
+            Some(
+                "Registry name is 'abc'. The following suffix '.azurecr.io' is automatically omitted."
+            )
+        );
+        assert_eq!(
+            check_name(&short.name).unwrap_err().to_string(),
+            BAD_REGISTRY_NAME
+        );
+        assert_eq!(err("abc.azurecr.io"), BAD_REGISTRY_NAME);
         assert_eq!(
             validate("MyRegistry", ".azurecr.io").unwrap().name,
             "MyRegistry"

@@ -2,6 +2,7 @@
 //! and the checked-in generated files.
 
 mod binary;
+mod cli;
 mod emulator;
 mod generated;
 mod readme;

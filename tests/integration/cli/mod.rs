@@ -1,0 +1,13 @@
+//! The CLI against the emulator over real HTTPS: every token, token credential and scope-map
+//! verb, output formats and `--query`, errors and exit codes, request sequences (D6), retries,
+//! long-running operations and paging; the seeds walkthrough; parity with the real Azure CLI.
+
+mod common;
+mod credential;
+mod harness;
+mod output;
+mod parity;
+mod scope_map;
+mod seeds;
+mod token;
+mod transport;
