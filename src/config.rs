@@ -38,6 +38,11 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every variable, for a child process that must see the same environment.
+    pub fn vars(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.vars.iter()
+    }
+
     pub fn set(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_owned(), value.to_owned());
     }

@@ -53,8 +53,10 @@ pub enum Source {
         endpoint: String,
         client_id: Option<String>,
     },
+    /// `env` is acr's (injected) environment, which the `az` child process runs with.
     AzureCli {
         program: String,
+        env: crate::config::Env,
     },
 }
 
@@ -242,7 +244,10 @@ impl Credential {
         }
         let program = env.get("ACR_AZ_PATH").unwrap_or("az").to_owned();
         if which(&program, env.get("PATH")) {
-            return Ok(make(Source::AzureCli { program }));
+            return Ok(make(Source::AzureCli {
+                program,
+                env: env.clone(),
+            }));
         }
         Err(Error::cli(
             "Please run 'acr account login' to setup account.",
@@ -387,7 +392,7 @@ impl Credential {
                     .header("Metadata", "true");
                 self.identity_request(request, "managed identity").await
             }
-            Source::AzureCli { program } => azure_cli_token(program, resource).await,
+            Source::AzureCli { program, env } => azure_cli_token(program, env, resource).await,
         }
     }
 
@@ -520,7 +525,11 @@ fn parse_token_response(json: &Value) -> Option<AccessToken> {
 }
 
 /// `az account get-access-token --resource R`.
-async fn azure_cli_token(program: &str, resource: &str) -> Result<AccessToken> {
+async fn azure_cli_token(
+    program: &str,
+    env: &crate::config::Env,
+    resource: &str,
+) -> Result<AccessToken> {
     let output = tokio::process::Command::new(program)
         .args([
             "account",
@@ -531,6 +540,8 @@ async fn azure_cli_token(program: &str, resource: &str) -> Result<AccessToken> {
             "json",
             "--only-show-errors",
         ])
+        .env_clear()
+        .envs(env.vars())
         .stdin(std::process::Stdio::null())
         .output()
         .await

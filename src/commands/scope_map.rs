@@ -41,6 +41,7 @@ fn output(resource: &Value) -> Output {
 async fn create(ctx: &mut Context, args: ScopeMapCreateArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let name = map_name(&args.name.name)?;
+    super::shared::warn_shell_expansion(ctx, &args.permissions.repository);
     let (name, permissions, description) = (&name, &args.permissions, &args.description);
     let created = with_registry(ctx, &target, |arm, registry| async move {
         let actions = actions::parse(&permissions.repository, &permissions.gateway)?;
@@ -60,6 +61,8 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let name = map_name(&args.name.name)?;
     let changes = &args.changes;
+    super::shared::warn_shell_expansion(ctx, &changes.add_repository);
+    super::shared::warn_shell_expansion(ctx, &changes.remove_repository);
     let edits = !changes.add_repository.is_empty()
         || !changes.remove_repository.is_empty()
         || !changes.add_gateway.is_empty()

@@ -99,3 +99,13 @@ pub fn confirm_or_cancel(ctx: &mut Context, message: &str, yes: bool) -> Result<
         Err(Error::cli("Operation cancelled."))
     }
 }
+
+/// Warns about repository arguments that the shell probably produced from an unquoted
+/// wildcard (see `resolve::actions::shell_expansion_warnings`).
+pub fn warn_shell_expansion(ctx: &Context, rules: &[Vec<String>]) {
+    for warning in crate::resolve::actions::shell_expansion_warnings(rules, |p| {
+        std::path::Path::new(p).exists()
+    }) {
+        ctx.warn(&warning);
+    }
+}

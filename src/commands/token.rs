@@ -64,6 +64,7 @@ async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
         names::scope_map(map)?;
     }
     let permissions = &args.permissions;
+    super::shared::warn_shell_expansion(ctx, &permissions.repository);
     let by_permissions = !permissions.repository.is_empty() || !permissions.gateway.is_empty();
     if by_permissions == args.scope_map.as_deref().is_some_and(|m| !m.is_empty()) {
         return Err(Error::cli(

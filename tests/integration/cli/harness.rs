@@ -365,6 +365,11 @@ impl Acr {
         self.vars.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Removes an environment variable for later runs.
+    pub fn unset_env(&mut self, name: &str) {
+        self.vars.retain(|(k, _)| k != name);
+    }
+
     pub fn config_dir(&self) -> &std::path::Path {
         self.config.path()
     }

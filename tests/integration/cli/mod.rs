@@ -2,6 +2,7 @@
 //! verb, output formats and `--query`, errors and exit codes, request sequences (D6), retries,
 //! long-running operations and paging; the seeds walkthrough; parity with the real Azure CLI.
 
+mod auth;
 mod common;
 mod credential;
 mod harness;

@@ -403,3 +403,23 @@ async fn delete_show_and_list() {
     assert!(rows.contains(&("token1-scope-map".to_owned(), "UserDefined".to_owned())));
     assert_eq!(rows.len(), 6);
 }
+
+/// `--repository samples/* …` typed without quotes reaches acr already expanded by the shell;
+/// a repository name that is a path in the current directory gets a warning (the test runs in
+/// the package root, where `src` exists).
+#[tokio::test]
+async fn a_repository_named_like_a_local_file_warns_about_shell_wildcards() {
+    let (_emu, acr) = super::harness::setup().await;
+    let out = acr.ok("scope-map create -r myregistry -n wildmap --repository src content/read --repository 'samples/*' content/read").await;
+    assert_eq!(
+        out.stderr,
+        "WARNING: 'src' is also a file in the current directory: if you typed a wildcard such as 'samples/*' or '*' without quotes, the shell replaced it with file names. Quote repository wildcards.\n"
+    );
+    assert_eq!(
+        out.json()["actions"],
+        serde_json::json!([
+            "repositories/src/content/read",
+            "repositories/samples/*/content/read"
+        ])
+    );
+}

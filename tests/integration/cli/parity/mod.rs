@@ -29,7 +29,7 @@ mod compare;
 
 const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
-struct Az {
+pub(super) struct Az {
     bin: PathBuf,
     _work: tempfile::TempDir,
     env: Vec<(String, String)>,
@@ -45,7 +45,7 @@ impl Az {
     /// az set up as real-clients.md §4.6 shows: isolated config dir, a bundle of the system
     /// CAs and the emulator's CA set unconditionally, the emulator registered as a cloud by
     /// endpoint discovery, a service-principal login.
-    async fn login(bin: PathBuf, emu: &Emu) -> Az {
+    pub(super) async fn login(bin: PathBuf, emu: &Emu) -> Az {
         let work = tempfile::tempdir().unwrap();
         let mut bundle = std::fs::read(SYSTEM_BUNDLE).unwrap_or_default();
         bundle.extend(std::fs::read(&emu.env.ca_certificate).unwrap());
@@ -116,6 +116,15 @@ impl Az {
         az
     }
 
+    /// The environment az runs with (its config dir holds the login).
+    pub(super) fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    pub(super) fn bin(&self) -> &std::path::Path {
+        &self.bin
+    }
+
     async fn run(&self, args: Vec<String>) -> Run {
         let out = tokio::process::Command::new(&self.bin)
             .args(&args)
@@ -133,7 +142,7 @@ impl Az {
     }
 }
 
-fn az_binary() -> Option<PathBuf> {
+pub(super) fn az_binary() -> Option<PathBuf> {
     match std::env::var_os("ACR_TEST_AZ").filter(|v| !v.is_empty()) {
         Some(path) => Some(PathBuf::from(path)),
         None => {
