@@ -47,6 +47,6 @@ if [ -n "$AZ" ] && [ -x "$AZ" ]; then
   "$AZ" login --service-principal -u "$AZURE_CLIENT_ID" -p "$AZURE_CLIENT_SECRET" --tenant "$AZURE_TENANT_ID" -o none
   args=()
   for c in "${commands[@]:1}"; do args+=(-n "az acr $c" "$AZ acr $c"); done
-  hyperfine -N --warmup 1 --runs 5 --export-markdown "$work/az.md" "$AZ --version" "${args[@]}"
+  hyperfine -N --warmup 1 --runs 5 --export-markdown "$work/az.md" -n "az --version" "$AZ --version" "${args[@]}"
   cat "$work/az.md"
 fi
