@@ -392,6 +392,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         listeners,
     });
 
+    registry::prepare(&state).context("preparing the registries' blob storage")?;
     state.listeners.serve("", main_listener, app(state.clone()))?;
     for (name, sock) in registry_sockets {
         state.serve_registry(&name, sock)?;
