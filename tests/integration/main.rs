@@ -2,3 +2,4 @@
 //! start it in-process on 127.0.0.1:0 and talk to it over real HTTPS.
 
 mod emulator;
+mod registry;

@@ -21,7 +21,8 @@ pub fn parse_digest(s: &str) -> Result<Digest, OciError> {
         return Ok(d);
     }
     let well_formed = s.split_once(':').is_some_and(|(alg, hex)| {
-        !alg.is_empty()
+        alg != "sha256"
+            && !alg.is_empty()
             && alg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
             && !hex.is_empty()
             && hex.bytes().all(|b| b.is_ascii_alphanumeric() || b"=_-".contains(&b))

@@ -9,6 +9,6 @@ mod persistence;
 mod real_az;
 mod registries;
 mod scope_maps;
-mod support;
+pub(crate) mod support;
 mod swagger;
 mod tokens;

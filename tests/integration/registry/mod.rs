@@ -1,0 +1,8 @@
+//! The registry data plane end to end over real HTTPS: the OCI distribution API, ACR's token
+//! endpoints and challenges, the allow/deny matrix of scope maps, the `/acr/v1` metadata API
+//! with its locks, persistence across restarts and `kill -9`, and the real clients (skopeo,
+//! podman, the Azure CLI) when they are installed.
+
+mod matrix;
+mod oci;
+mod support;
