@@ -3,6 +3,8 @@
 //! with its locks, persistence across restarts and `kill -9`, and the real clients (skopeo,
 //! podman, the Azure CLI) when they are installed.
 
+mod acr_v1;
+mod auth;
 mod matrix;
 mod oci;
 mod support;
