@@ -233,8 +233,8 @@ fn check(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
             errors.push(format!("{at}: expected an object, got {v}"));
             return;
         };
-        for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
-            if !o.contains_key(r.as_str().unwrap()) {
+        for r in s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if !o.contains_key(r) {
                 errors.push(format!("{at}: missing required '{r}'"));
             }
         }
