@@ -7,4 +7,5 @@ mod acr_v1;
 mod auth;
 mod matrix;
 mod oci;
+mod persistence;
 mod support;
