@@ -1,1 +1,12 @@
-//! Placeholder: filled in by its issue.
+//! The only code that builds URLs and talks HTTP: clouds and their endpoints, Entra ID
+//! credentials, the management (ARM) client and, later, the registry data plane. Commands get
+//! typed operations from here and never format a URL themselves.
+
+pub mod arm;
+pub mod auth;
+pub mod cloud;
+pub mod http;
+pub mod models;
+pub mod registry;
+pub mod secrets;
+pub mod subscription;

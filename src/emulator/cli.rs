@@ -12,10 +12,16 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use super::{EmulatorOptions, EnvInfo, LOG_FILE, PID_FILE, RegistrySpec, files::DataDirLock, read_env};
+use super::{
+    EmulatorOptions, EnvInfo, LOG_FILE, PID_FILE, RegistrySpec, files::DataDirLock, read_env,
+};
 
 #[derive(Parser, Debug)]
-#[command(name = "acr-emulator", version, about = "The offline Azure that ships with acr: ARM for ACR tokens and scope maps, identity, and registry endpoints on 127.0.0.1")]
+#[command(
+    name = "acr-emulator",
+    version,
+    about = "The offline Azure that ships with acr: ARM for ACR tokens and scope maps, identity, and registry endpoints on 127.0.0.1"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,7 +46,10 @@ pub struct DirArgs {
 
 impl DirArgs {
     fn dir(&self) -> PathBuf {
-        let d = self.data_dir.clone().unwrap_or_else(EmulatorOptions::default_data_dir);
+        let d = self
+            .data_dir
+            .clone()
+            .unwrap_or_else(EmulatorOptions::default_data_dir);
         std::path::absolute(&d).unwrap_or(d)
     }
 }
@@ -96,13 +105,22 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn describe(env: &EnvInfo) -> String {
-    let mut s = format!("acr-emulator listening on {} (pid {})\n", env.resource_manager, env.pid);
+    let mut s = format!(
+        "acr-emulator listening on {} (pid {})\n",
+        env.resource_manager, env.pid
+    );
     for r in &env.registries {
-        s.push_str(&format!("  registry {} ({}) at {}\n", r.name, r.sku, r.login_server));
+        s.push_str(&format!(
+            "  registry {} ({}) at {}\n",
+            r.name, r.sku, r.login_server
+        ));
     }
     s.push_str(&format!("  CA certificate: {}\n", env.ca_certificate));
     s.push_str("  eval \"$(acr-emulator env");
@@ -154,7 +172,8 @@ async fn wait_for_signal() {
 
 fn detach(a: &StartArgs) -> Result<()> {
     let dir = a.dir.dir();
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating data dir {}", dir.display()))?;
     if DataDirLock::is_held(&dir) {
         bail!(
             "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
@@ -164,16 +183,25 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let exe = std::env::current_exe().context("locating the acr-emulator executable")?;
     let log_path = dir.join(LOG_FILE);
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("start").arg("--data-dir").arg(&dir).arg("--port").arg(a.port.to_string());
+    cmd.arg("start")
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("--port")
+        .arg(a.port.to_string());
     for r in &a.registries {
         cmd.arg("--registry").arg(format!("{}:{}", r.name, r.sku));
     }
     if a.test_hooks {
         cmd.arg("--test-hooks");
     }
-    cmd.stdin(std::process::Stdio::null()).stdout(log.try_clone()?).stderr(log);
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -203,7 +231,10 @@ fn detach(a: &StartArgs) -> Result<()> {
             return Ok(());
         }
         if Instant::now() > deadline {
-            bail!("the background emulator did not answer within 60 s; see {}", log_path.display());
+            bail!(
+                "the background emulator did not answer within 60 s; see {}",
+                log_path.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -211,15 +242,35 @@ fn detach(a: &StartArgs) -> Result<()> {
 
 /// True when the main port and every registry port answer over HTTPS.
 fn answers(env: &EnvInfo) -> bool {
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return false };
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return false;
+    };
     rt.block_on(async {
-        let Ok(ca) = std::fs::read(&env.ca_certificate) else { return false };
-        let Ok(cert) = reqwest::Certificate::from_pem(&ca) else { return false };
-        let Ok(client) = reqwest::Client::builder().tls_certs_only([cert]).timeout(Duration::from_secs(2)).build() else {
+        let Ok(ca) = std::fs::read(&env.ca_certificate) else {
             return false;
         };
-        let mut urls = vec![format!("{}metadata/endpoints?api-version=2022-09-01", env.resource_manager)];
-        urls.extend(env.registries.iter().map(|r| format!("https://{}/v2/", r.login_server)));
+        let Ok(cert) = reqwest::Certificate::from_pem(&ca) else {
+            return false;
+        };
+        let Ok(client) = reqwest::Client::builder()
+            .tls_certs_only([cert])
+            .timeout(Duration::from_secs(2))
+            .build()
+        else {
+            return false;
+        };
+        let mut urls = vec![format!(
+            "{}metadata/endpoints?api-version=2022-09-01",
+            env.resource_manager
+        )];
+        urls.extend(
+            env.registries
+                .iter()
+                .map(|r| format!("https://{}/v2/", r.login_server)),
+        );
         for u in urls {
             if client.get(&u).send().await.is_err() {
                 return false;
@@ -231,7 +282,10 @@ fn answers(env: &EnvInfo) -> bool {
 
 fn stop(dir: &Path) -> Result<()> {
     if !DataDirLock::is_held(dir) {
-        eprintln!("acr-emulator: no emulator is running on data dir {}", dir.display());
+        eprintln!(
+            "acr-emulator: no emulator is running on data dir {}",
+            dir.display()
+        );
         return Ok(());
     }
     let pid: i32 = std::fs::read_to_string(dir.join(PID_FILE))
@@ -239,12 +293,12 @@ fn stop(dir: &Path) -> Result<()> {
         .trim()
         .parse()
         .context("the pid file is corrupt")?;
-    signal(pid, libc::SIGTERM)?;
+    signal(pid, SIGTERM)?;
     if wait_unlocked(dir, Duration::from_secs(15)) {
         eprintln!("acr-emulator: stopped (pid {pid})");
         return Ok(());
     }
-    signal(pid, libc::SIGKILL)?;
+    signal(pid, SIGKILL)?;
     if wait_unlocked(dir, Duration::from_secs(5)) {
         eprintln!("acr-emulator: killed (pid {pid}) after it ignored SIGTERM");
         return Ok(());
@@ -252,6 +306,23 @@ fn stop(dir: &Path) -> Result<()> {
     bail!("the emulator (pid {pid}) did not exit")
 }
 
+#[cfg(unix)]
+const SIGTERM: i32 = libc::SIGTERM;
+#[cfg(unix)]
+const SIGKILL: i32 = libc::SIGKILL;
+#[cfg(not(unix))]
+const SIGTERM: i32 = 15;
+#[cfg(not(unix))]
+const SIGKILL: i32 = 9;
+
+#[cfg(not(unix))]
+fn signal(pid: i32, _sig: i32) -> Result<()> {
+    bail!(
+        "stopping the emulator (pid {pid}) is only supported on Unix; end the process with your system's tools"
+    )
+}
+
+#[cfg(unix)]
 fn signal(pid: i32, sig: i32) -> Result<()> {
     // SAFETY: kill(2) has no memory-safety preconditions; the pid comes from our pid file.
     let rc = unsafe { libc::kill(pid, sig) };
@@ -277,7 +348,10 @@ fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
 
 /// Quotes a value for POSIX shells.
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/-_.:,=@%+".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.:,=@%+".contains(c))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
@@ -293,16 +367,24 @@ pub fn sh_lines(env: &EnvInfo) -> String {
         ("AZURE_SUBSCRIPTION_ID", env.subscription_id.as_str()),
         ("ACR_RESOURCE_MANAGER", env.resource_manager.as_str()),
         ("ACR_CA_BUNDLE", env.ca_certificate.as_str()),
-        ("ACR_LOGIN_SERVER_SUFFIX", env.acr_login_server_suffix.as_str()),
+        (
+            "ACR_LOGIN_SERVER_SUFFIX",
+            env.acr_login_server_suffix.as_str(),
+        ),
         ("ACR_CLOUD_NAME", super::CLOUD_NAME),
     ];
-    vars.iter().map(|(k, v)| format!("export {k}={}\n", shell_quote(v))).collect()
+    vars.iter()
+        .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
+        .collect()
 }
 
 fn print_env(dir: &Path, format: Format) -> Result<()> {
     let env = read_env(dir)?;
     if !DataDirLock::is_held(dir) {
-        eprintln!("acr-emulator: warning: no emulator is running on {}; these values are from its last run", dir.display());
+        eprintln!(
+            "acr-emulator: warning: no emulator is running on {}; these values are from its last run",
+            dir.display()
+        );
     }
     let out = match format {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&env)?),
@@ -319,7 +401,10 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(shell_quote("abc-1.2"), "abc-1.2");
-        assert_eq!(shell_quote("https://127.0.0.1:8443/"), "https://127.0.0.1:8443/");
+        assert_eq!(
+            shell_quote("https://127.0.0.1:8443/"),
+            "https://127.0.0.1:8443/"
+        );
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote(""), "''");
@@ -327,8 +412,21 @@ mod tests {
 
     #[test]
     fn parses_the_contract_command_line() {
-        let c = Cli::try_parse_from(["acr-emulator", "start", "--port", "0", "--registry", "other:Basic", "--registry", "third", "--detach"]).unwrap();
-        let Command::Start(a) = c.command else { panic!() };
+        let c = Cli::try_parse_from([
+            "acr-emulator",
+            "start",
+            "--port",
+            "0",
+            "--registry",
+            "other:Basic",
+            "--registry",
+            "third",
+            "--detach",
+        ])
+        .unwrap();
+        let Command::Start(a) = c.command else {
+            panic!()
+        };
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
         assert!(a.detach && !a.test_hooks);

@@ -54,7 +54,9 @@ pub fn parse(s: &str) -> Option<OffsetDateTime> {
         version = 2,
         "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
     );
-    PrimitiveDateTime::parse(s, &fmt).ok().map(|p| p.assume_utc())
+    PrimitiveDateTime::parse(s, &fmt)
+        .ok()
+        .map(|p| p.assume_utc())
 }
 
 #[cfg(test)]

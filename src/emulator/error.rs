@@ -24,7 +24,13 @@ pub struct ArmError {
 
 impl ArmError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ArmError { status, code, message: message.into(), challenge: None, retry_after: None }
+        ArmError {
+            status,
+            code,
+            message: message.into(),
+            challenge: None,
+            retry_after: None,
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -70,7 +76,13 @@ impl ArmError {
 
 impl std::fmt::Display for ArmError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.code, self.status.as_u16(), self.message)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.code,
+            self.status.as_u16(),
+            self.message
+        )
     }
 }
 
@@ -80,13 +92,16 @@ impl IntoResponse for ArmError {
     fn into_response(self) -> Response {
         let mut resp = (self.status, axum::Json(self.body())).into_response();
         let headers = resp.headers_mut();
-        if let Some(ch) = self.challenge.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        if let Some(ch) = self
+            .challenge
+            .as_deref()
+            .and_then(|c| HeaderValue::from_str(c).ok())
+        {
             headers.insert(header::WWW_AUTHENTICATE, ch);
         }
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        headers.insert("x-ms-failure-cause", HeaderValue::from_static("gateway"));
         resp
     }
 }
@@ -103,6 +118,11 @@ mod tests {
         let err = body["error"].as_object().unwrap();
         assert_eq!(err.len(), 2);
         assert_eq!(err["code"], "InvalidRequestContent");
-        assert!(err["message"].as_str().unwrap().starts_with("The request content was invalid"));
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("The request content was invalid")
+        );
     }
 }

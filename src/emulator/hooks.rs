@@ -61,8 +61,12 @@ pub struct Hooks {
     log: Mutex<VecDeque<Value>>,
     faults: Mutex<Vec<FaultSpec>>,
     lro_polls: AtomicU32,
+    retry_after: AtomicU32,
     page_size: AtomicUsize,
 }
+
+/// `Retry-After` seconds of asynchronous answers unless the LRO hook sets another value.
+pub const DEFAULT_RETRY_AFTER: u32 = 1;
 
 /// Page size of LIST answers when no override is set.
 pub const DEFAULT_PAGE_SIZE: usize = 1000;
@@ -74,6 +78,7 @@ impl Hooks {
             log: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),
             lro_polls: AtomicU32::new(0),
+            retry_after: AtomicU32::new(DEFAULT_RETRY_AFTER),
             page_size: AtomicUsize::new(0),
         }
     }
@@ -90,6 +95,11 @@ impl Hooks {
         }
     }
 
+    /// `Retry-After` seconds sent with asynchronous answers and their polls.
+    pub fn retry_after(&self) -> u32 {
+        self.retry_after.load(Ordering::Relaxed)
+    }
+
     pub fn page_size(&self) -> usize {
         match self.page_size.load(Ordering::Relaxed) {
             0 => DEFAULT_PAGE_SIZE,
@@ -101,8 +111,12 @@ impl Hooks {
         let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
         let i = faults.iter().position(|f| {
             f.count > 0
-                && f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
-                && path.to_ascii_lowercase().contains(&f.path_contains.to_ascii_lowercase())
+                && f.method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+                && path
+                    .to_ascii_lowercase()
+                    .contains(&f.path_contains.to_ascii_lowercase())
         })?;
         faults[i].count -= 1;
         let f = faults[i].clone();
@@ -123,7 +137,10 @@ impl Hooks {
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/_emulator/requests", get(list_requests).delete(clear_requests))
+        .route(
+            "/_emulator/requests",
+            get(list_requests).delete(clear_requests),
+        )
         .route("/_emulator/faults", post(add_fault).delete(clear_faults))
         .route("/_emulator/lro", post(set_lro))
         .route("/_emulator/paging", post(set_paging))
@@ -136,7 +153,12 @@ async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Value> {
 }
 
 async fn clear_requests(State(state): State<Arc<AppState>>) -> StatusCode {
-    state.hooks.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    state
+        .hooks
+        .log
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clear();
     StatusCode::NO_CONTENT
 }
 
@@ -144,17 +166,33 @@ fn hook_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ArmError> {
     serde_json::from_slice(body).map_err(ArmError::content)
 }
 
-async fn add_fault(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+async fn add_fault(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ArmError> {
     let spec: FaultSpec = hook_body(&body)?;
     if StatusCode::from_u16(spec.status).is_err() {
-        return Err(ArmError::rule(format!("status {} is not an HTTP status", spec.status)));
+        return Err(ArmError::rule(format!(
+            "status {} is not an HTTP status",
+            spec.status
+        )));
     }
-    state.hooks.faults.lock().unwrap_or_else(|p| p.into_inner()).push(spec);
+    state
+        .hooks
+        .faults
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(spec);
     Ok(StatusCode::CREATED)
 }
 
 async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
-    state.hooks.faults.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    state
+        .hooks
+        .faults
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clear();
     StatusCode::NO_CONTENT
 }
 
@@ -162,11 +200,23 @@ async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct LroSpec {
     in_progress_polls: u32,
+    #[serde(default)]
+    retry_after: Option<u32>,
 }
 
-async fn set_lro(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+async fn set_lro(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ArmError> {
     let spec: LroSpec = hook_body(&body)?;
-    state.hooks.lro_polls.store(spec.in_progress_polls, Ordering::Relaxed);
+    state
+        .hooks
+        .lro_polls
+        .store(spec.in_progress_polls, Ordering::Relaxed);
+    state.hooks.retry_after.store(
+        spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
+        Ordering::Relaxed,
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -176,9 +226,15 @@ struct PagingSpec {
     page_size: usize,
 }
 
-async fn set_paging(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+async fn set_paging(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ArmError> {
     let spec: PagingSpec = hook_body(&body)?;
-    state.hooks.page_size.store(spec.page_size, Ordering::Relaxed);
+    state
+        .hooks
+        .page_size
+        .store(spec.page_size, Ordering::Relaxed);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -191,7 +247,10 @@ struct LimitsSpec {
 }
 
 /// Sets the same token / scope-map limit for every SKU (omitted: back to the defaults).
-async fn set_limits(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Result<StatusCode, ArmError> {
+async fn set_limits(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ArmError> {
     let spec: LimitsSpec = hook_body(&body)?;
     state
         .store
@@ -199,7 +258,9 @@ async fn set_limits(State(state): State<Arc<AppState>>, body: axum::body::Bytes)
             let d = super::store::Limits::default();
             db.limits.tokens = spec.tokens.map(|n| [n; 3]).unwrap_or(d.tokens);
             db.limits.scope_maps = spec.scope_maps.map(|n| [n; 3]).unwrap_or(d.scope_maps);
-            db.limits.actions_per_scope_map = spec.actions_per_scope_map.unwrap_or(d.actions_per_scope_map);
+            db.limits.actions_per_scope_map = spec
+                .actions_per_scope_map
+                .unwrap_or(d.actions_per_scope_map);
             Ok(())
         })
         .await
@@ -228,9 +289,11 @@ fn logged_body(content_type: Option<&str>, bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    let mut v = if content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")) {
-        let map: Map<String, Value> =
-            url::form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+    let mut v = if content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    {
+        let map: Map<String, Value> = url::form_urlencoded::parse(bytes)
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
         Value::Object(map)
     } else {
         match serde_json::from_slice::<Value>(bytes) {
@@ -256,7 +319,8 @@ fn fault_response(f: FaultSpec) -> Response {
     let body = f.body.unwrap_or_else(|| json!({"error": {"code": code, "message": "Fault injected by acr-emulator test hooks."}}));
     let mut resp = (status, Json(body)).into_response();
     if let Some(secs) = f.retry_after {
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp
 }
@@ -270,7 +334,11 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     let hooked = state.hooks.enabled && !path.starts_with("/_emulator");
     let resp = if hooked {
         let query = req.uri().query().unwrap_or("").to_string();
-        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, 64 << 20).await {
             Ok(b) => b,
@@ -285,7 +353,10 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
         };
         let resp = match state.hooks.take_fault(&method, &path) {
             Some(f) => fault_response(f),
-            None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+            None => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
         };
         state.hooks.record(json!({
             "method": method.as_str(),
@@ -298,7 +369,11 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     } else {
         next.run(req).await
     };
-    eprintln!("{method} {path} {} {}ms", resp.status().as_u16(), start.elapsed().as_millis());
+    eprintln!(
+        "{method} {path} {} {}ms",
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
     resp
 }
 
@@ -318,10 +393,16 @@ mod tests {
 
     #[test]
     fn form_bodies_are_parsed_and_redacted() {
-        let v = logged_body(Some("application/x-www-form-urlencoded"), b"grant_type=client_credentials&client_secret=abc");
+        let v = logged_body(
+            Some("application/x-www-form-urlencoded"),
+            b"grant_type=client_credentials&client_secret=abc",
+        );
         assert_eq!(v["grant_type"], "client_credentials");
         assert_eq!(v["client_secret"], "REDACTED");
-        assert_eq!(logged_body(Some("application/json"), b"password=oops"), json!({"unparsedBytes": 13}));
+        assert_eq!(
+            logged_body(Some("application/json"), b"password=oops"),
+            json!({"unparsedBytes": 13})
+        );
     }
 
     #[test]

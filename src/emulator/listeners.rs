@@ -36,20 +36,28 @@ impl Listeners {
         let tls = RustlsConfig::from_pem(tls.chain_pem.clone(), tls.key_pem.clone())
             .await
             .context("loading the server certificate")?;
-        Ok(Listeners { tls, running: Mutex::new(HashMap::new()) })
+        Ok(Listeners {
+            tls,
+            running: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Serves `router` on `listener` under `key` ("" for the main port, the lower-cased
     /// registry name otherwise).
     pub fn serve(&self, key: &str, listener: TcpListener, router: Router) -> Result<()> {
         let handle = Handle::new();
-        let server = axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
+        let server =
+            axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
         let task = tokio::spawn(async move {
             if let Err(e) = server.serve(router.into_make_service()).await {
                 eprintln!("acr-emulator: listener failed: {e}");
             }
         });
-        let old = self.running.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), Running { handle, task });
+        let old = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string(), Running { handle, task });
         if let Some(old) = old {
             old.handle.shutdown();
         }
@@ -58,8 +66,13 @@ impl Listeners {
 
     /// Waits until every started listener accepts connections.
     pub async fn wait_listening(&self) -> Result<()> {
-        let handles: Vec<Handle<SocketAddr>> =
-            self.running.lock().unwrap_or_else(|p| p.into_inner()).values().map(|r| r.handle.clone()).collect();
+        let handles: Vec<Handle<SocketAddr>> = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .map(|r| r.handle.clone())
+            .collect();
         for h in handles {
             tokio::time::timeout(Duration::from_secs(10), h.listening())
                 .await
@@ -71,13 +84,24 @@ impl Listeners {
 
     /// Stops the listener under `key`, if any.
     pub fn stop(&self, key: &str) {
-        if let Some(r) = self.running.lock().unwrap_or_else(|p| p.into_inner()).remove(key) {
+        if let Some(r) = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key)
+        {
             r.handle.graceful_shutdown(Some(Duration::from_secs(1)));
         }
     }
 
     pub async fn shutdown_all(&self) {
-        let all: Vec<Running> = self.running.lock().unwrap_or_else(|p| p.into_inner()).drain().map(|(_, r)| r).collect();
+        let all: Vec<Running> = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+            .map(|(_, r)| r)
+            .collect();
         for r in &all {
             r.handle.graceful_shutdown(Some(Duration::from_secs(2)));
         }

@@ -1,13 +1,14 @@
 //! `acr-emulator`, the offline Azure that ships with `acr`: the ARM management API for
 //! `Microsoft.ContainerRegistry` tokens and scope maps, a minimal identity service, and one
-//! HTTPS data-plane listener per registry. This module owns the public entry points
-//! ([`start`], [`EmulatorOptions`], [`EnvInfo`]), start-up (data dir, lock, TLS, secrets,
-//! seeding) and [`app`], which merges the identity, management and test-hook routers over one
-//! [`AppState`]. It must not contain request handling: that lives in `identity`,
-//! `management` and `registry`; state lives in `store`.
+//! HTTPS data-plane listener per registry. This module owns the public types
+//! ([`EmulatorOptions`], [`RegistrySpec`], [`Sku`], [`RunningEmulator`]), the shared
+//! [`AppState`], and [`app`], which merges the identity, management and test-hook routers over
+//! it; [`start`] lives in `startup`, the env document in `env`. It must not contain request
+//! handling: that lives in `identity`, `management` and `registry`; state lives in `store`.
 
 pub mod cli;
 pub(crate) mod clock;
+mod env;
 pub mod error;
 pub(crate) mod files;
 pub(crate) mod hooks;
@@ -15,22 +16,25 @@ pub(crate) mod identity;
 mod listeners;
 pub(crate) mod management;
 pub mod registry;
+mod startup;
 pub mod store;
 pub mod tls;
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use self::identity::jwt::Keys;
 use self::listeners::Listeners;
-use self::store::{Actor, NewRegistry, Store};
+use self::store::Store;
 
+use self::env::write_state;
+pub use self::env::{EnvInfo, RegistryEnv, read_env};
+pub use self::startup::start;
 pub use self::store::{Denied, TokenIdentity};
 
 /// The subscription's display name (fixed by the contract).
@@ -85,7 +89,9 @@ impl FromStr for Sku {
             "basic" => Ok(Sku::Basic),
             "standard" => Ok(Sku::Standard),
             "premium" => Ok(Sku::Premium),
-            _ => Err(format!("unknown SKU '{s}': expected Basic, Standard or Premium")),
+            _ => Err(format!(
+                "unknown SKU '{s}': expected Basic, Standard or Premium"
+            )),
         }
     }
 }
@@ -109,7 +115,10 @@ impl FromStr for RegistrySpec {
                 "invalid registry name '{name}': registry names may contain only alpha numeric characters and must be between 5 and 50 characters"
             ));
         }
-        Ok(RegistrySpec { name: name.to_string(), sku })
+        Ok(RegistrySpec {
+            name: name.to_string(),
+            sku,
+        })
     }
 }
 
@@ -125,40 +134,10 @@ pub struct EmulatorOptions {
 
 impl EmulatorOptions {
     pub fn default_data_dir() -> PathBuf {
-        dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("acr-emulator")
+        dirs::data_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("acr-emulator")
     }
-}
-
-/// What clients need to talk to the emulator; `acr-emulator env --format json` prints it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct EnvInfo {
-    pub resource_manager: String,
-    pub authority: String,
-    pub tenant_id: String,
-    pub subscription_id: String,
-    pub subscription_name: String,
-    pub client_id: String,
-    pub client_secret: String,
-    pub identity_endpoint: String,
-    pub identity_header: String,
-    pub ca_certificate: String,
-    pub registries: Vec<RegistryEnv>,
-    /// A client assertion (JWT) the token endpoint accepts for `clientId` (workload identity).
-    pub federated_token_file: String,
-    /// The cloud's ACR login-server suffix with its leading dot.
-    pub acr_login_server_suffix: String,
-    /// The emulator process, for `stop`.
-    pub pid: u32,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistryEnv {
-    pub name: String,
-    pub resource_group: String,
-    pub sku: String,
-    pub login_server: String,
 }
 
 /// Generated once per data dir and stable across restarts.
@@ -191,7 +170,11 @@ pub struct AppState {
 impl AppState {
     /// The env document for the current registries.
     pub(crate) async fn env_info(&self) -> EnvInfo {
-        let regs = self.store.run(|db| db.list_registries(None)).await.unwrap_or_default();
+        let regs = self
+            .store
+            .run(|db| db.list_registries(None))
+            .await
+            .unwrap_or_default();
         self.env_from(regs)
     }
 
@@ -217,7 +200,11 @@ impl AppState {
                     login_server: format!("127.0.0.1:{}", r.port),
                 })
                 .collect(),
-            federated_token_file: self.data_dir.join(FEDERATED_TOKEN_FILE).display().to_string(),
+            federated_token_file: self
+                .data_dir
+                .join(FEDERATED_TOKEN_FILE)
+                .display()
+                .to_string(),
             acr_login_server_suffix: format!(".{ACR_SUFFIX}"),
             pid: std::process::id(),
         }
@@ -232,25 +219,16 @@ impl AppState {
     }
 
     /// Starts the data-plane listener of `registry` on an already bound socket.
-    pub(crate) fn serve_registry(self: &Arc<Self>, registry: &str, listener: std::net::TcpListener) -> Result<()> {
+    pub(crate) fn serve_registry(
+        self: &Arc<Self>,
+        registry: &str,
+        listener: std::net::TcpListener,
+    ) -> Result<()> {
         let port = listener.local_addr()?.port();
         let router = registry::router(self.clone(), registry, port);
-        self.listeners.serve(&registry.to_ascii_lowercase(), listener, router)
+        self.listeners
+            .serve(&registry.to_ascii_lowercase(), listener, router)
     }
-}
-
-fn write_state(dir: &Path, env: &EnvInfo) -> Result<()> {
-    let json = serde_json::to_vec_pretty(env)?;
-    files::write_private(&dir.join(STATE_FILE), &json)
-}
-
-/// Reads the env document a running (or the last) emulator on `dir` wrote.
-pub fn read_env(dir: &Path) -> Result<EnvInfo> {
-    let path = dir.join(STATE_FILE);
-    let bytes = std::fs::read(&path).with_context(|| {
-        format!("no emulator state in {} (start one with `acr-emulator start --data-dir {}`)", dir.display(), dir.display())
-    })?;
-    serde_json::from_slice(&bytes).with_context(|| format!("reading {}", path.display()))
 }
 
 /// The router of the main port: identity, metadata, management and (when enabled) the test
@@ -260,14 +238,24 @@ pub fn app(state: Arc<AppState>) -> Router {
     if state.hooks.enabled() {
         router = router.merge(hooks::router());
     }
-    let inner = router.layer(axum::middleware::from_fn_with_state(state.clone(), hooks::observe)).with_state(state);
+    let inner = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hooks::observe,
+        ))
+        .with_state(state);
     // An outer router so that paths are normalised before the inner one routes them.
-    Router::new().fallback_service(inner).layer(axum::middleware::from_fn(collapse_slashes))
+    Router::new()
+        .fallback_service(inner)
+        .layer(axum::middleware::from_fn(collapse_slashes))
 }
 
 /// az sends `{resourceManager}/metadata/endpoints` with a resource manager that ends in `/`,
 /// i.e. `//metadata/endpoints`; ARM treats repeated slashes as one, and so do we.
-async fn collapse_slashes(mut req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn collapse_slashes(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let path = req.uri().path();
     if path.contains("//") {
         let mut collapsed = String::with_capacity(path.len());
@@ -316,116 +304,6 @@ impl RunningEmulator {
     }
 }
 
-/// Starts the emulator on `127.0.0.1` and returns once every listener accepts connections.
-pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
-    std::fs::create_dir_all(&opts.data_dir)
-        .with_context(|| format!("creating data dir {}", opts.data_dir.display()))?;
-    let data_dir = std::path::absolute(&opts.data_dir).unwrap_or(opts.data_dir.clone());
-    let lock = files::DataDirLock::acquire(&data_dir)?;
-
-    let tls = tls::ensure(&data_dir)?;
-    let pepper = files::read_or_create(&data_dir.join(PEPPER_FILE), || {
-        let mut b = vec![0u8; 32];
-        store::secrets::random_bytes(&mut b);
-        b
-    })?;
-    let signing_pem = files::read_or_create(&data_dir.join(SIGNING_KEY_FILE), || {
-        rcgen::KeyPair::generate().map(|k| k.serialize_pem().into_bytes()).unwrap_or_default()
-    })?;
-    let keys = Keys::from_pem(&signing_pem).context("loading the token signing key")?;
-
-    let store = Store::open(&data_dir.join(DB_FILE), pepper)?;
-    let settings = load_settings(&store)?;
-
-    // Bind every socket before serving anything, so a port clash fails the start cleanly.
-    let main_listener = listeners::bind(opts.port)
-        .with_context(|| format!("binding 127.0.0.1:{} (is another emulator using it?)", opts.port))?;
-    let main_addr: SocketAddr = main_listener.local_addr()?;
-    let base_url = format!("https://127.0.0.1:{}", main_addr.port());
-
-    let mut registry_sockets = Vec::new();
-    let first_start = store.run_blocking(|db| db.meta_get("seeded"))?.is_none();
-    if first_start {
-        let specs = if opts.registries.is_empty() {
-            vec![RegistrySpec { name: DEFAULT_REGISTRY.to_string(), sku: Sku::Premium }]
-        } else {
-            opts.registries.clone()
-        };
-        let actor = Actor::system(&settings.client_id);
-        for spec in specs {
-            let sock = listeners::bind(0)?;
-            let port = sock.local_addr()?.port();
-            let new = NewRegistry {
-                name: spec.name.clone(),
-                resource_group: DEFAULT_RESOURCE_GROUP.to_string(),
-                location: LOCATION.to_string(),
-                sku: spec.sku,
-                admin_user_enabled: false,
-                tags: Default::default(),
-                port,
-            };
-            store
-                .run_blocking(|db| db.create_registry(new, &actor))
-                .with_context(|| format!("creating registry {}", spec.name))?;
-            registry_sockets.push((spec.name, sock));
-        }
-        store.run_blocking(|db| db.meta_set("seeded", "1"))?;
-    } else {
-        for reg in store.run_blocking(|db| db.list_registries(None))? {
-            let sock = listeners::bind(reg.port).with_context(|| {
-                format!("binding the data-plane port 127.0.0.1:{} of registry {} (stable across restarts)", reg.port, reg.name)
-            })?;
-            registry_sockets.push((reg.name, sock));
-        }
-    }
-
-    let listeners = Listeners::new(&tls).await?;
-    let state = Arc::new(AppState {
-        store,
-        settings,
-        keys,
-        base_url,
-        data_dir: data_dir.clone(),
-        ca_path: tls.ca_path.clone(),
-        hooks: hooks::Hooks::new(opts.test_hooks),
-        operations: Default::default(),
-        listeners,
-    });
-
-    registry::prepare(&state).context("preparing the registries' blob storage")?;
-    state.listeners.serve("", main_listener, app(state.clone()))?;
-    for (name, sock) in registry_sockets {
-        state.serve_registry(&name, sock)?;
-    }
-    state.listeners.wait_listening().await?;
-
-    identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
-    let env = state.env_info().await;
-    write_state(&data_dir, &env)?;
-    files::write_atomic(&data_dir.join(PID_FILE), std::process::id().to_string().as_bytes())?;
-    Ok(RunningEmulator { env, state, _lock: lock })
-}
-
-fn load_settings(store: &Store) -> Result<Settings> {
-    use store::secrets::{random_secret, random_uuid};
-    let r = store.run_blocking(|db| {
-        Ok(Settings {
-            tenant_id: db.meta_get_or_insert("tenant_id", random_uuid)?,
-            subscription_id: db.meta_get_or_insert("subscription_id", random_uuid)?,
-            client_id: db.meta_get_or_insert("client_id", random_uuid)?,
-            client_secret: db.meta_get_or_insert("client_secret", || random_secret(30))?,
-            sp_object_id: db.meta_get_or_insert("sp_object_id", random_uuid)?,
-            mi_client_id: db.meta_get_or_insert("mi_client_id", random_uuid)?,
-            mi_object_id: db.meta_get_or_insert("mi_object_id", random_uuid)?,
-            identity_header: db.meta_get_or_insert("identity_header", || random_secret(24))?,
-        })
-    });
-    match r {
-        Ok(s) => Ok(s),
-        Err(e) => bail!("loading emulator settings: {e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,9 +312,15 @@ mod tests {
     fn registry_spec_parses_name_and_sku() {
         assert_eq!(
             "other:basic".parse::<RegistrySpec>().unwrap(),
-            RegistrySpec { name: "other".into(), sku: Sku::Basic }
+            RegistrySpec {
+                name: "other".into(),
+                sku: Sku::Basic
+            }
         );
-        assert_eq!("myregistry".parse::<RegistrySpec>().unwrap().sku, Sku::Premium);
+        assert_eq!(
+            "myregistry".parse::<RegistrySpec>().unwrap().sku,
+            Sku::Premium
+        );
         assert!("bad-name:Basic".parse::<RegistrySpec>().is_err());
         assert!("other:Gold".parse::<RegistrySpec>().is_err());
         assert!("abc".parse::<RegistrySpec>().is_err());

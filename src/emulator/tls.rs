@@ -35,12 +35,18 @@ pub fn ensure(dir: &Path) -> Result<TlsMaterial> {
         generate(&ca_path, &cert_path, &key_path)?;
     }
     let ca = std::fs::read(&ca_path).with_context(|| format!("reading {}", ca_path.display()))?;
-    let cert = std::fs::read(&cert_path).with_context(|| format!("reading {}", cert_path.display()))?;
-    let key_pem = std::fs::read(&key_path).with_context(|| format!("reading {}", key_path.display()))?;
+    let cert =
+        std::fs::read(&cert_path).with_context(|| format!("reading {}", cert_path.display()))?;
+    let key_pem =
+        std::fs::read(&key_path).with_context(|| format!("reading {}", key_path.display()))?;
     let mut chain_pem = cert;
     chain_pem.extend_from_slice(&ca);
     let ca_path = std::path::absolute(&ca_path).unwrap_or(ca_path);
-    Ok(TlsMaterial { ca_path, chain_pem, key_pem })
+    Ok(TlsMaterial {
+        ca_path,
+        chain_pem,
+        key_pem,
+    })
 }
 
 fn generate(ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<()> {
@@ -52,8 +58,11 @@ fn generate(ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<()> {
     dn.push(DnType::OrganizationName, "acr-emulator");
     ca_params.distinguished_name = dn;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages =
-        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     ca_params.not_before = now - Duration::days(1);
     ca_params.not_after = now + Duration::days(3650);
     let ca_key = KeyPair::generate()?;
@@ -61,12 +70,17 @@ fn generate(ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<()> {
     let issuer = Issuer::new(ca_params, ca_key);
 
     let mut params = CertificateParams::new(vec!["localhost".to_string()])?;
-    params.subject_alt_names.push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
+    params
+        .subject_alt_names
+        .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, "localhost");
     params.distinguished_name = dn;
     params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     params.use_authority_key_identifier_extension = true;
     params.not_before = now - Duration::days(1);

@@ -1,5 +1,8 @@
-//! The project's one integration-test binary. Each area is a module; the emulator's tests
-//! start it in-process on 127.0.0.1:0 and talk to it over real HTTPS.
+//! The one integration-test binary: cross-module behaviour, the real emulator over real HTTPS,
+//! and the checked-in generated files.
 
+mod binary;
 mod emulator;
+mod generated;
+mod readme;
 mod registry;

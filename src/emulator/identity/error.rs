@@ -18,12 +18,27 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
-    pub fn new(status: StatusCode, error: &'static str, code: u32, description: impl Into<String>) -> Self {
-        OAuthError { status, error, code, description: description.into() }
+    pub fn new(
+        status: StatusCode,
+        error: &'static str,
+        code: u32,
+        description: impl Into<String>,
+    ) -> Self {
+        OAuthError {
+            status,
+            error,
+            code,
+            description: description.into(),
+        }
     }
 
     pub fn invalid_request(code: u32, description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", code, description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            code,
+            description,
+        )
     }
 }
 

@@ -70,13 +70,22 @@ impl Keys {
         let pair = rcgen::KeyPair::from_pem(text).context("parsing the signing key")?;
         let raw = pair.public_key_raw();
         // Uncompressed SEC1 point: 0x04 || X (32) || Y (32).
-        anyhow::ensure!(raw.len() == 65 && raw[0] == 4, "the signing key must be an EC P-256 key");
+        anyhow::ensure!(
+            raw.len() == 65 && raw[0] == 4,
+            "the signing key must be an EC P-256 key"
+        );
         let encoding = EncodingKey::from_ec_pem(pem).context("loading the signing key")?;
-        let decoding =
-            DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes()).context("loading the verification key")?;
+        let decoding = DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes())
+            .context("loading the verification key")?;
         use sha2::Digest;
         let kid = URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(raw)[..16]);
-        Ok(Keys { encoding, decoding, kid, x: URL_SAFE_NO_PAD.encode(&raw[1..33]), y: URL_SAFE_NO_PAD.encode(&raw[33..65]) })
+        Ok(Keys {
+            encoding,
+            decoding,
+            kid,
+            x: URL_SAFE_NO_PAD.encode(&raw[1..33]),
+            y: URL_SAFE_NO_PAD.encode(&raw[33..65]),
+        })
     }
 
     pub fn sign(&self, claims: &Claims) -> String {
@@ -98,12 +107,15 @@ impl Keys {
         v.validate_nbf = false;
         v.validate_aud = false;
         v.required_spec_claims = HashSet::new();
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).map_err(|e| match e.kind() {
-            ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm | ErrorKind::InvalidEcdsaKey => {
-                VerifyError::BadSignature
-            }
-            _ => VerifyError::Malformed,
-        })?;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).map_err(|e| {
+                match e.kind() {
+                    ErrorKind::InvalidSignature
+                    | ErrorKind::InvalidAlgorithm
+                    | ErrorKind::InvalidEcdsaKey => VerifyError::BadSignature,
+                    _ => VerifyError::Malformed,
+                }
+            })?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let c = data.claims;
         if c.exp + 60 < now {
@@ -135,14 +147,17 @@ impl Keys {
         v.validate_nbf = false;
         v.validate_aud = false;
         v.required_spec_claims = HashSet::new();
-        let data = jsonwebtoken::decode::<Value>(token, &self.decoding, &v).map_err(|e| match e.kind() {
-            ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm | ErrorKind::InvalidEcdsaKey => {
-                VerifyError::BadSignature
-            }
+        let data = jsonwebtoken::decode::<Value>(token, &self.decoding, &v).map_err(|e| match e
+            .kind()
+        {
+            ErrorKind::InvalidSignature
+            | ErrorKind::InvalidAlgorithm
+            | ErrorKind::InvalidEcdsaKey => VerifyError::BadSignature,
             _ => VerifyError::Malformed,
         })?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let (Some(exp), Some(nbf)) = (data.claims["exp"].as_i64(), data.claims["nbf"].as_i64()) else {
+        let (Some(exp), Some(nbf)) = (data.claims["exp"].as_i64(), data.claims["nbf"].as_i64())
+        else {
             return Err(VerifyError::Malformed);
         };
         if exp + 60 < now {
@@ -172,7 +187,13 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::from_pem(rcgen::KeyPair::generate().unwrap().serialize_pem().as_bytes()).unwrap()
+        Keys::from_pem(
+            rcgen::KeyPair::generate()
+                .unwrap()
+                .serialize_pem()
+                .as_bytes(),
+        )
+        .unwrap()
     }
 
     fn claims(exp_in: i64) -> Claims {
@@ -200,9 +221,15 @@ mod tests {
         let t = k.sign(&claims(3600));
         assert_eq!(k.verify(&t).unwrap().tid, "t");
         assert_eq!(keys().verify(&t), Err(VerifyError::BadSignature));
-        assert!(matches!(k.verify(&k.sign(&claims(-3600))), Err(VerifyError::Expired(_))));
+        assert!(matches!(
+            k.verify(&k.sign(&claims(-3600))),
+            Err(VerifyError::Expired(_))
+        ));
         assert_eq!(k.verify("not a token"), Err(VerifyError::Malformed));
-        assert_eq!(peek_claims(&t).unwrap()["aud"], "https://management.azure.com/");
+        assert_eq!(
+            peek_claims(&t).unwrap()["aud"],
+            "https://management.azure.com/"
+        );
         assert_eq!(k.jwks()["keys"][0]["crv"], "P-256");
     }
 }

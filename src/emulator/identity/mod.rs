@@ -37,8 +37,14 @@ pub enum Principal {
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/metadata/endpoints", get(metadata_endpoints))
-        .route("/aad/{tenant}/v2.0/.well-known/openid-configuration", get(openid_configuration))
-        .route("/aad/{tenant}/.well-known/openid-configuration", get(openid_configuration))
+        .route(
+            "/aad/{tenant}/v2.0/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
+        .route(
+            "/aad/{tenant}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
         .route("/aad/{tenant}/discovery/v2.0/keys", get(jwks))
         .route("/aad/{tenant}/oauth2/v2.0/token", post(token))
         .route("/msi/token", get(app_service_token))
@@ -138,7 +144,9 @@ fn known_tenant(state: &AppState, tenant: &str) -> Result<(), OAuthError> {
     } else {
         Err(OAuthError::invalid_request(
             90002,
-            format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."),
+            format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+            ),
         ))
     }
 }
@@ -176,14 +184,20 @@ async fn openid_configuration(
     })))
 }
 
-async fn jwks(State(state): State<Arc<AppState>>, UrlPath(tenant): UrlPath<String>) -> Result<Json<Value>, OAuthError> {
+async fn jwks(
+    State(state): State<Arc<AppState>>,
+    UrlPath(tenant): UrlPath<String>,
+) -> Result<Json<Value>, OAuthError> {
     known_tenant(&state, &tenant)?;
     Ok(Json(state.keys.jwks()))
 }
 
 /// `https://x/.default` → `https://x`; `https://x//.default` → `https://x/`.
 fn audience_of_scope(scope: &str) -> Option<String> {
-    scope.split_whitespace().find_map(|s| s.strip_suffix("/.default").map(str::to_string)).filter(|a| !a.is_empty())
+    scope
+        .split_whitespace()
+        .find_map(|s| s.strip_suffix("/.default").map(str::to_string))
+        .filter(|a| !a.is_empty())
 }
 
 fn ct_eq(a: &str, b: &str) -> bool {
@@ -209,18 +223,26 @@ async fn token(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             70003,
-            format!("The app requested an unsupported grant type '{grant}'. The emulator supports client_credentials."),
+            format!(
+                "The app requested an unsupported grant type '{grant}'. The emulator supports client_credentials."
+            ),
         ));
     }
     let Some(client_id) = field("client_id") else {
-        return Err(OAuthError::invalid_request(900144, "The request body must contain the following parameter: 'client_id'."));
+        return Err(OAuthError::invalid_request(
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        ));
     };
     if !client_id.eq_ignore_ascii_case(&state.settings.client_id) {
         return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unauthorized_client",
             700016,
-            format!("Application with identifier '{client_id}' was not found in the directory '{}'.", state.settings.tenant_id),
+            format!(
+                "Application with identifier '{client_id}' was not found in the directory '{}'.",
+                state.settings.tenant_id
+            ),
         ));
     }
     match (field("client_secret"), field("client_assertion")) {
@@ -235,7 +257,9 @@ async fn token(
             }
         }
         (None, Some(assertion)) => {
-            if field("client_assertion_type") != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+            if field("client_assertion_type")
+                != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            {
                 return Err(OAuthError::invalid_request(
                     50027,
                     "client_assertion_type must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
@@ -301,7 +325,12 @@ fn required<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<&'a str, OA
     q.get(key)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request(900144, format!("The request must contain the parameter '{key}'.")))
+        .ok_or_else(|| {
+            OAuthError::invalid_request(
+                900144,
+                format!("The request must contain the parameter '{key}'."),
+            )
+        })
 }
 
 /// App Service / Azure Functions style: `X-IDENTITY-HEADER` proves the caller runs "inside".
@@ -310,11 +339,22 @@ async fn app_service_token(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, OAuthError> {
-    let Some(given) = headers.get("x-identity-header").and_then(|v| v.to_str().ok()) else {
-        return Err(OAuthError::invalid_request(0, "The X-IDENTITY-HEADER header is required."));
+    let Some(given) = headers
+        .get("x-identity-header")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(OAuthError::invalid_request(
+            0,
+            "The X-IDENTITY-HEADER header is required.",
+        ));
     };
     if !ct_eq(given, &state.settings.identity_header) {
-        return Err(OAuthError::new(StatusCode::UNAUTHORIZED, "unauthorized_client", 0, "The X-IDENTITY-HEADER header is not valid."));
+        return Err(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized_client",
+            0,
+            "The X-IDENTITY-HEADER header is not valid.",
+        ));
     }
     required(&q, "api-version")?;
     let resource = required(&q, "resource")?;
@@ -327,8 +367,17 @@ async fn imds_token(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, OAuthError> {
-    if headers.get("metadata").and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase).as_deref() != Some("true") {
-        return Err(OAuthError::invalid_request(0, "Required metadata header not specified"));
+    if headers
+        .get("metadata")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+        != Some("true")
+    {
+        return Err(OAuthError::invalid_request(
+            0,
+            "Required metadata header not specified",
+        ));
     }
     required(&q, "api-version")?;
     let resource = required(&q, "resource")?;
@@ -345,8 +394,14 @@ mod tests {
             audience_of_scope("https://management.core.windows.net//.default").as_deref(),
             Some("https://management.core.windows.net/")
         );
-        assert_eq!(audience_of_scope("https://management.azure.com/.default").as_deref(), Some("https://management.azure.com"));
-        assert_eq!(audience_of_scope("openid https://x/.default").as_deref(), Some("https://x"));
+        assert_eq!(
+            audience_of_scope("https://management.azure.com/.default").as_deref(),
+            Some("https://management.azure.com")
+        );
+        assert_eq!(
+            audience_of_scope("openid https://x/.default").as_deref(),
+            Some("https://x")
+        );
         assert_eq!(audience_of_scope("https://x"), None);
         assert_eq!(audience_of_scope("/.default"), None);
     }

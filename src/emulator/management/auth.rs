@@ -19,7 +19,12 @@ pub const ARM_AUDIENCES: &[&str] = &[
     "https://management.azure.com",
 ];
 
-fn unauthorized(state: &AppState, code: &'static str, message: String, description: &str) -> ArmError {
+fn unauthorized(
+    state: &AppState,
+    code: &'static str,
+    message: String,
+    description: &str,
+) -> ArmError {
     let mut e = ArmError::new(StatusCode::UNAUTHORIZED, code, message);
     e.challenge = Some(format!(
         "Bearer authorization_uri=\"{}/aad/{}\", error=\"invalid_token\", error_description=\"{description}\"",
@@ -48,7 +53,8 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
         return Err(unauthorized(
             state,
             "AuthenticationFailed",
-            "Authentication failed. The 'Authorization' header is provided in an invalid format.".into(),
+            "Authentication failed. The 'Authorization' header is provided in an invalid format."
+                .into(),
             "The authentication failed because of invalid 'Authorization' header format.",
         ));
     };
@@ -71,7 +77,9 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
             ));
         }
         Err(VerifyError::Expired(exp)) => {
-            let exp = time::OffsetDateTime::from_unix_timestamp(exp).map(clock::format).unwrap_or_default();
+            let exp = time::OffsetDateTime::from_unix_timestamp(exp)
+                .map(clock::format)
+                .unwrap_or_default();
             return Err(unauthorized(
                 state,
                 "ExpiredAuthenticationToken",
@@ -104,7 +112,9 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
         ));
     }
     if !claims.tid.eq_ignore_ascii_case(&state.settings.tenant_id) {
-        let issuer = peek_claims(token).and_then(|c| c["iss"].as_str().map(str::to_string)).unwrap_or_default();
+        let issuer = peek_claims(token)
+            .and_then(|c| c["iss"].as_str().map(str::to_string))
+            .unwrap_or_default();
         return Err(unauthorized(
             state,
             "InvalidAuthenticationTokenTenant",
@@ -116,9 +126,15 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
         ));
     }
     let actor = if claims.xms_mirid.is_some() {
-        Actor { id: claims.oid.clone(), kind: "ManagedIdentity".into() }
+        Actor {
+            id: claims.oid.clone(),
+            kind: "ManagedIdentity".into(),
+        }
     } else {
-        Actor { id: claims.appid.clone(), kind: "Application".into() }
+        Actor {
+            id: claims.appid.clone(),
+            kind: "Application".into(),
+        }
     };
     Ok(actor)
 }

@@ -11,7 +11,9 @@ use crate::emulator::error::ArmError;
 /// Parses a request body; an empty body is `missing`'s error.
 pub fn parse(bytes: &[u8]) -> Result<Value, ArmError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ArmError::content("The request body is missing; a JSON object is required."));
+        return Err(ArmError::content(
+            "The request body is missing; a JSON object is required.",
+        ));
     }
     serde_json::from_slice(bytes).map_err(|e| {
         ArmError::content(format!(
@@ -50,19 +52,30 @@ impl<'a> Obj<'a> {
     /// `value` must be an object of model `model` at `path` ("" for the root).
     pub fn new(value: &'a Value, path: &str, model: &'static str) -> Result<Obj<'a>, ArmError> {
         match value {
-            Value::Object(map) => Ok(Obj { map, path: path.to_string(), model }),
+            Value::Object(map) => Ok(Obj {
+                map,
+                path: path.to_string(),
+                model,
+            }),
             other => Err(type_error(other, model, path)),
         }
     }
 
     fn child_path(&self, key: &str) -> String {
-        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
     }
 
     /// Fails on any member not in `known` or `ignored` (case-insensitive).
     pub fn allow(&self, known: &[&str], ignored: &[&str]) -> Result<(), ArmError> {
         for k in self.map.keys() {
-            let ok = known.iter().chain(ignored).any(|n| n.eq_ignore_ascii_case(k));
+            let ok = known
+                .iter()
+                .chain(ignored)
+                .any(|n| n.eq_ignore_ascii_case(k));
             if !ok {
                 return Err(ArmError::content(format!(
                     "Could not find member '{k}' on object of type '{}'. Path '{}'",
@@ -76,7 +89,11 @@ impl<'a> Obj<'a> {
 
     /// The member `key` (case-insensitive), `None` when absent or null.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v).filter(|v| !v.is_null())
+        self.map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
 
     pub fn str(&self, key: &str) -> Result<Option<&'a str>, ArmError> {
@@ -103,7 +120,11 @@ impl<'a> Obj<'a> {
     }
 
     /// An array of objects of model `model`.
-    pub fn objects(&self, key: &str, model: &'static str) -> Result<Option<Vec<Obj<'a>>>, ArmError> {
+    pub fn objects(
+        &self,
+        key: &str,
+        model: &'static str,
+    ) -> Result<Option<Vec<Obj<'a>>>, ArmError> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Array(items)) => items
@@ -112,7 +133,11 @@ impl<'a> Obj<'a> {
                 .map(|(i, v)| Obj::new(v, &format!("{}[{i}]", self.child_path(key)), model))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(v) => Err(type_error(v, &format!("System.Collections.Generic.List`1[{model}]"), &self.child_path(key))),
+            Some(v) => Err(type_error(
+                v,
+                &format!("System.Collections.Generic.List`1[{model}]"),
+                &self.child_path(key),
+            )),
         }
     }
 
@@ -124,17 +149,29 @@ impl<'a> Obj<'a> {
                 .enumerate()
                 .map(|(i, v)| match v {
                     Value::String(s) => Ok(s.clone()),
-                    other => Err(type_error(other, "System.String", &format!("{}[{i}]", self.child_path(key)))),
+                    other => Err(type_error(
+                        other,
+                        "System.String",
+                        &format!("{}[{i}]", self.child_path(key)),
+                    )),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(v) => Err(type_error(v, "System.Collections.Generic.List`1[System.String]", &self.child_path(key))),
+            Some(v) => Err(type_error(
+                v,
+                "System.Collections.Generic.List`1[System.String]",
+                &self.child_path(key),
+            )),
         }
     }
 
     /// A string member that must be one of `allowed` (matched case-insensitively; the
     /// canonical spelling is returned).
-    pub fn enumeration(&self, key: &str, allowed: &[&'static str]) -> Result<Option<&'static str>, ArmError> {
+    pub fn enumeration(
+        &self,
+        key: &str,
+        allowed: &[&'static str],
+    ) -> Result<Option<&'static str>, ArmError> {
         match self.str(key)? {
             None => Ok(None),
             Some(s) => allowed.iter().find(|a| a.eq_ignore_ascii_case(s)).copied().map(Some).ok_or_else(|| {
@@ -163,8 +200,15 @@ impl<'a> Obj<'a> {
 }
 
 fn type_error(v: &Value, target: &str, path: &str) -> ArmError {
-    let path = if path.is_empty() { "''".to_string() } else { format!("'{path}'") };
-    ArmError::content(format!("Error converting value {} to type '{target}'. Path {path}", describe(v)))
+    let path = if path.is_empty() {
+        "''".to_string()
+    } else {
+        format!("'{path}'")
+    };
+    ArmError::content(format!(
+        "Error converting value {} to type '{target}'. Path {path}",
+        describe(v)
+    ))
 }
 
 #[cfg(test)]
@@ -192,13 +236,20 @@ mod tests {
         assert_eq!(p.str("scopeMapId").unwrap(), Some("x"));
         assert_eq!(p.str("status").unwrap(), None);
         let e = msg(p.allow(&["scopeMapId", "status"], &[]).unwrap_err());
-        assert!(e.contains("'foo' on object of type 'TokenProperties'. Path 'properties.foo'"), "{e}");
+        assert!(
+            e.contains("'foo' on object of type 'TokenProperties'. Path 'properties.foo'"),
+            "{e}"
+        );
     }
 
     #[test]
     fn wrong_types_name_the_path() {
         let v = json!({"properties": {"actions": "x", "list": [1], "flag": "yes"}});
-        let p = Obj::new(&v, "", "ScopeMap").unwrap().obj("properties", "P").unwrap().unwrap();
+        let p = Obj::new(&v, "", "ScopeMap")
+            .unwrap()
+            .obj("properties", "P")
+            .unwrap()
+            .unwrap();
         assert!(msg(p.strings("actions").unwrap_err()).contains("Error converting value \"x\" to type 'System.Collections.Generic.List`1[System.String]'. Path 'properties.actions'"));
         assert!(msg(p.strings("list").unwrap_err()).contains("Path 'properties.list[0]'"));
         assert!(msg(p.bool("flag").unwrap_err()).contains("System.Boolean"));

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, async_headers, ok};
+use super::{Ctx, ok};
 use crate::emulator::clock;
 use crate::emulator::error::ArmError;
 
@@ -18,7 +18,9 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let root = Obj::new(&v, "", "GenerateCredentialsParameters")?;
     root.allow(&["tokenId", "expiry", "name"], &[])?;
     let Some(token_id) = root.str("tokenId")? else {
-        return Err(ArmError::rule("tokenId is required: the resource ID of the token whose passwords are generated."));
+        return Err(ArmError::rule(
+            "tokenId is required: the resource ID of the token whose passwords are generated.",
+        ));
     };
     let invalid = || {
         ArmError::bad_request(
@@ -34,7 +36,9 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let Ok(Route::Token(target, token)) = path::parse(token_id) else {
         return Err(invalid());
     };
-    let same = target.sub.eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
+    let same = target
+        .sub
+        .eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
         && target.rg.eq_ignore_ascii_case(&r.resource_group)
         && target.name.eq_ignore_ascii_case(&r.name);
     if !same {
@@ -68,9 +72,17 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     match ctx.lro_polls() {
         None => Ok(ok(result)),
         Some(polls) => {
-            let parent = format!("/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}", target.sub, reg.rg, reg.name);
-            let (status_url, location) = ctx.start_operation(&parent, "registries", polls, Some(result));
-            Ok(async_headers(StatusCode::ACCEPTED.into_response(), &status_url, Some(&location)))
+            let parent = format!(
+                "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}",
+                target.sub, reg.rg, reg.name
+            );
+            let (status_url, location) =
+                ctx.start_operation(&parent, "registries", polls, Some(result));
+            Ok(ctx.async_headers(
+                StatusCode::ACCEPTED.into_response(),
+                &status_url,
+                Some(&location),
+            ))
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod auth;
 mod body;
+mod certificates;
 mod credentials;
 pub(crate) mod operations;
 pub(crate) mod path;
@@ -50,10 +51,26 @@ pub(crate) struct Ctx {
 }
 
 async fn dispatch(State(state): State<Arc<AppState>>, req: Request) -> Response {
-    match handle(state, req).await {
+    // ARM's tracing headers: a request id per answer, and the caller's correlation id (or a
+    // new one), so clients can print them as they do for Azure.
+    let correlation = req
+        .headers()
+        .get("x-ms-correlation-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64)
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let mut resp = match handle(state, req).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    }
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        "x-ms-request-id",
+        header_value(&uuid::Uuid::new_v4().to_string()),
+    );
+    h.insert("x-ms-correlation-request-id", header_value(&correlation));
+    resp
 }
 
 async fn handle(state: Arc<AppState>, req: Request) -> Result<Response, ArmError> {
@@ -71,24 +88,42 @@ async fn handle(state: Arc<AppState>, req: Request) -> Result<Response, ArmError
             format!("The resource provider namespace '{ns}' is not served by the emulator."),
         ),
     })?;
-    let query: Vec<(String, String)> = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     let api_version = check_api_version(&route, &query)?;
     if let Some(sub) = route.subscription()
         && !sub.eq_ignore_ascii_case(&state.settings.subscription_id)
     {
-        return Err(ArmError::not_found("SubscriptionNotFound", format!("The subscription '{sub}' could not be found.")));
+        return Err(ArmError::not_found(
+            "SubscriptionNotFound",
+            format!("The subscription '{sub}' could not be found."),
+        ));
     }
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| ArmError::content(format!("The request body is larger than {MAX_BODY} bytes or could not be read.")))?;
-    let ctx = Ctx { state, actor, method: parts.method, api_version, path, query, body };
+    let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ArmError::content(format!(
+            "The request body is larger than {MAX_BODY} bytes or could not be read."
+        ))
+    })?;
+    let ctx = Ctx {
+        state,
+        actor,
+        method: parts.method,
+        api_version,
+        path,
+        query,
+        body,
+    };
     route_request(&ctx, route).await
 }
 
 fn check_api_version(route: &Route, query: &[(String, String)]) -> Result<String, ArmError> {
-    let Some(v) = query.iter().find(|(k, _)| k.eq_ignore_ascii_case("api-version")).map(|(_, v)| v.clone()) else {
+    let Some(v) = query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("api-version"))
+        .map(|(_, v)| v.clone())
+    else {
         return Err(ArmError::bad_request(
             "MissingApiVersionParameter",
             "The api-version query parameter (?api-version=) is required for all requests.",
@@ -97,7 +132,10 @@ fn check_api_version(route: &Route, query: &[(String, String)]) -> Result<String
     if !rules::well_formed_api_version(&v) {
         return Err(ArmError::bad_request(
             "InvalidApiVersionParameter",
-            format!("The api-version '{v}' is invalid. The supported versions are '{}'.", rules::ACR_API_VERSIONS.join(",")),
+            format!(
+                "The api-version '{v}' is invalid. The supported versions are '{}'.",
+                rules::ACR_API_VERSIONS.join(",")
+            ),
         ));
     }
     if !route.is_resources_api() && !rules::ACR_API_VERSIONS.contains(&v.as_str()) {
@@ -137,11 +175,15 @@ async fn route_request(ctx: &Ctx, route: Route) -> Result<Response, ArmError> {
         (R::Registry(reg), &M::PUT) => registries::put(ctx, &reg).await,
         (R::Registry(reg), &M::PATCH) => registries::patch(ctx, &reg).await,
         (R::Registry(reg), &M::DELETE) => registries::delete(ctx, &reg).await,
-        (R::RegistryAction(reg, path::Action::ListCredentials), &M::POST) => registries::list_credentials(ctx, &reg).await,
+        (R::RegistryAction(reg, path::Action::ListCredentials), &M::POST) => {
+            registries::list_credentials(ctx, &reg).await
+        }
         (R::RegistryAction(reg, path::Action::RegenerateCredential), &M::POST) => {
             registries::regenerate_credential(ctx, &reg).await
         }
-        (R::RegistryAction(reg, path::Action::GenerateCredentials), &M::POST) => credentials::generate(ctx, &reg).await,
+        (R::RegistryAction(reg, path::Action::GenerateCredentials), &M::POST) => {
+            credentials::generate(ctx, &reg).await
+        }
         (R::Tokens(reg), &M::GET) => tokens::list(ctx, &reg).await,
         (R::Token(reg, n), &M::GET) => tokens::get(ctx, &reg, &n).await,
         (R::Token(reg, n), &M::PUT) => tokens::put(ctx, &reg, &n).await,
@@ -166,9 +208,10 @@ impl Ctx {
     /// Maps a store error for a request under registry `reg`.
     pub fn store_error(&self, reg: &Reg, e: StoreError) -> ArmError {
         match e {
-            StoreError::NotFound(Missing::ResourceGroup) => {
-                ArmError::not_found("ResourceGroupNotFound", format!("Resource group '{}' could not be found.", reg.rg))
-            }
+            StoreError::NotFound(Missing::ResourceGroup) => ArmError::not_found(
+                "ResourceGroupNotFound",
+                format!("Resource group '{}' could not be found.", reg.rg),
+            ),
             StoreError::NotFound(Missing::Registry) => ArmError::not_found(
                 "ResourceNotFound",
                 format!(
@@ -201,13 +244,22 @@ impl Ctx {
     /// The parent registry of a child-resource request (`ParentResourceNotFound` when absent).
     pub async fn parent(&self, reg: &Reg) -> Result<Registry, ArmError> {
         let (rg, name) = (reg.rg.clone(), reg.name.clone());
-        match self.state.store.run(move |db| db.get_registry(&rg, &name)).await {
+        match self
+            .state
+            .store
+            .run(move |db| db.get_registry(&rg, &name))
+            .await
+        {
             Ok(r) => Ok(r),
             Err(StoreError::NotFound(Missing::Registry)) => Err(ArmError::not_found(
                 "ParentResourceNotFound",
                 format!(
                     "Failed to perform '{}' on resource(s) of type 'registries', because the parent resource '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}' could not be found.",
-                    if self.method == Method::GET { "read" } else { "write" },
+                    if self.method == Method::GET {
+                        "read"
+                    } else {
+                        "write"
+                    },
                     reg.sub,
                     reg.rg,
                     reg.name
@@ -223,7 +275,10 @@ impl Ctx {
     }
 
     fn query(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
     }
 
     /// One page of `items` per `$skipToken` and the page size, with `nextLink` when more remain.
@@ -232,7 +287,10 @@ impl Ctx {
         let skip = match self.query("$skipToken") {
             None => 0,
             Some(t) => t.parse::<usize>().map_err(|_| {
-                ArmError::bad_request("InvalidSkipToken", format!("The skip token '{t}' is not valid."))
+                ArmError::bad_request(
+                    "InvalidSkipToken",
+                    format!("The skip token '{t}' is not valid."),
+                )
             })?,
         };
         let total = items.len();
@@ -240,7 +298,11 @@ impl Ctx {
         let mut body = json!({"value": page});
         if skip + size < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
-            for (k, v) in self.query.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skipToken")) {
+            for (k, v) in self
+                .query
+                .iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("$skipToken"))
+            {
                 q.append_pair(k, v);
             }
             q.append_pair("$skipToken", &(skip + size).to_string());
@@ -256,16 +318,30 @@ impl Ctx {
 
     /// Registers an operation under `parent` (an ARM id) and returns its status and result
     /// URLs.
-    pub fn start_operation(&self, parent: &str, kind: &str, polls: u32, result: Option<Value>) -> (String, String) {
+    pub fn start_operation(
+        &self,
+        parent: &str,
+        kind: &str,
+        polls: u32,
+        result: Option<Value>,
+    ) -> (String, String) {
         let name = format!("{kind}-{}", uuid::Uuid::new_v4());
         let status_path = format!("{parent}/operationStatuses/{name}");
-        self.state.operations.start(&name, status_path.clone(), polls, result);
+        self.state
+            .operations
+            .start(&name, status_path.clone(), polls, result);
         let registry_path = parent.split("/tokens/").next().unwrap_or(parent);
-        let registry_path = registry_path.split("/scopeMaps/").next().unwrap_or(registry_path);
+        let registry_path = registry_path
+            .split("/scopeMaps/")
+            .next()
+            .unwrap_or(registry_path);
         let v = &self.api_version;
         (
             format!("{}{status_path}?api-version={v}", self.base()),
-            format!("{}{registry_path}/operationResults/{name}?api-version={v}", self.base()),
+            format!(
+                "{}{registry_path}/operationResults/{name}?api-version={v}",
+                self.base()
+            ),
         )
     }
 }
@@ -282,33 +358,58 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Adds `Azure-AsyncOperation` (and optionally `Location`) with `Retry-After`.
-pub fn async_headers(mut resp: Response, status_url: &str, location: Option<&str>) -> Response {
-    let h = resp.headers_mut();
-    h.insert("Azure-AsyncOperation", header_value(status_url));
-    if let Some(l) = location {
-        h.insert(header::LOCATION, header_value(l));
+impl Ctx {
+    /// Adds `Azure-AsyncOperation` (and optionally `Location`) with `Retry-After`.
+    pub fn async_headers(
+        &self,
+        mut resp: Response,
+        status_url: &str,
+        location: Option<&str>,
+    ) -> Response {
+        let h = resp.headers_mut();
+        h.insert("Azure-AsyncOperation", header_value(status_url));
+        if let Some(l) = location {
+            h.insert(header::LOCATION, header_value(l));
+        }
+        h.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(self.state.hooks.retry_after()),
+        );
+        resp
     }
-    h.insert(header::RETRY_AFTER, HeaderValue::from(1u32));
-    resp
 }
 
 fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
-    ctx.state
-        .operations
-        .status(id)
-        .map(ok)
-        .ok_or_else(|| ArmError::not_found("ResourceNotFound", format!("The operation '{id}' could not be found.")))
+    let doc = ctx.state.operations.status(id).ok_or_else(|| {
+        ArmError::not_found(
+            "ResourceNotFound",
+            format!("The operation '{id}' could not be found."),
+        )
+    })?;
+    // Without Retry-After on the poll answer, azure-core waits 30 s before the next poll.
+    let mut resp = ok(doc);
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(ctx.state.hooks.retry_after()),
+    );
+    Ok(resp)
 }
 
 fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
     match ctx.state.operations.outcome(id) {
-        None => Err(ArmError::not_found("ResourceNotFound", format!("The operation '{id}' could not be found."))),
+        None => Err(ArmError::not_found(
+            "ResourceNotFound",
+            format!("The operation '{id}' could not be found."),
+        )),
         Some(operations::Outcome::Running) => {
             let mut resp = StatusCode::ACCEPTED.into_response();
             let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
-            resp.headers_mut().insert(header::LOCATION, header_value(&url));
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+            resp.headers_mut()
+                .insert(header::LOCATION, header_value(&url));
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(ctx.state.hooks.retry_after()),
+            );
             Ok(resp)
         }
         Some(operations::Outcome::Done(Some(result))) => Ok(ok(result)),

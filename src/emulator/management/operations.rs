@@ -47,7 +47,16 @@ impl Operations {
             map.remove(&old);
         }
         let end = (polls == 0).then(|| now.clone());
-        map.insert(name.to_ascii_lowercase(), Op { id, start: now, end, remaining: polls, result });
+        map.insert(
+            name.to_ascii_lowercase(),
+            Op {
+                id,
+                start: now,
+                end,
+                remaining: polls,
+                result,
+            },
+        );
         order.push_back(name.to_ascii_lowercase());
     }
 
@@ -92,13 +101,21 @@ mod tests {
     #[test]
     fn counts_down_then_succeeds() {
         let ops = Operations::default();
-        ops.start("tokens-1", "/x/operationStatuses/tokens-1".into(), 2, Some(json!({"r": 1})));
+        ops.start(
+            "tokens-1",
+            "/x/operationStatuses/tokens-1".into(),
+            2,
+            Some(json!({"r": 1})),
+        );
         assert_eq!(ops.status("tokens-1").unwrap()["status"], "InProgress");
         assert!(matches!(ops.outcome("TOKENS-1"), Some(Outcome::Running)));
         let done = ops.status("tokens-1").unwrap();
         assert_eq!(done["status"], "Succeeded");
         assert!(done["endTime"].is_string());
-        assert!(matches!(ops.outcome("tokens-1"), Some(Outcome::Done(Some(_)))));
+        assert!(matches!(
+            ops.outcome("tokens-1"),
+            Some(Outcome::Done(Some(_)))
+        ));
         assert!(ops.status("nope").is_none());
     }
 }

@@ -22,11 +22,24 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Subscriptions,
-    Subscription { sub: String },
-    Resources { sub: String, rg: Option<String> },
-    ResourceGroups { sub: String },
-    ResourceGroup { sub: String, rg: String },
-    Registries { sub: String, rg: Option<String> },
+    Subscription {
+        sub: String,
+    },
+    Resources {
+        sub: String,
+        rg: Option<String>,
+    },
+    ResourceGroups {
+        sub: String,
+    },
+    ResourceGroup {
+        sub: String,
+        rg: String,
+    },
+    Registries {
+        sub: String,
+        rg: Option<String>,
+    },
     Registry(Reg),
     RegistryAction(Reg, Action),
     Tokens(Reg),
@@ -89,8 +102,11 @@ fn eq(a: &str, b: &str) -> bool {
 }
 
 pub fn parse(path: &str) -> Result<Route, PathError> {
-    let segs: Vec<String> =
-        path.split('/').filter(|s| !s.is_empty()).map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     if s.is_empty() || !eq(s[0], "subscriptions") {
         return Err(PathError::NotFound);
@@ -104,9 +120,17 @@ pub fn parse(path: &str) -> Result<Route, PathError> {
         [] => return Ok(Route::Subscription { sub }),
         [r] if eq(r, "resources") => return Ok(Route::Resources { sub, rg: None }),
         [r] if eq(r, "resourcegroups") => return Ok(Route::ResourceGroups { sub }),
-        [r, g] if eq(r, "resourcegroups") => return Ok(Route::ResourceGroup { sub, rg: g.to_string() }),
+        [r, g] if eq(r, "resourcegroups") => {
+            return Ok(Route::ResourceGroup {
+                sub,
+                rg: g.to_string(),
+            });
+        }
         [r, g, x] if eq(r, "resourcegroups") && eq(x, "resources") => {
-            return Ok(Route::Resources { sub, rg: Some(g.to_string()) });
+            return Ok(Route::Resources {
+                sub,
+                rg: Some(g.to_string()),
+            });
         }
         [r, g, rest @ ..] if eq(r, "resourcegroups") => (Some(g.to_string()), rest),
         rest => (None, rest),
@@ -127,14 +151,24 @@ pub fn parse(path: &str) -> Result<Route, PathError> {
         [] => return Err(PathError::NotFound),
     };
     // Registry resources need a resource group.
-    let Some(rg) = rg else { return Err(PathError::NotFound) };
-    let reg = Reg { sub, rg, name: rest[0].to_string() };
+    let Some(rg) = rg else {
+        return Err(PathError::NotFound);
+    };
+    let reg = Reg {
+        sub,
+        rg,
+        name: rest[0].to_string(),
+    };
     let child = &rest[1..];
     Ok(match child {
         [] => Route::Registry(reg),
         [a] if eq(a, "listCredentials") => Route::RegistryAction(reg, Action::ListCredentials),
-        [a] if eq(a, "regenerateCredential") => Route::RegistryAction(reg, Action::RegenerateCredential),
-        [a] if eq(a, "generateCredentials") => Route::RegistryAction(reg, Action::GenerateCredentials),
+        [a] if eq(a, "regenerateCredential") => {
+            Route::RegistryAction(reg, Action::RegenerateCredential)
+        }
+        [a] if eq(a, "generateCredentials") => {
+            Route::RegistryAction(reg, Action::GenerateCredentials)
+        }
         [t] if eq(t, "tokens") => Route::Tokens(reg),
         [t, n] if eq(t, "tokens") => Route::Token(reg, n.to_string()),
         [t] if eq(t, "scopeMaps") => Route::ScopeMaps(reg),
@@ -153,7 +187,11 @@ mod tests {
     use super::*;
 
     fn reg() -> Reg {
-        Reg { sub: "S".into(), rg: "rg".into(), name: "MyReg".into() }
+        Reg {
+            sub: "S".into(),
+            rg: "rg".into(),
+            name: "MyReg".into(),
+        }
     }
 
     #[test]
@@ -219,8 +257,19 @@ mod tests {
 
     #[test]
     fn families() {
-        assert!(parse("/subscriptions/S/resources").unwrap().is_resources_api());
-        assert!(!parse("/subscriptions/S/providers/Microsoft.ContainerRegistry/registries").unwrap().is_resources_api());
-        assert_eq!(parse("/subscriptions/S/resources").unwrap().subscription(), Some("S"));
+        assert!(
+            parse("/subscriptions/S/resources")
+                .unwrap()
+                .is_resources_api()
+        );
+        assert!(
+            !parse("/subscriptions/S/providers/Microsoft.ContainerRegistry/registries")
+                .unwrap()
+                .is_resources_api()
+        );
+        assert_eq!(
+            parse("/subscriptions/S/resources").unwrap().subscription(),
+            Some("S")
+        );
     }
 }

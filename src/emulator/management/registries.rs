@@ -27,35 +27,63 @@ const PROPERTIES: &[&str] = &[
     "anonymousPullEnabled",
     "roleAssignmentMode",
 ];
-const PROPERTIES_READ_ONLY: &[&str] =
-    &["loginServer", "creationDate", "provisioningState", "status", "dataEndpointHostNames", "privateEndpointConnections"];
+const PROPERTIES_READ_ONLY: &[&str] = &[
+    "loginServer",
+    "creationDate",
+    "provisioningState",
+    "status",
+    "dataEndpointHostNames",
+    "privateEndpointConnections",
+];
 const SKUS: &[&str] = &["Basic", "Standard", "Premium", "Classic"];
 
 pub async fn list(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
     let rg2 = rg.clone();
-    let regs = ctx.state.store.run(move |db| db.list_registries(rg2.as_deref())).await.map_err(|e| match e {
-        StoreError::NotFound(_) => ArmError::not_found(
-            "ResourceGroupNotFound",
-            format!("Resource group '{}' could not be found.", rg.clone().unwrap_or_default()),
-        ),
-        e => ArmError::internal(e),
-    })?;
+    let regs = ctx
+        .state
+        .store
+        .run(move |db| db.list_registries(rg2.as_deref()))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => ArmError::not_found(
+                "ResourceGroupNotFound",
+                format!(
+                    "Resource group '{}' could not be found.",
+                    rg.clone().unwrap_or_default()
+                ),
+            ),
+            e => ArmError::internal(e),
+        })?;
     let sub = ctx.state.settings.subscription_id.clone();
     ctx.page(regs.iter().map(|r| render::registry(&sub, r)).collect())
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
-    let r = ctx.state.store.run(move |db| db.get_registry(&rg, &name)).await.map_err(|e| ctx.store_error(reg, e))?;
-    Ok(ok(render::registry(&ctx.state.settings.subscription_id, &r)))
+    let r = ctx
+        .state
+        .store
+        .run(move |db| db.get_registry(&rg, &name))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
+    Ok(ok(render::registry(
+        &ctx.state.settings.subscription_id,
+        &r,
+    )))
 }
 
 fn parse_sku(root: &Obj<'_>) -> Result<Option<Sku>, ArmError> {
-    let Some(sku) = root.obj("sku", "Sku")? else { return Ok(None) };
+    let Some(sku) = root.obj("sku", "Sku")? else {
+        return Ok(None);
+    };
     sku.allow(&["name"], &["tier"])?;
     match sku.enumeration("name", SKUS)? {
-        None => Err(ArmError::content("Required property 'name' not found in JSON. Path 'sku'")),
-        Some("Classic") => Err(ArmError::rule("Classic registries are no longer supported; use Basic, Standard or Premium.")),
+        None => Err(ArmError::content(
+            "Required property 'name' not found in JSON. Path 'sku'",
+        )),
+        Some("Classic") => Err(ArmError::rule(
+            "Classic registries are no longer supported; use Basic, Standard or Premium.",
+        )),
         Some(s) => Ok(s.parse().ok()),
     }
 }
@@ -80,7 +108,9 @@ fn parse_tags(root: &Obj<'_>) -> Result<Option<serde_json::Map<String, Value>>, 
 }
 
 fn parse_admin(root: &Obj<'_>) -> Result<Option<bool>, ArmError> {
-    let Some(props) = root.obj("properties", "RegistryProperties")? else { return Ok(None) };
+    let Some(props) = root.obj("properties", "RegistryProperties")? else {
+        return Ok(None);
+    };
     props.allow(PROPERTIES, PROPERTIES_READ_ONLY)?;
     props.bool("adminUserEnabled")
 }
@@ -103,14 +133,22 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     }
     let v = parse(&ctx.body)?;
     let root = Obj::new(&v, "", "Registry")?;
-    root.allow(&["location", "sku", "tags", "properties", "identity"], ROOT_READ_ONLY)?;
+    root.allow(
+        &["location", "sku", "tags", "properties", "identity"],
+        ROOT_READ_ONLY,
+    )?;
     let location = root.str("location")?;
     let sku = parse_sku(&root)?;
     let tags = parse_tags(&root)?;
     let admin = parse_admin(&root)?;
 
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
-    let existing = match ctx.state.store.run(move |db| db.get_registry(&rg, &name)).await {
+    let existing = match ctx
+        .state
+        .store
+        .run(move |db| db.get_registry(&rg, &name))
+        .await
+    {
         Ok(r) => Some(r),
         Err(StoreError::NotFound(_)) => None,
         Err(e) => return Err(ctx.store_error(reg, e)),
@@ -118,7 +156,11 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let sub = ctx.state.settings.subscription_id.clone();
     if existing.is_some() {
         let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
-        let patch = RegistryPatch { sku, admin_user_enabled: admin, tags: Some(tags.unwrap_or_default()) };
+        let patch = RegistryPatch {
+            sku,
+            admin_user_enabled: admin,
+            tags: Some(tags.unwrap_or_default()),
+        };
         let r = ctx
             .state
             .store
@@ -128,10 +170,14 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         return Ok(ok(render::registry(&sub, &r)));
     }
     let Some(location) = location else {
-        return Err(ArmError::content("Required property 'location' not found in JSON. Path ''"));
+        return Err(ArmError::content(
+            "Required property 'location' not found in JSON. Path ''",
+        ));
     };
     let Some(sku) = sku else {
-        return Err(ArmError::content("Required property 'sku' not found in JSON. Path ''"));
+        return Err(ArmError::content(
+            "Required property 'sku' not found in JSON. Path ''",
+        ));
     };
     let socket = listeners::bind(0).map_err(ArmError::internal)?;
     let port = socket.local_addr().map_err(ArmError::internal)?.port();
@@ -145,11 +191,18 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         port,
     };
     let actor = ctx.actor.clone();
-    let r = ctx.state.store.run(move |db| db.create_registry(new, &actor)).await.map_err(|e| match e {
-        StoreError::Conflict(m) => ArmError::conflict("AlreadyInUse", m),
-        e => ctx.store_error(reg, e),
-    })?;
-    ctx.state.serve_registry(&r.name, socket).map_err(ArmError::internal)?;
+    let r = ctx
+        .state
+        .store
+        .run(move |db| db.create_registry(new, &actor))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) => ArmError::conflict("AlreadyInUse", m),
+            e => ctx.store_error(reg, e),
+        })?;
+    ctx.state
+        .serve_registry(&r.name, socket)
+        .map_err(ArmError::internal)?;
     ctx.state.write_state_file().await;
     Ok(with_status(StatusCode::CREATED, render::registry(&sub, &r)))
 }
@@ -158,7 +211,11 @@ pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let v = parse(&ctx.body)?;
     let root = Obj::new(&v, "", "RegistryUpdateParameters")?;
     root.allow(&["sku", "tags", "properties", "identity"], ROOT_READ_ONLY)?;
-    let patch = RegistryPatch { sku: parse_sku(&root)?, admin_user_enabled: parse_admin(&root)?, tags: parse_tags(&root)? };
+    let patch = RegistryPatch {
+        sku: parse_sku(&root)?,
+        admin_user_enabled: parse_admin(&root)?,
+        tags: parse_tags(&root)?,
+    };
     let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
     let r = ctx
         .state
@@ -167,12 +224,20 @@ pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
     ctx.state.write_state_file().await;
-    Ok(ok(render::registry(&ctx.state.settings.subscription_id, &r)))
+    Ok(ok(render::registry(
+        &ctx.state.settings.subscription_id,
+        &r,
+    )))
 }
 
 pub async fn delete(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
-    let deleted = ctx.state.store.run(move |db| db.delete_registry(&rg, &name)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let deleted = ctx
+        .state
+        .store
+        .run(move |db| db.delete_registry(&rg, &name))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     match deleted {
         None => Ok(StatusCode::NO_CONTENT.into_response()),
         Some(r) => {
@@ -185,11 +250,18 @@ pub async fn delete(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
 
 pub async fn list_credentials(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
-    let (user, p1, p2) = ctx.state.store.run(move |db| db.admin_credentials(&rg, &name)).await.map_err(|e| match e {
-        StoreError::Rule(m) => ArmError::bad_request("AdminUserDisabled", m),
-        e => ctx.store_error(reg, e),
-    })?;
-    Ok(ok(json!({"username": user, "passwords": [{"name": "password", "value": p1}, {"name": "password2", "value": p2}]})))
+    let (user, p1, p2) = ctx
+        .state
+        .store
+        .run(move |db| db.admin_credentials(&rg, &name))
+        .await
+        .map_err(|e| match e {
+            StoreError::Rule(m) => ArmError::bad_request("AdminUserDisabled", m),
+            e => ctx.store_error(reg, e),
+        })?;
+    Ok(ok(
+        json!({"username": user, "passwords": [{"name": "password", "value": p1}, {"name": "password2", "value": p2}]}),
+    ))
 }
 
 pub async fn regenerate_credential(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
@@ -197,7 +269,9 @@ pub async fn regenerate_credential(ctx: &Ctx, reg: &Reg) -> Result<Response, Arm
     let root = Obj::new(&v, "", "RegenerateCredentialParameters")?;
     root.allow(&["name"], &[])?;
     let Some(which) = root.enumeration("name", &["password", "password2"])? else {
-        return Err(ArmError::content("Required property 'name' not found in JSON. Path ''"));
+        return Err(ArmError::content(
+            "Required property 'name' not found in JSON. Path ''",
+        ));
     };
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
     ctx.state
@@ -206,7 +280,9 @@ pub async fn regenerate_credential(ctx: &Ctx, reg: &Reg) -> Result<Response, Arm
         .await
         .map_err(|e| match e {
             StoreError::Rule(m) => ArmError::bad_request("AdminUserDisabled", m),
-            StoreError::NotFound(Missing::Registry) => ctx.store_error(reg, StoreError::NotFound(Missing::Registry)),
+            StoreError::NotFound(Missing::Registry) => {
+                ctx.store_error(reg, StoreError::NotFound(Missing::Registry))
+            }
             e => ctx.store_error(reg, e),
         })?;
     list_credentials(ctx, reg).await

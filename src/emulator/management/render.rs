@@ -82,7 +82,11 @@ pub fn scope_map(registry_id: &str, m: &ScopeMap, provisioning_state: &str) -> V
     if let Some(d) = &m.description {
         props["description"] = json!(d);
     }
-    props["type"] = json!(if m.system { "SystemDefined" } else { "UserDefined" });
+    props["type"] = json!(if m.system {
+        "SystemDefined"
+    } else {
+        "UserDefined"
+    });
     props["creationDate"] = json!(m.audit.created_at);
     props["provisioningState"] = json!(provisioning_state);
     props["actions"] = json!(m.actions);

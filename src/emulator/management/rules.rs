@@ -3,16 +3,34 @@
 //! error. No I/O, no state.
 
 /// api-versions of `Microsoft.ContainerRegistry` the emulator serves.
-pub const ACR_API_VERSIONS: &[&str] = &["2022-12-01", "2023-07-01", "2025-04-01", "2026-09-01-preview"];
+pub const ACR_API_VERSIONS: &[&str] = &[
+    "2022-12-01",
+    "2023-07-01",
+    "2025-04-01",
+    "2026-09-01-preview",
+];
 
-pub const REPOSITORY_ACTIONS: &[&str] =
-    &["content/delete", "content/read", "content/write", "metadata/read", "metadata/write"];
-pub const GATEWAY_ACTIONS: &[&str] = &["config/read", "config/write", "message/read", "message/write"];
+pub const REPOSITORY_ACTIONS: &[&str] = &[
+    "content/delete",
+    "content/read",
+    "content/write",
+    "metadata/read",
+    "metadata/write",
+];
+pub const GATEWAY_ACTIONS: &[&str] = &[
+    "config/read",
+    "config/write",
+    "message/read",
+    "message/write",
+];
 
 pub const MAX_DESCRIPTION: usize = 256;
 
 fn name_ok(name: &str, min: usize, max: usize, extra: &[char]) -> bool {
-    (min..=max).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
+    (min..=max).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
 }
 
 /// 5–50 characters, `^[a-zA-Z0-9]*$`.
@@ -34,12 +52,17 @@ pub fn valid_scope_map_name(name: &str) -> bool {
 pub fn valid_resource_group(name: &str) -> bool {
     (1..=90).contains(&name.chars().count())
         && !name.ends_with('.')
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
 }
 
 /// `YYYY-MM-DD` with an optional `-preview` style suffix.
 pub fn well_formed_api_version(v: &str) -> bool {
-    let (date, suffix) = match v.split_once('-').and_then(|_| v.get(..10).map(|d| (d, &v[10..]))) {
+    let (date, suffix) = match v
+        .split_once('-')
+        .and_then(|_| v.get(..10).map(|d| (d, &v[10..])))
+    {
         Some(x) => x,
         None => return false,
     };
@@ -47,8 +70,14 @@ pub fn well_formed_api_version(v: &str) -> bool {
     date.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && date.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (suffix.is_empty() || (suffix.starts_with('-') && suffix[1..].chars().all(|c| c.is_ascii_alphanumeric()) && suffix.len() > 1))
+        && date
+            .chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (suffix.is_empty()
+            || (suffix.starts_with('-')
+                && suffix[1..].chars().all(|c| c.is_ascii_alphanumeric())
+                && suffix.len() > 1))
 }
 
 /// Checks one scope-map action: `repositories/<repo>/<action>` or `gateway/<name>/<action>`.
@@ -66,9 +95,7 @@ pub fn check_action(action: &str) -> Result<(), String> {
         "repositories" => (REPOSITORY_ACTIONS, "repository"),
         "gateway" => (GATEWAY_ACTIONS, "gateway"),
         _ => {
-            return invalid(
-                "an action must start with 'repositories/' or 'gateway/'.",
-            );
+            return invalid("an action must start with 'repositories/' or 'gateway/'.");
         }
     };
     // The target may contain '/', the action is always the last two segments.
@@ -79,14 +106,22 @@ pub fn check_action(action: &str) -> Result<(), String> {
     parts.reverse();
     let (target, act) = (parts[0], format!("{}/{}", parts[1], parts[2]));
     if !allowed.contains(&act.as_str()) {
-        return invalid(&format!("'{act}' is not a valid {noun} action; valid actions are {}.", allowed.join(", ")));
+        return invalid(&format!(
+            "'{act}' is not a valid {noun} action; valid actions are {}.",
+            allowed.join(", ")
+        ));
     }
     if target.is_empty() || target.split('/').any(str::is_empty) {
         return invalid(&format!("the {noun} name is empty."));
     }
     if kind == "gateway" {
-        if !target.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return invalid("a gateway (connected registry) name may contain only alpha numeric characters and hyphens.");
+        if !target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return invalid(
+                "a gateway (connected registry) name may contain only alpha numeric characters and hyphens.",
+            );
         }
         return Ok(());
     }
@@ -99,7 +134,9 @@ pub fn check_action(action: &str) -> Result<(), String> {
             );
         }
     }
-    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/' | '*');
+    let valid_char = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/' | '*')
+    };
     if !target.chars().all(valid_char) {
         return invalid(
             "repository names may contain only lower-case letters, digits, '.', '_', '-' and '/' separators.",
@@ -184,7 +221,10 @@ mod tests {
         ] {
             assert_eq!(check_action(a).is_ok(), ok, "{a}: {:?}", check_action(a));
         }
-        assert_eq!(action_target("repositories/samples/hello/content/read"), "samples/hello");
+        assert_eq!(
+            action_target("repositories/samples/hello/content/read"),
+            "samples/hello"
+        );
         assert_eq!(action_target("gateway/gw/config/read"), "gw");
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::{Obj, parse};
 use super::path::Reg;
-use super::{Ctx, async_headers, ok, render, rules, with_status};
+use super::{Ctx, ok, render, rules, with_status};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
 
@@ -20,15 +20,29 @@ const PROPS_READ_ONLY: &[&str] = &["type", "creationDate", "provisioningState"];
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
-    let maps = ctx.state.store.run(move |db| db.list_scope_maps(&r)).await.map_err(|e| ctx.store_error(reg, e))?;
-    ctx.page(maps.iter().map(|m| render::scope_map(&id, m, "Succeeded")).collect())
+    let maps = ctx
+        .state
+        .store
+        .run(move |db| db.list_scope_maps(&r))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
+    ctx.page(
+        maps.iter()
+            .map(|m| render::scope_map(&id, m, "Succeeded"))
+            .collect(),
+    )
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let m = ctx.state.store.run(move |db| db.get_scope_map(&r, &n)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let m = ctx
+        .state
+        .store
+        .run(move |db| db.get_scope_map(&r, &n))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     Ok(ok(render::scope_map(&id, &m, "Succeeded")))
 }
 
@@ -46,17 +60,26 @@ fn check_description(d: Option<&str>) -> Result<(), ArmError> {
 /// Checks every action and the per-map limits (actions, and distinct repositories).
 async fn check_actions(ctx: &Ctx, actions: &[String]) -> Result<(), ArmError> {
     for (i, a) in actions.iter().enumerate() {
-        rules::check_action(a).map_err(|m| ArmError::rule(format!("{m} Path 'properties.actions[{i}]'.")))?;
+        rules::check_action(a)
+            .map_err(|m| ArmError::rule(format!("{m} Path 'properties.actions[{i}]'.")))?;
     }
-    let limit = ctx.state.store.run(|db| Ok(db.limits.actions_per_scope_map)).await.map_err(ArmError::internal)?;
+    let limit = ctx
+        .state
+        .store
+        .run(|db| Ok(db.limits.actions_per_scope_map))
+        .await
+        .map_err(ArmError::internal)?;
     if actions.len() > limit {
         return Err(ArmError::rule(format!(
             "A scope map can have at most {limit} actions; the request has {}.",
             actions.len()
         )));
     }
-    let repos: HashSet<&str> =
-        actions.iter().filter(|a| a.starts_with("repositories/")).map(|a| rules::action_target(a)).collect();
+    let repos: HashSet<&str> = actions
+        .iter()
+        .filter(|a| a.starts_with("repositories/"))
+        .map(|a| rules::action_target(a))
+        .collect();
     if repos.len() > limit {
         return Err(ArmError::rule(format!(
             "A scope map can reference at most {limit} repositories; the request has {}.",
@@ -86,25 +109,48 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let root = Obj::new(&v, "", "ScopeMap")?;
     root.allow(&["properties"], ROOT_READ_ONLY)?;
     let Some(props) = root.obj("properties", "ScopeMapProperties")? else {
-        return Err(ArmError::content("Required property 'properties' not found in JSON. Path ''"));
+        return Err(ArmError::content(
+            "Required property 'properties' not found in JSON. Path ''",
+        ));
     };
     props.allow(&["description", "actions"], PROPS_READ_ONLY)?;
     let description = props.str("description")?.map(str::to_string);
     check_description(description.as_deref())?;
     let Some(actions) = props.strings("actions")? else {
-        return Err(ArmError::content("Required property 'actions' not found in JSON. Path 'properties'"));
+        return Err(ArmError::content(
+            "Required property 'actions' not found in JSON. Path 'properties'",
+        ));
     };
     check_actions(ctx, &actions).await?;
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
-    let put = ScopeMapPut { description, actions };
-    let (map, _created) =
-        ctx.state.store.run(move |db| db.put_scope_map(&r, &n, put, &actor)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let put = ScopeMapPut {
+        description,
+        actions,
+    };
+    let (map, _created) = ctx
+        .state
+        .store
+        .run(move |db| db.put_scope_map(&r, &n, put, &actor))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
         Some(polls) => {
-            let (status_url, _) = ctx.start_operation(&format!("{id}/scopeMaps/{}", map.name), "scopemaps", polls, None);
-            Ok(async_headers(with_status(StatusCode::CREATED, render::scope_map(&id, &map, "Creating")), &status_url, None))
+            let (status_url, _) = ctx.start_operation(
+                &format!("{id}/scopeMaps/{}", map.name),
+                "scopemaps",
+                polls,
+                None,
+            );
+            Ok(ctx.async_headers(
+                with_status(
+                    StatusCode::CREATED,
+                    render::scope_map(&id, &map, "Creating"),
+                ),
+                &status_url,
+                None,
+            ))
         }
     }
 }
@@ -126,12 +172,29 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     }
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
-    let map = ctx.state.store.run(move |db| db.patch_scope_map(&r, &n, patch, &actor)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let map = ctx
+        .state
+        .store
+        .run(move |db| db.patch_scope_map(&r, &n, patch, &actor))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
         Some(polls) => {
-            let (status_url, _) = ctx.start_operation(&format!("{id}/scopeMaps/{}", map.name), "scopemaps", polls, None);
-            Ok(async_headers(with_status(StatusCode::CREATED, render::scope_map(&id, &map, "Updating")), &status_url, None))
+            let (status_url, _) = ctx.start_operation(
+                &format!("{id}/scopeMaps/{}", map.name),
+                "scopemaps",
+                polls,
+                None,
+            );
+            Ok(ctx.async_headers(
+                with_status(
+                    StatusCode::CREATED,
+                    render::scope_map(&id, &map, "Updating"),
+                ),
+                &status_url,
+                None,
+            ))
         }
     }
 }
@@ -140,15 +203,25 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let existed = ctx.state.store.run(move |db| db.delete_scope_map(&r, &n)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let existed = ctx
+        .state
+        .store
+        .run(move |db| db.delete_scope_map(&r, &n))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     if !existed {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     match ctx.lro_polls() {
         None => Ok(StatusCode::OK.into_response()),
         Some(polls) => {
-            let (status_url, location) = ctx.start_operation(&format!("{id}/scopeMaps/{name}"), "scopemaps", polls, None);
-            Ok(async_headers(StatusCode::ACCEPTED.into_response(), &status_url, Some(&location)))
+            let (status_url, location) =
+                ctx.start_operation(&format!("{id}/scopeMaps/{name}"), "scopemaps", polls, None);
+            Ok(ctx.async_headers(
+                StatusCode::ACCEPTED.into_response(),
+                &status_url,
+                Some(&location),
+            ))
         }
     }
 }

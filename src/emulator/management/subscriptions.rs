@@ -2,8 +2,8 @@
 //! (az's login), one subscription, resource groups, and the generic resources listing with its
 //! OData `$filter` (az 2.91.0 finds a registry's resource group this way).
 
-use serde_json::Value;
 use axum::response::Response;
+use serde_json::Value;
 
 use super::{Ctx, ok, render};
 use crate::emulator::error::ArmError;
@@ -22,19 +22,39 @@ pub async fn get(ctx: &Ctx) -> Result<Response, ArmError> {
 }
 
 pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
-    let groups = ctx.state.store.run(|db| db.resource_groups()).await.map_err(ArmError::internal)?;
+    let groups = ctx
+        .state
+        .store
+        .run(|db| db.resource_groups())
+        .await
+        .map_err(ArmError::internal)?;
     let sub = ctx.state.settings.subscription_id.clone();
-    ctx.page(groups.iter().map(|(n, l)| render::resource_group(&sub, n, l)).collect())
+    ctx.page(
+        groups
+            .iter()
+            .map(|(n, l)| render::resource_group(&sub, n, l))
+            .collect(),
+    )
 }
 
 pub async fn resource_group(ctx: &Ctx, rg: &str) -> Result<Response, ArmError> {
-    let groups = ctx.state.store.run(|db| db.resource_groups()).await.map_err(ArmError::internal)?;
+    let groups = ctx
+        .state
+        .store
+        .run(|db| db.resource_groups())
+        .await
+        .map_err(ArmError::internal)?;
     let sub = &ctx.state.settings.subscription_id;
     groups
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(rg))
         .map(|(n, l)| ok(render::resource_group(sub, n, l)))
-        .ok_or_else(|| ArmError::not_found("ResourceGroupNotFound", format!("Resource group '{rg}' could not be found.")))
+        .ok_or_else(|| {
+            ArmError::not_found(
+                "ResourceGroupNotFound",
+                format!("Resource group '{rg}' could not be found."),
+            )
+        })
 }
 
 /// One `field eq 'value'` clause of an OData filter.
@@ -51,17 +71,28 @@ pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
     let mut rest = filter.trim();
     let mut offset = filter.len() - filter.trim_start().len();
     while !rest.is_empty() {
-        let (field, after) = rest.split_once(char::is_whitespace).ok_or_else(|| format!("Invalid $filter '{filter}'."))?;
+        let (field, after) = rest
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| format!("Invalid $filter '{filter}'."))?;
         let after = after.trim_start();
         let after = after
             .strip_prefix("eq ")
             .or_else(|| after.strip_prefix("EQ "))
             .or_else(|| after.strip_prefix("Eq "))
-            .ok_or_else(|| format!("Invalid $filter '{filter}': only 'eq' comparisons are supported."))?
+            .ok_or_else(|| {
+                format!("Invalid $filter '{filter}': only 'eq' comparisons are supported.")
+            })?
             .trim_start();
-        let after = after.strip_prefix('\'').ok_or_else(|| format!("Invalid $filter '{filter}': values must be quoted."))?;
-        let end = after.find('\'').ok_or_else(|| format!("Invalid $filter '{filter}': unterminated string."))?;
-        out.push(Clause { field: field.to_string(), value: after[..end].to_string() });
+        let after = after
+            .strip_prefix('\'')
+            .ok_or_else(|| format!("Invalid $filter '{filter}': values must be quoted."))?;
+        let end = after
+            .find('\'')
+            .ok_or_else(|| format!("Invalid $filter '{filter}': unterminated string."))?;
+        out.push(Clause {
+            field: field.to_string(),
+            value: after[..end].to_string(),
+        });
         rest = after[end + 1..].trim_start();
         offset = filter.len() - rest.len();
         if rest.is_empty() {
@@ -70,7 +101,9 @@ pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
         if lower[offset..].starts_with("and ") {
             rest = rest[4..].trim_start();
         } else {
-            return Err(format!("Invalid $filter '{filter}': clauses must be joined with 'and'."));
+            return Err(format!(
+                "Invalid $filter '{filter}': clauses must be joined with 'and'."
+            ));
         }
     }
     let _ = offset;
@@ -79,25 +112,40 @@ pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
 
 pub async fn resources(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
     let clauses = match ctx.query("$filter") {
-        Some(f) => parse_filter(f).map_err(|m| ArmError::bad_request("InvalidFilterInQueryString", m))?,
+        Some(f) => {
+            parse_filter(f).map_err(|m| ArmError::bad_request("InvalidFilterInQueryString", m))?
+        }
         None => Vec::new(),
     };
     for c in &clauses {
-        if !["resourcetype", "name", "resourcegroup", "location"].contains(&c.field.to_ascii_lowercase().as_str()) {
+        if !["resourcetype", "name", "resourcegroup", "location"]
+            .contains(&c.field.to_ascii_lowercase().as_str())
+        {
             return Err(ArmError::bad_request(
                 "InvalidFilterInQueryString",
-                format!("The $filter field '{}' is not supported; use resourceType, name, resourceGroup or location.", c.field),
+                format!(
+                    "The $filter field '{}' is not supported; use resourceType, name, resourceGroup or location.",
+                    c.field
+                ),
             ));
         }
     }
     let rg2 = rg.clone();
-    let regs = ctx.state.store.run(move |db| db.list_registries(rg2.as_deref())).await.map_err(|e| match e {
-        StoreError::NotFound(_) => ArmError::not_found(
-            "ResourceGroupNotFound",
-            format!("Resource group '{}' could not be found.", rg.clone().unwrap_or_default()),
-        ),
-        e => ArmError::internal(e),
-    })?;
+    let regs = ctx
+        .state
+        .store
+        .run(move |db| db.list_registries(rg2.as_deref()))
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => ArmError::not_found(
+                "ResourceGroupNotFound",
+                format!(
+                    "Resource group '{}' could not be found.",
+                    rg.clone().unwrap_or_default()
+                ),
+            ),
+            e => ArmError::internal(e),
+        })?;
     let sub = ctx.state.settings.subscription_id.clone();
     let items: Vec<Value> = regs
         .iter()
@@ -125,7 +173,10 @@ mod tests {
     fn filters() {
         assert_eq!(
             parse_filter("resourceType eq 'Microsoft.ContainerRegistry/registries'").unwrap(),
-            vec![Clause { field: "resourceType".into(), value: "Microsoft.ContainerRegistry/registries".into() }]
+            vec![Clause {
+                field: "resourceType".into(),
+                value: "Microsoft.ContainerRegistry/registries".into()
+            }]
         );
         let two = parse_filter("resourceType eq 'a' and name eq 'b c'").unwrap();
         assert_eq!(two.len(), 2);

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, async_headers, ok, render, rules, with_status};
+use super::{Ctx, certificates, ok, render, rules, with_status};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
@@ -19,20 +19,40 @@ const STATUSES: &[&str] = &["enabled", "disabled"];
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
-    let tokens = ctx.state.store.run(move |db| db.list_tokens(&r)).await.map_err(|e| ctx.store_error(reg, e))?;
-    ctx.page(tokens.iter().map(|t| render::token(&id, t, "Succeeded")).collect())
+    let tokens = ctx
+        .state
+        .store
+        .run(move |db| db.list_tokens(&r))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
+    ctx.page(
+        tokens
+            .iter()
+            .map(|t| render::token(&id, t, "Succeeded"))
+            .collect(),
+    )
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let t = ctx.state.store.run(move |db| db.get_token(&r, &n)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let t = ctx
+        .state
+        .store
+        .run(move |db| db.get_token(&r, &n))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     Ok(ok(render::token(&id, &t, "Succeeded")))
 }
 
 /// The scope-map name of a `scopeMapId`, which must be a scope map of the same registry.
-pub fn scope_map_name(ctx: &Ctx, reg: &Registry, id: &str, field: &str) -> Result<String, ArmError> {
+pub fn scope_map_name(
+    ctx: &Ctx,
+    reg: &Registry,
+    id: &str,
+    field: &str,
+) -> Result<String, ArmError> {
     let invalid = || {
         ArmError::bad_request(
             "LinkedInvalidPropertyId",
@@ -47,7 +67,9 @@ pub fn scope_map_name(ctx: &Ctx, reg: &Registry, id: &str, field: &str) -> Resul
     let Ok(Route::ScopeMap(target, map)) = path::parse(id) else {
         return Err(invalid());
     };
-    let same = target.sub.eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
+    let same = target
+        .sub
+        .eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
         && target.rg.eq_ignore_ascii_case(&reg.resource_group)
         && target.name.eq_ignore_ascii_case(&reg.name);
     if !same {
@@ -66,14 +88,19 @@ struct Credentials {
 
 fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
     let Some(creds) = props.obj("credentials", "TokenCredentialsProperties")? else {
-        return Ok(Credentials { keep_passwords: None, certificates: None });
+        return Ok(Credentials {
+            keep_passwords: None,
+            certificates: None,
+        });
     };
     creds.allow(&["passwords", "certificates"], &[])?;
     let keep_passwords = match creds.objects("passwords", "TokenPassword")? {
         None => None,
         Some(list) => {
             if list.len() > 2 {
-                return Err(ArmError::rule("A token can have at most two passwords (password1 and password2)."));
+                return Err(ArmError::rule(
+                    "A token can have at most two passwords (password1 and password2).",
+                ));
             }
             let mut names: Vec<String> = Vec::new();
             for (i, p) in list.iter().enumerate() {
@@ -86,7 +113,9 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
                 p.date_time("creationTime")?;
                 p.date_time("expiry")?;
                 if names.iter().any(|n| n == name) {
-                    return Err(ArmError::rule(format!("The password name '{name}' appears more than once.")));
+                    return Err(ArmError::rule(format!(
+                        "The password name '{name}' appears more than once."
+                    )));
                 }
                 names.push(name.to_string());
             }
@@ -97,37 +126,44 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
         None => None,
         Some(list) => {
             if list.len() > 2 {
-                return Err(ArmError::rule("A token can have at most two certificates (certificate1 and certificate2)."));
+                return Err(ArmError::rule(
+                    "A token can have at most two certificates (certificate1 and certificate2).",
+                ));
             }
             let mut out: Vec<CertificateInput> = Vec::new();
             for (i, c) in list.iter().enumerate() {
-                c.allow(&["name", "expiry", "thumbprint", "encodedPemCertificate"], &[])?;
+                c.allow(
+                    &["name", "expiry", "thumbprint", "encodedPemCertificate"],
+                    &[],
+                )?;
                 let Some(name) = c.enumeration("name", &["certificate1", "certificate2"])? else {
                     return Err(ArmError::content(format!(
                         "Required property 'name' not found in JSON. Path 'properties.credentials.certificates[{i}]'"
                     )));
                 };
                 if out.iter().any(|o| o.name == name) {
-                    return Err(ArmError::rule(format!("The certificate name '{name}' appears more than once.")));
+                    return Err(ArmError::rule(format!(
+                        "The certificate name '{name}' appears more than once."
+                    )));
                 }
-                let expiry = c.date_time("expiry")?.map(crate::emulator::clock::format_expiry);
+                let mut expiry = c
+                    .date_time("expiry")?
+                    .map(crate::emulator::clock::format_expiry);
+                let mut thumbprint = c.str("thumbprint")?.map(str::to_ascii_lowercase);
                 let pem = c.str("encodedPemCertificate")?.map(str::to_string);
                 if let Some(p) = &pem {
-                    use base64::Engine;
-                    let decoded = base64::engine::general_purpose::STANDARD.decode(p.trim()).ok();
-                    let is_pem = decoded
-                        .as_deref()
-                        .and_then(|d| std::str::from_utf8(d).ok())
-                        .is_some_and(|t| t.contains("-----BEGIN CERTIFICATE-----"));
-                    if !is_pem {
-                        return Err(ArmError::rule(format!(
-                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate."
-                        )));
-                    }
+                    // The service derives both from the certificate itself.
+                    let (thumb, not_after) = certificates::inspect(p).map_err(|why| {
+                        ArmError::rule(format!(
+                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate: {why}."
+                        ))
+                    })?;
+                    thumbprint = Some(thumb);
+                    expiry = Some(crate::emulator::clock::format_expiry(not_after));
                 }
                 out.push(CertificateInput {
                     name: name.to_string(),
-                    thumbprint: c.str("thumbprint")?.map(str::to_ascii_lowercase),
+                    thumbprint,
                     expiry,
                     pem,
                 });
@@ -135,7 +171,10 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
             Some(out)
         }
     };
-    Ok(Credentials { keep_passwords, certificates })
+    Ok(Credentials {
+        keep_passwords,
+        certificates,
+    })
 }
 
 fn check_name(name: &str) -> Result<(), ArmError> {
@@ -158,30 +197,59 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let root = Obj::new(&v, "", "Token")?;
     root.allow(&["properties"], ROOT_READ_ONLY)?;
     let Some(props) = root.obj("properties", "TokenProperties")? else {
-        return Err(ArmError::content("Required property 'properties' not found in JSON. Path ''"));
+        return Err(ArmError::content(
+            "Required property 'properties' not found in JSON. Path ''",
+        ));
     };
     props.allow(&["scopeMapId", "status", "credentials"], PROPS_READ_ONLY)?;
     let Some(map_id) = props.str("scopeMapId")? else {
-        return Err(ArmError::rule("properties.scopeMapId is required: a token must be associated with a scope map."));
+        return Err(ArmError::rule(
+            "properties.scopeMapId is required: a token must be associated with a scope map.",
+        ));
     };
     let scope_map = scope_map_name(ctx, &r, map_id, "properties.scopeMapId")?;
-    let status = props.enumeration("status", STATUSES)?.unwrap_or("enabled").to_string();
+    let status = props
+        .enumeration("status", STATUSES)?
+        .unwrap_or("enabled")
+        .to_string();
     let creds = parse_credentials(&props)?;
-    let put = TokenPut { scope_map, status, keep_passwords: creds.keep_passwords, certificates: creds.certificates };
+    let put = TokenPut {
+        scope_map,
+        status,
+        keep_passwords: creds.keep_passwords,
+        certificates: creds.certificates,
+    };
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
-    let (token, created) =
-        ctx.state.store.run(move |db| db.put_token(&r, &n, put, &actor)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let (token, created) = ctx
+        .state
+        .store
+        .run(move |db| db.put_token(&r, &n, put, &actor))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
-            let (status_url, _) = ctx.start_operation(&token_id, "tokens", polls.unwrap_or(0), None);
-            let state = if polls.is_some() { "Creating" } else { "Succeeded" };
-            Ok(async_headers(with_status(StatusCode::CREATED, render::token(&id, &token, state)), &status_url, None))
+            let (status_url, _) =
+                ctx.start_operation(&token_id, "tokens", polls.unwrap_or(0), None);
+            let state = if polls.is_some() {
+                "Creating"
+            } else {
+                "Succeeded"
+            };
+            Ok(ctx.async_headers(
+                with_status(StatusCode::CREATED, render::token(&id, &token, state)),
+                &status_url,
+                None,
+            ))
         }
         (false, Some(polls)) => {
             let (status_url, _) = ctx.start_operation(&token_id, "tokens", polls, None);
-            Ok(async_headers(with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")), &status_url, None))
+            Ok(ctx.async_headers(
+                with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
+                &status_url,
+                None,
+            ))
         }
         (false, None) => Ok(ok(render::token(&id, &token, "Succeeded"))),
     }
@@ -205,12 +273,26 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     }
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
-    let token = ctx.state.store.run(move |db| db.patch_token(&r, &n, patch, &actor)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let token = ctx
+        .state
+        .store
+        .run(move |db| db.patch_token(&r, &n, patch, &actor))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::token(&id, &token, "Succeeded"))),
         Some(polls) => {
-            let (status_url, _) = ctx.start_operation(&format!("{id}/tokens/{}", token.name), "tokens", polls, None);
-            Ok(async_headers(with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")), &status_url, None))
+            let (status_url, _) = ctx.start_operation(
+                &format!("{id}/tokens/{}", token.name),
+                "tokens",
+                polls,
+                None,
+            );
+            Ok(ctx.async_headers(
+                with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
+                &status_url,
+                None,
+            ))
         }
     }
 }
@@ -219,15 +301,25 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let existed = ctx.state.store.run(move |db| db.delete_token(&r, &n)).await.map_err(|e| ctx.store_error(reg, e))?;
+    let existed = ctx
+        .state
+        .store
+        .run(move |db| db.delete_token(&r, &n))
+        .await
+        .map_err(|e| ctx.store_error(reg, e))?;
     if !existed {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     match ctx.lro_polls() {
         None => Ok(StatusCode::OK.into_response()),
         Some(polls) => {
-            let (status_url, location) = ctx.start_operation(&format!("{id}/tokens/{name}"), "tokens", polls, None);
-            Ok(async_headers(StatusCode::ACCEPTED.into_response(), &status_url, Some(&location)))
+            let (status_url, location) =
+                ctx.start_operation(&format!("{id}/tokens/{name}"), "tokens", polls, None);
+            Ok(ctx.async_headers(
+                StatusCode::ACCEPTED.into_response(),
+                &status_url,
+                Some(&location),
+            ))
         }
     }
 }

@@ -86,8 +86,11 @@ fn flags_patch(body: &[u8]) -> Result<FlagsPatch, OciError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(FlagsPatch::default());
     }
-    let v: Value = serde_json::from_slice(body).map_err(|e| bad(format!("The request body is not valid JSON: {e}")))?;
-    let o = v.as_object().ok_or_else(|| bad("The request body must be a JSON object.".into()))?;
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| bad(format!("The request body is not valid JSON: {e}")))?;
+    let o = v
+        .as_object()
+        .ok_or_else(|| bad("The request body must be a JSON object.".into()))?;
     let flag = |k: &str| -> Result<Option<bool>, OciError> {
         match o.get(k) {
             None | Some(Value::Null) => Ok(None),
@@ -95,14 +98,25 @@ fn flags_patch(body: &[u8]) -> Result<FlagsPatch, OciError> {
             Some(other) => Err(bad(format!("'{k}' must be a boolean, not {other}."))),
         }
     };
-    Ok(FlagsPatch { delete: flag("deleteEnabled")?, write: flag("writeEnabled")?, list: flag("listEnabled")?, read: flag("readEnabled")? })
+    Ok(FlagsPatch {
+        delete: flag("deleteEnabled")?,
+        write: flag("writeEnabled")?,
+        list: flag("listEnabled")?,
+        read: flag("readEnabled")?,
+    })
 }
 
 async fn body_bytes(req: Request) -> Result<Vec<u8>, OciError> {
     axum::body::to_bytes(req.into_body(), 64 << 10)
         .await
         .map(|b| b.to_vec())
-        .map_err(|_| OciError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", "The request body is too large."))
+        .map_err(|_| {
+            OciError::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "The request body is too large.",
+            )
+        })
 }
 
 fn need(name: &str, method: &Method) -> Result<Need, OciError> {
@@ -123,18 +137,31 @@ pub async fn repository(ctx: &Ctx, req: Request, name: &str) -> Result<Response,
     let store = &ctx.state.store;
     match method {
         Method::GET => {
-            let r = store.run(move |db| db.repository(&registry, &repo)).await.map_err(OciError::internal)?;
+            let r = store
+                .run(move |db| db.repository(&registry, &repo))
+                .await
+                .map_err(OciError::internal)?;
             Ok(Json(repository_json(&host, &r.map_err(|e| refusal(e, name))?)).into_response())
         }
         Method::PATCH => {
             let patch = flags_patch(&body_bytes(req).await?)?;
-            let r = store.run(move |db| db.patch_repository(&registry, &repo, patch)).await.map_err(OciError::internal)?;
+            let r = store
+                .run(move |db| db.patch_repository(&registry, &repo, patch))
+                .await
+                .map_err(OciError::internal)?;
             Ok(Json(repository_json(&host, &r.map_err(|e| refusal(e, name))?)).into_response())
         }
         _ => {
-            let gone = store.run(move |db| db.delete_repository(&registry, &repo)).await.map_err(OciError::internal)?;
+            let gone = store
+                .run(move |db| db.delete_repository(&registry, &repo))
+                .await
+                .map_err(OciError::internal)?;
             let gone = gone.map_err(|e| refusal(e, name))?;
-            Ok((StatusCode::ACCEPTED, Json(json!({"manifestsDeleted": gone.manifests, "tagsDeleted": gone.tags}))).into_response())
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(json!({"manifestsDeleted": gone.manifests, "tagsDeleted": gone.tags})),
+            )
+                .into_response())
         }
     }
 }
@@ -145,21 +172,43 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
     let q = page_query(&req, Some(100))?;
     let host = ctx.host(req.headers());
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    let all = ctx.state.store.run(move |db| db.tags(&registry, &repo)).await.map_err(OciError::internal)?;
-    let mut all: Vec<TagInfo> = all.map_err(|e| refusal(e, name))?.into_iter().filter(|t| t.flags.list).collect();
+    let all = ctx
+        .state
+        .store
+        .run(move |db| db.tags(&registry, &repo))
+        .await
+        .map_err(OciError::internal)?;
+    let mut all: Vec<TagInfo> = all
+        .map_err(|e| refusal(e, name))?
+        .into_iter()
+        .filter(|t| t.flags.list)
+        .collect();
     if let Some(d) = &q.digest {
         all.retain(|t| &t.digest == d);
     }
-    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |t| (&t.modified_at, &t.name));
+    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |t| {
+        (&t.modified_at, &t.name)
+    });
     let (page, next) = page(all, |t| t.name.as_str(), &q, by_name);
-    let link = next.map(|l| link(&format!("/acr/v1/{name}/_tags"), &l, q.n.unwrap_or(MAX_PAGE), q.orderby.as_deref().or(Some(""))));
+    let link = next.map(|l| {
+        link(
+            &format!("/acr/v1/{name}/_tags"),
+            &l,
+            q.n.unwrap_or(MAX_PAGE),
+            q.orderby.as_deref().or(Some("")),
+        )
+    });
     let body = json!({"registry": host, "imageName": name, "tags": page.iter().map(tag_json).collect::<Vec<_>>()});
     Ok(with_link(Json(body).into_response(), link))
 }
 
 /// Sorts by `lastUpdateTime` for `orderby=timedesc|timeasc` (ties by name); returns whether
 /// the order is by name (the default, kept as it is).
-fn sort_by_time<T>(items: &mut [T], orderby: Option<&str>, key: impl Fn(&T) -> (&String, &String)) -> bool {
+fn sort_by_time<T>(
+    items: &mut [T],
+    orderby: Option<&str>,
+    key: impl Fn(&T) -> (&String, &String),
+) -> bool {
     match orderby {
         Some("timedesc") => {
             items.sort_by(|a, b| key(b).cmp(&key(a)));
@@ -191,10 +240,16 @@ pub async fn tag(ctx: &Ctx, req: Request, name: &str, tag: &str) -> Result<Respo
         Method::GET => store.run(move |db| db.tag(&registry, &repo, &t)).await,
         Method::PATCH => {
             let patch = flags_patch(&body_bytes(req).await?)?;
-            store.run(move |db| db.patch_tag(&registry, &repo, &t, patch)).await
+            store
+                .run(move |db| db.patch_tag(&registry, &repo, &t, patch))
+                .await
         }
         _ => {
-            store.run(move |db| db.delete_tag(&registry, &repo, &t)).await.map_err(OciError::internal)?.map_err(refused)?;
+            store
+                .run(move |db| db.delete_tag(&registry, &repo, &t))
+                .await
+                .map_err(OciError::internal)?
+                .map_err(refused)?;
             return Ok(StatusCode::ACCEPTED.into_response());
         }
     };
@@ -208,23 +263,53 @@ pub async fn manifests(ctx: &Ctx, req: Request, name: &str) -> Result<Response, 
     let q = page_query(&req, Some(100))?;
     let host = ctx.host(req.headers());
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    let all = ctx.state.store.run(move |db| db.manifests(&registry, &repo)).await.map_err(OciError::internal)?;
-    let mut all: Vec<ManifestInfo> = all.map_err(|e| refusal(e, name))?.into_iter().filter(|m| m.flags.list).collect();
-    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |m| (&m.modified_at, &m.digest));
+    let all = ctx
+        .state
+        .store
+        .run(move |db| db.manifests(&registry, &repo))
+        .await
+        .map_err(OciError::internal)?;
+    let mut all: Vec<ManifestInfo> = all
+        .map_err(|e| refusal(e, name))?
+        .into_iter()
+        .filter(|m| m.flags.list)
+        .collect();
+    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |m| {
+        (&m.modified_at, &m.digest)
+    });
     let (page, next) = page(all, |m| m.digest.as_str(), &q, by_name);
-    let link = next.map(|l| link(&format!("/acr/v1/{name}/_manifests"), &l, q.n.unwrap_or(MAX_PAGE), q.orderby.as_deref().or(Some(""))));
+    let link = next.map(|l| {
+        link(
+            &format!("/acr/v1/{name}/_manifests"),
+            &l,
+            q.n.unwrap_or(MAX_PAGE),
+            q.orderby.as_deref().or(Some("")),
+        )
+    });
     let body = json!({"registry": host, "imageName": name, "manifests": page.iter().map(manifest_json).collect::<Vec<_>>()});
     Ok(with_link(Json(body).into_response(), link))
 }
 
 /// `GET|PATCH /acr/v1/{name}/_manifests/{digest}`.
-pub async fn manifest(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Response, OciError> {
+pub async fn manifest(
+    ctx: &Ctx,
+    req: Request,
+    name: &str,
+    digest: &str,
+) -> Result<Response, OciError> {
     let method = req.method().clone();
     if method == Method::DELETE {
         return Err(OciError::unsupported());
     }
     authorize(ctx, req.headers(), &[need(name, &method)?]).await?;
-    let unknown = || OciError::new(StatusCode::NOT_FOUND, "MANIFEST_UNKNOWN", "manifest unknown").with_detail(json!({"Digest": digest}));
+    let unknown = || {
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "MANIFEST_UNKNOWN",
+            "manifest unknown",
+        )
+        .with_detail(json!({"Digest": digest}))
+    };
     if Digest::parse(digest).is_none() {
         return Err(unknown());
     }
@@ -235,14 +320,19 @@ pub async fn manifest(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Resu
         Method::GET => store.run(move |db| db.manifest(&registry, &repo, &d)).await,
         _ => {
             let patch = flags_patch(&body_bytes(req).await?)?;
-            store.run(move |db| db.patch_manifest(&registry, &repo, &d, patch)).await
+            store
+                .run(move |db| db.patch_manifest(&registry, &repo, &d, patch))
+                .await
         }
     };
     let m = found.map_err(OciError::internal)?.map_err(|e| match e {
         Refusal::ManifestUnknown => unknown(),
         other => refusal(other, name),
     })?;
-    Ok(Json(json!({"registry": host, "imageName": name, "manifest": manifest_json(&m)})).into_response())
+    Ok(
+        Json(json!({"registry": host, "imageName": name, "manifest": manifest_json(&m)}))
+            .into_response(),
+    )
 }
 
 #[cfg(test)]
@@ -251,7 +341,10 @@ mod tests {
 
     #[test]
     fn acr_timestamps_end_in_z() {
-        assert_eq!(acr_time("2024-01-01T00:00:00.0000000+00:00"), "2024-01-01T00:00:00.0000000Z");
+        assert_eq!(
+            acr_time("2024-01-01T00:00:00.0000000+00:00"),
+            "2024-01-01T00:00:00.0000000Z"
+        );
     }
 
     #[test]
@@ -259,8 +352,15 @@ mod tests {
         assert_eq!(flags_patch(b"").unwrap(), FlagsPatch::default());
         assert_eq!(flags_patch(b"{}").unwrap(), FlagsPatch::default());
         assert_eq!(
-            flags_patch(br#"{"writeEnabled": false, "readEnabled": true, "teleportEnabled": true}"#).unwrap(),
-            FlagsPatch { write: Some(false), read: Some(true), ..Default::default() }
+            flags_patch(
+                br#"{"writeEnabled": false, "readEnabled": true, "teleportEnabled": true}"#
+            )
+            .unwrap(),
+            FlagsPatch {
+                write: Some(false),
+                read: Some(true),
+                ..Default::default()
+            }
         );
         assert!(flags_patch(br#"{"writeEnabled": "false"}"#).is_err());
         assert!(flags_patch(b"[1]").is_err());

@@ -29,7 +29,10 @@ pub const REFRESH_TOKEN_SECONDS: i64 = 3 * 3600;
 /// tokens unless the registry's `azureADAuthenticationAsArmPolicy` is disabled, which the
 /// emulator's registries never are).
 pub const ACR_AUDIENCE: &str = "https://containerregistry.azure.net";
-const ARM_AUDIENCES: [&str; 2] = ["https://management.core.windows.net", "https://management.azure.com"];
+const ARM_AUDIENCES: [&str; 2] = [
+    "https://management.core.windows.net",
+    "https://management.azure.com",
+];
 
 pub fn exchange_audience_ok(aud: &str) -> bool {
     let aud = aud.trim_end_matches('/');
@@ -53,7 +56,9 @@ pub enum Credentials {
 }
 
 pub fn credentials(headers: &HeaderMap) -> Credentials {
-    let Some(v) = headers.get(header::AUTHORIZATION) else { return Credentials::None };
+    let Some(v) = headers.get(header::AUTHORIZATION) else {
+        return Credentials::None;
+    };
     let Some((scheme, rest)) = v.to_str().ok().and_then(|v| v.trim().split_once(' ')) else {
         return Credentials::Malformed;
     };
@@ -62,7 +67,10 @@ pub fn credentials(headers: &HeaderMap) -> Credentials {
         return Credentials::Bearer(rest.to_string());
     }
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = STANDARD.decode(rest).ok().and_then(|b| String::from_utf8(b).ok());
+        let decoded = STANDARD
+            .decode(rest)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
         if let Some((u, p)) = decoded.as_deref().and_then(|d| d.split_once(':')) {
             return Credentials::Basic(u.to_string(), p.to_string());
         }
@@ -85,19 +93,35 @@ pub async fn login(ctx: &Ctx, user: &str, password: &str) -> Option<Identity> {
     if user.eq_ignore_ascii_case(NULL_USER) {
         return verify_refresh_token(ctx, password).ok();
     }
-    match ctx.state.store.verify_token_password(&ctx.registry, user, password).await {
-        Ok(t) => return Some(Identity { subject: t.token, rights: Rights::from_scope_map(&t.actions) }),
-        Err(denied) => {
-            let _ = denied;
-        }
+    // Every reason for a refusal (`Denied`) ends the same way: try the other identities.
+    if let Ok(t) = ctx
+        .state
+        .store
+        .verify_token_password(&ctx.registry, user, password)
+        .await
+    {
+        return Some(Identity {
+            subject: t.token,
+            rights: Rights::from_scope_map(&t.actions),
+        });
     }
-    let (registry, u, p) = (ctx.registry.clone(), user.to_string(), password.to_string());
-    if ctx.state.store.run(move |db| db.verify_admin_password(&registry, &u, &p)).await.unwrap_or(false) {
-        return Some(Identity { subject: user.to_string(), rights: Rights::Full });
+    if ctx
+        .state
+        .store
+        .verify_admin_password(&ctx.registry, user, password)
+        .await
+    {
+        return Some(Identity {
+            subject: user.to_string(),
+            rights: Rights::Full,
+        });
     }
     let s = &ctx.state.settings;
     if user.eq_ignore_ascii_case(&s.client_id) && ct_eq(password, &s.client_secret) {
-        return Some(Identity { subject: s.sp_object_id.clone(), rights: Rights::Full });
+        return Some(Identity {
+            subject: s.sp_object_id.clone(),
+            rights: Rights::Full,
+        });
     }
     None
 }
@@ -111,16 +135,25 @@ fn our_service(ctx: &Ctx, aud: &str) -> bool {
 /// with an owner's rights.
 pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER || c["grant_type"] != "refresh_token" || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a)) {
+    if c["iss"] != ISSUER
+        || c["grant_type"] != "refresh_token"
+        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
+    {
         return Err(VerifyError::Malformed);
     }
-    Ok(Identity { subject: c["sub"].as_str().unwrap_or_default().to_string(), rights: Rights::Full })
+    Ok(Identity {
+        subject: c["sub"].as_str().unwrap_or_default().to_string(),
+        rights: Rights::Full,
+    })
 }
 
 /// The `access` claim of an ACR access token for this registry.
 pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<Vec<Access>, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER || c["grant_type"] == "refresh_token" || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a)) {
+    if c["iss"] != ISSUER
+        || c["grant_type"] == "refresh_token"
+        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
+    {
         return Err(VerifyError::Malformed);
     }
     serde_json::from_value(c["access"].clone()).map_err(|_| VerifyError::Malformed)
@@ -170,11 +203,19 @@ pub struct Need {
 
 impl Need {
     pub fn repo(name: &str, action: &'static str) -> Need {
-        Need { kind: "repository", name: name.to_string(), action }
+        Need {
+            kind: "repository",
+            name: name.to_string(),
+            action,
+        }
     }
 
     pub fn catalog() -> Need {
-        Need { kind: "registry", name: "catalog".into(), action: "*" }
+        Need {
+            kind: "registry",
+            name: "catalog".into(),
+            action: "*",
+        }
     }
 }
 
@@ -207,7 +248,10 @@ fn challenge_scope(needs: &[Need]) -> String {
             None => out.push((key, vec![n.action])),
         }
     }
-    out.into_iter().map(|(k, a)| format!("{k}:{}", a.join(","))).collect::<Vec<_>>().join(" ")
+    out.into_iter()
+        .map(|(k, a)| format!("{k}:{}", a.join(",")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `Bearer realm=…,service=…[,scope=…][,error=…]` for the host the client used.
@@ -223,8 +267,10 @@ pub fn challenge(host: &str, needs: &[Need], error: Option<&str>) -> String {
 }
 
 fn denial(host: &str, needs: &[Need], missing: &[&Need], error: Option<&str>) -> OciError {
-    let detail: Vec<(String, String, String)> =
-        missing.iter().map(|n| (n.kind.to_string(), n.name.clone(), n.action.to_string())).collect();
+    let detail: Vec<(String, String, String)> = missing
+        .iter()
+        .map(|n| (n.kind.to_string(), n.name.clone(), n.action.to_string()))
+        .collect();
     OciError::unauthorized(challenge(host, needs, error), &detail)
 }
 
@@ -270,13 +316,25 @@ mod tests {
     fn reads_basic_and_bearer_credentials() {
         let mut h = HeaderMap::new();
         assert_eq!(credentials(&h), Credentials::None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic TXlUb2tlbjpwYTpzcw=="));
-        assert_eq!(credentials(&h), Credentials::Basic("MyToken".into(), "pa:ss".into()));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer abc.def.ghi"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic TXlUb2tlbjpwYTpzcw=="),
+        );
+        assert_eq!(
+            credentials(&h),
+            Credentials::Basic("MyToken".into(), "pa:ss".into())
+        );
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc.def.ghi"),
+        );
         assert_eq!(credentials(&h), Credentials::Bearer("abc.def.ghi".into()));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
         assert_eq!(credentials(&h), Credentials::Malformed);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Negotiate x"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Negotiate x"),
+        );
         assert_eq!(credentials(&h), Credentials::Malformed);
     }
 

@@ -23,9 +23,13 @@ pub fn parse_digest(s: &str) -> Result<Digest, OciError> {
     let well_formed = s.split_once(':').is_some_and(|(alg, hex)| {
         alg != "sha256"
             && !alg.is_empty()
-            && alg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
+            && alg
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
             && !hex.is_empty()
-            && hex.bytes().all(|b| b.is_ascii_alphanumeric() || b"=_-".contains(&b))
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"=_-".contains(&b))
     });
     if well_formed {
         Err(OciError::blob_unknown(s))
@@ -37,8 +41,16 @@ pub fn parse_digest(s: &str) -> Result<Digest, OciError> {
 pub fn refusal(r: Refusal, name: &str) -> OciError {
     match r {
         Refusal::NameUnknown => OciError::name_unknown(name),
-        Refusal::ManifestUnknown => OciError::new(StatusCode::NOT_FOUND, "MANIFEST_UNKNOWN", "manifest unknown"),
-        Refusal::TagUnknown => OciError::new(StatusCode::NOT_FOUND, "TAG_UNKNOWN", "the specified tag does not exist"),
+        Refusal::ManifestUnknown => OciError::new(
+            StatusCode::NOT_FOUND,
+            "MANIFEST_UNKNOWN",
+            "manifest unknown",
+        ),
+        Refusal::TagUnknown => OciError::new(
+            StatusCode::NOT_FOUND,
+            "TAG_UNKNOWN",
+            "the specified tag does not exist",
+        ),
         Refusal::BlobUnknown(d) => OciError::blob_unknown(&d),
         Refusal::Disallowed => OciError::disallowed(),
     }
@@ -61,7 +73,13 @@ pub fn parse_range(value: &str, size: u64) -> Result<(u64, u64), ()> {
         (size.saturating_sub(n), size.checked_sub(1).ok_or(())?)
     } else {
         let start: u64 = a.parse().map_err(|_| ())?;
-        let end = if b.is_empty() { size.checked_sub(1).ok_or(())? } else { b.parse::<u64>().map_err(|_| ())?.min(size.saturating_sub(1)) };
+        let end = if b.is_empty() {
+            size.checked_sub(1).ok_or(())?
+        } else {
+            b.parse::<u64>()
+                .map_err(|_| ())?
+                .min(size.saturating_sub(1))
+        };
         (start, end)
     };
     if start >= size || start > end {
@@ -74,19 +92,32 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Re
     authorize(ctx, req.headers(), &[Need::repo(name, PULL)]).await?;
     let d = parse_digest(digest)?;
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    let size = ctx.state.store.run(move |db| db.blob(&registry, &repo, &key)).await.map_err(OciError::internal)?;
+    let size = ctx
+        .state
+        .store
+        .run(move |db| db.blob(&registry, &repo, &key))
+        .await
+        .map_err(OciError::internal)?;
     let size = size.map_err(|r| refusal(r, name))? as u64;
     if !ctx.blobs.exists(&d) {
         return Err(OciError::blob_unknown(digest));
     }
-    let range = req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let range = req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let (status, start, end) = match range {
         None => (StatusCode::OK, 0, size.saturating_sub(1)),
         Some(r) => match parse_range(&r, size) {
             Ok((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e),
             Err(()) => {
-                return Err(OciError::new(StatusCode::RANGE_NOT_SATISFIABLE, "BLOB_UNKNOWN", "requested range not satisfiable")
-                    .with_header("Content-Range", format!("bytes */{size}")));
+                return Err(OciError::new(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    "BLOB_UNKNOWN",
+                    "requested range not satisfiable",
+                )
+                .with_header("Content-Range", format!("bytes */{size}")));
             }
         },
     };
@@ -94,22 +125,43 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Re
     let mut resp = if req.method() == Method::HEAD || len == 0 {
         status.into_response()
     } else {
-        let stream = ctx.blobs.read_range(&d, start, len).map_err(OciError::internal)?;
+        let stream = ctx
+            .blobs
+            .read_range(&d, start, len)
+            .map_err(OciError::internal)?;
         (status, Body::from_stream(stream)).into_response()
     };
     let h = resp.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(header::ETAG, HeaderValue::from_str(&format!("\"{d}\"")).map_err(OciError::internal)?);
-    h.insert("Docker-Content-Digest", HeaderValue::from_str(d.as_str()).map_err(OciError::internal)?);
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{d}\"")).map_err(OciError::internal)?,
+    );
+    h.insert(
+        "Docker-Content-Digest",
+        HeaderValue::from_str(d.as_str()).map_err(OciError::internal)?,
+    );
     if status == StatusCode::PARTIAL_CONTENT {
-        h.insert(header::CONTENT_RANGE, HeaderValue::from_str(&format!("bytes {start}-{end}/{size}")).map_err(OciError::internal)?);
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!("bytes {start}-{end}/{size}"))
+                .map_err(OciError::internal)?,
+        );
     }
     Ok(resp)
 }
 
-pub async fn delete(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Response, OciError> {
+pub async fn delete(
+    ctx: &Ctx,
+    req: Request,
+    name: &str,
+    digest: &str,
+) -> Result<Response, OciError> {
     authorize(ctx, req.headers(), &[Need::repo(name, DELETE)]).await?;
     let d = parse_digest(digest)?;
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
@@ -120,8 +172,12 @@ pub async fn delete(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result
         .map_err(OciError::internal)?
         .map_err(|r| refusal(r, name))?;
     let mut resp = StatusCode::ACCEPTED.into_response();
-    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(0));
-    resp.headers_mut().insert("Docker-Content-Digest", HeaderValue::from_str(d.as_str()).map_err(OciError::internal)?);
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    resp.headers_mut().insert(
+        "Docker-Content-Digest",
+        HeaderValue::from_str(d.as_str()).map_err(OciError::internal)?,
+    );
     Ok(resp)
 }
 
@@ -146,8 +202,16 @@ mod tests {
     #[test]
     fn digests_in_urls() {
         assert!(parse_digest(&format!("sha256:{}", "0".repeat(64))).is_ok());
-        assert_eq!(parse_digest(&format!("sha512:{}", "0".repeat(128))).unwrap_err().code, "BLOB_UNKNOWN");
+        assert_eq!(
+            parse_digest(&format!("sha512:{}", "0".repeat(128)))
+                .unwrap_err()
+                .code,
+            "BLOB_UNKNOWN"
+        );
         assert_eq!(parse_digest("nonsense").unwrap_err().code, "DIGEST_INVALID");
-        assert_eq!(parse_digest("sha256:../x").unwrap_err().code, "DIGEST_INVALID");
+        assert_eq!(
+            parse_digest("sha256:../x").unwrap_err().code,
+            "DIGEST_INVALID"
+        );
     }
 }

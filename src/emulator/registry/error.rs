@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 /// ACR's text for every authentication and authorization failure.
-pub const AUTH_MESSAGE: &str = "authentication required, visit https://aka.ms/acr/authorization for more information.";
+pub const AUTH_MESSAGE: &str =
+    "authentication required, visit https://aka.ms/acr/authorization for more information.";
 /// ACR's text when a lock (`writeEnabled`, `deleteEnabled`, `readEnabled` false) forbids an operation.
 pub const DISALLOWED_MESSAGE: &str = "The operation is disallowed on this registry, repository or image. View troubleshooting steps at https://aka.ms/acr/faq/#why-does-my-pull-or-push-request-fail-with-disallowed-operation";
 
@@ -27,7 +28,15 @@ pub struct OciError {
 
 impl OciError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> OciError {
-        OciError { status, code, message: message.into(), detail: Value::Null, challenge: None, headers: Vec::new(), head: false }
+        OciError {
+            status,
+            code,
+            message: message.into(),
+            detail: Value::Null,
+            challenge: None,
+            headers: Vec::new(),
+            head: false,
+        }
     }
 
     pub fn with_detail(mut self, detail: Value) -> OciError {
@@ -52,44 +61,80 @@ impl OciError {
         let detail = if missing.is_empty() {
             Value::Null
         } else {
-            Value::Array(missing.iter().map(|(t, n, a)| json!({"Type": t, "Name": n, "Action": a})).collect())
+            Value::Array(
+                missing
+                    .iter()
+                    .map(|(t, n, a)| json!({"Type": t, "Name": n, "Action": a}))
+                    .collect(),
+            )
         };
-        let mut e = OciError::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", AUTH_MESSAGE).with_detail(detail);
+        let mut e = OciError::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", AUTH_MESSAGE)
+            .with_detail(detail);
         e.challenge = Some(challenge);
         e
     }
 
     pub fn name_unknown(name: &str) -> OciError {
-        OciError::new(StatusCode::NOT_FOUND, "NAME_UNKNOWN", "repository name not known to registry")
-            .with_detail(json!({"name": name}))
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "NAME_UNKNOWN",
+            "repository name not known to registry",
+        )
+        .with_detail(json!({"name": name}))
     }
 
     /// ACR's texts: `manifest tagged by "v1" is not found`, `manifest sha256:… is not found`.
     pub fn manifest_unknown(reference: &str) -> OciError {
         if reference.contains(':') {
-            OciError::new(StatusCode::NOT_FOUND, "MANIFEST_UNKNOWN", format!("manifest {reference} is not found"))
-                .with_detail(json!({"Digest": reference}))
+            OciError::new(
+                StatusCode::NOT_FOUND,
+                "MANIFEST_UNKNOWN",
+                format!("manifest {reference} is not found"),
+            )
+            .with_detail(json!({"Digest": reference}))
         } else {
-            OciError::new(StatusCode::NOT_FOUND, "MANIFEST_UNKNOWN", format!("manifest tagged by \"{reference}\" is not found"))
-                .with_detail(json!({"Tag": reference}))
+            OciError::new(
+                StatusCode::NOT_FOUND,
+                "MANIFEST_UNKNOWN",
+                format!("manifest tagged by \"{reference}\" is not found"),
+            )
+            .with_detail(json!({"Tag": reference}))
         }
     }
 
     pub fn tag_unknown(tag: &str) -> OciError {
-        OciError::new(StatusCode::NOT_FOUND, "TAG_UNKNOWN", "the specified tag does not exist").with_detail(json!({"Tag": tag}))
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "TAG_UNKNOWN",
+            "the specified tag does not exist",
+        )
+        .with_detail(json!({"Tag": tag}))
     }
 
     pub fn blob_unknown(digest: &str) -> OciError {
-        OciError::new(StatusCode::NOT_FOUND, "BLOB_UNKNOWN", "blob unknown to registry").with_detail(json!({"digest": digest}))
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "BLOB_UNKNOWN",
+            "blob unknown to registry",
+        )
+        .with_detail(json!({"digest": digest}))
     }
 
     pub fn manifest_blob_unknown(digest: &str) -> OciError {
-        OciError::new(StatusCode::BAD_REQUEST, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry")
-            .with_detail(json!({"digest": digest}))
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "MANIFEST_BLOB_UNKNOWN",
+            "blob unknown to registry",
+        )
+        .with_detail(json!({"digest": digest}))
     }
 
     pub fn upload_unknown() -> OciError {
-        OciError::new(StatusCode::NOT_FOUND, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry")
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "BLOB_UPLOAD_UNKNOWN",
+            "blob upload unknown to registry",
+        )
     }
 
     pub fn upload_invalid(message: impl Into<String>) -> OciError {
@@ -105,34 +150,64 @@ impl OciError {
     }
 
     pub fn name_invalid(name: &str) -> OciError {
-        OciError::new(StatusCode::BAD_REQUEST, "NAME_INVALID", "invalid repository name").with_detail(json!({"name": name}))
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "NAME_INVALID",
+            "invalid repository name",
+        )
+        .with_detail(json!({"name": name}))
     }
 
     pub fn tag_invalid(tag: &str) -> OciError {
-        OciError::new(StatusCode::BAD_REQUEST, "TAG_INVALID", "manifest tag did not match URI").with_detail(json!({"Tag": tag}))
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "TAG_INVALID",
+            "manifest tag did not match URI",
+        )
+        .with_detail(json!({"Tag": tag}))
     }
 
     pub fn pagination_invalid() -> OciError {
-        OciError::new(StatusCode::BAD_REQUEST, "PAGINATION_NUMBER_INVALID", "invalid number of results requested")
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "PAGINATION_NUMBER_INVALID",
+            "invalid number of results requested",
+        )
     }
 
     pub fn unsupported() -> OciError {
-        OciError::new(StatusCode::METHOD_NOT_ALLOWED, "UNSUPPORTED", "The operation is unsupported.")
+        OciError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "UNSUPPORTED",
+            "The operation is unsupported.",
+        )
     }
 
     /// A lock forbids the operation: ACR answers 405 `REGISTRY_DISALLOWED_OPERATION`.
     pub fn disallowed() -> OciError {
-        OciError::new(StatusCode::METHOD_NOT_ALLOWED, "REGISTRY_DISALLOWED_OPERATION", DISALLOWED_MESSAGE)
+        OciError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "REGISTRY_DISALLOWED_OPERATION",
+            DISALLOWED_MESSAGE,
+        )
     }
 
     pub fn not_found() -> OciError {
-        OciError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource was not found.")
+        OciError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource was not found.",
+        )
     }
 
     /// The emulator's own failure (disk, database); logged, never a secret.
     pub fn internal(err: impl std::fmt::Display) -> OciError {
         eprintln!("acr-emulator: registry internal error: {err}");
-        OciError::new(StatusCode::INTERNAL_SERVER_ERROR, "UNKNOWN", "The emulator failed to process the request; see its log.")
+        OciError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UNKNOWN",
+            "The emulator failed to process the request; see its log.",
+        )
     }
 
     pub fn body(&self) -> Value {
@@ -142,7 +217,13 @@ impl OciError {
 
 impl std::fmt::Display for OciError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.code, self.status.as_u16(), self.message)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.code,
+            self.status.as_u16(),
+            self.message
+        )
     }
 }
 
@@ -150,7 +231,10 @@ impl IntoResponse for OciError {
     fn into_response(self) -> Response {
         let mut resp = if self.head {
             let mut r = self.status.into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
             r
         } else {
             (self.status, axum::Json(self.body())).into_response()
@@ -176,13 +260,20 @@ mod tests {
     fn unauthorized_lists_what_was_missing_like_acr() {
         let e = OciError::unauthorized(
             "Bearer realm=\"r\"".into(),
-            &[("repository".into(), "my-image".into(), "metadata_read".into())],
+            &[(
+                "repository".into(),
+                "my-image".into(),
+                "metadata_read".into(),
+            )],
         );
         assert_eq!(
             e.body(),
             json!({"errors": [{"code": "UNAUTHORIZED", "message": AUTH_MESSAGE,
                 "detail": [{"Type": "repository", "Name": "my-image", "Action": "metadata_read"}]}]})
         );
-        assert_eq!(OciError::manifest_unknown("v1").message, "manifest tagged by \"v1\" is not found");
+        assert_eq!(
+            OciError::manifest_unknown("v1").message,
+            "manifest tagged by \"v1\" is not found"
+        );
     }
 }

@@ -41,24 +41,48 @@ pub struct PageQuery {
 }
 
 pub fn page_query(req: &Request, default: Option<usize>) -> Result<PageQuery, OciError> {
-    let q: Vec<(String, String)> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
-    let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let q: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let get = |k: &str| {
+        q.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
     let n = match get("n") {
         None => default,
-        Some(v) => Some(v.parse::<usize>().map_err(|_| OciError::pagination_invalid())?),
+        Some(v) => Some(
+            v.parse::<usize>()
+                .map_err(|_| OciError::pagination_invalid())?,
+        ),
     };
-    Ok(PageQuery { n: n.map(|n| n.min(MAX_PAGE)), last: get("last"), orderby: get("orderby"), digest: get("digest") })
+    Ok(PageQuery {
+        n: n.map(|n| n.min(MAX_PAGE)),
+        last: get("last"),
+        orderby: get("orderby"),
+        digest: get("digest"),
+    })
 }
 
 /// One page of `items` (already in order) after the entry named `last`, and the name to put
 /// in the next page's `last` when more remain. When `last` is not an entry, a listing in
 /// name order continues after it lexically; a listing in another order ends.
-pub fn page<T>(items: Vec<T>, name: impl Fn(&T) -> &str, q: &PageQuery, by_name: bool) -> (Vec<T>, Option<String>) {
+pub fn page<T>(
+    items: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    q: &PageQuery,
+    by_name: bool,
+) -> (Vec<T>, Option<String>) {
     let start = match &q.last {
         None => 0,
         Some(last) => match items.iter().position(|i| name(i) == last) {
             Some(p) => p + 1,
-            None if by_name => items.iter().position(|i| name(i) > last.as_str()).unwrap_or(items.len()),
+            None if by_name => items
+                .iter()
+                .position(|i| name(i) > last.as_str())
+                .unwrap_or(items.len()),
             None => items.len(),
         },
     };
@@ -96,12 +120,28 @@ pub async fn catalog(ctx: &Ctx, req: Request, api: Api) -> Result<Response, OciE
     authorize(ctx, req.headers(), &[Need::catalog()]).await?;
     let q = page_query(&req, if api == Api::Acr { Some(100) } else { None })?;
     let registry = ctx.registry.clone();
-    let all = ctx.state.store.run(move |db| db.catalog(&registry)).await.map_err(OciError::internal)?;
-    let names: Vec<String> = all.into_iter().filter(|(_, listed)| *listed).map(|(n, _)| n).collect();
+    let all = ctx
+        .state
+        .store
+        .run(move |db| db.catalog(&registry))
+        .await
+        .map_err(OciError::internal)?;
+    let names: Vec<String> = all
+        .into_iter()
+        .filter(|(_, listed)| *listed)
+        .map(|(n, _)| n)
+        .collect();
     let (names, next) = page(names, |s| s.as_str(), &q, true);
-    let path = if api == Api::Acr { "/acr/v1/_catalog" } else { "/v2/_catalog" };
+    let path = if api == Api::Acr {
+        "/acr/v1/_catalog"
+    } else {
+        "/v2/_catalog"
+    };
     let link = next.map(|l| link(path, &l, q.n.unwrap_or(MAX_PAGE), Some("")));
-    Ok(with_link(Json(json!({"repositories": names})).into_response(), link))
+    Ok(with_link(
+        Json(json!({"repositories": names})).into_response(),
+        link,
+    ))
 }
 
 /// `GET /v2/<name>/tags/list[?n=&last=]`, tags in lexical order.
@@ -116,10 +156,24 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
         .await
         .map_err(OciError::internal)?
         .map_err(|r| refusal(r, name))?;
-    let names: Vec<String> = tags.into_iter().filter(|t| t.flags.list).map(|t| t.name).collect();
+    let names: Vec<String> = tags
+        .into_iter()
+        .filter(|t| t.flags.list)
+        .map(|t| t.name)
+        .collect();
     let (names, next) = page(names, |s| s.as_str(), &q, true);
-    let link = next.map(|l| link(&format!("/v2/{name}/tags/list"), &l, q.n.unwrap_or(MAX_PAGE), None));
-    Ok(with_link(Json(json!({"name": name, "tags": names})).into_response(), link))
+    let link = next.map(|l| {
+        link(
+            &format!("/v2/{name}/tags/list"),
+            &l,
+            q.n.unwrap_or(MAX_PAGE),
+            None,
+        )
+    });
+    Ok(with_link(
+        Json(json!({"name": name, "tags": names})).into_response(),
+        link,
+    ))
 }
 
 /// The descriptor of a referrer: `artifactType` is the manifest's, else its config's
@@ -129,7 +183,11 @@ fn referrer(m: &ManifestInfo) -> Value {
     if let Some(t) = m.artifact_type.as_ref().or(m.config_media_type.as_ref()) {
         d["artifactType"] = json!(t);
     }
-    if let Some(a) = m.annotations.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()) {
+    if let Some(a) = m
+        .annotations
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<Value>(a).ok())
+    {
         d["annotations"] = a;
     }
     d
@@ -137,14 +195,25 @@ fn referrer(m: &ManifestInfo) -> Value {
 
 /// `GET /v2/<name>/referrers/<digest>[?artifactType=…]`: an OCI index of the manifests whose
 /// `subject` is the digest (an empty one when there are none).
-pub async fn referrers(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Response, OciError> {
+pub async fn referrers(
+    ctx: &Ctx,
+    req: Request,
+    name: &str,
+    digest: &str,
+) -> Result<Response, OciError> {
     authorize(ctx, req.headers(), &[Need::repo(name, PULL)]).await?;
     let d = parse_digest(digest).map_err(|_| OciError::digest_invalid("invalid digest"))?;
-    let filter: Option<String> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "artifactType")
-        .map(|(_, v)| v.into_owned());
+    let filter: Option<String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == "artifactType")
+            .map(|(_, v)| v.into_owned());
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    let found = ctx.state.store.run(move |db| db.referrers(&registry, &repo, &key)).await.map_err(OciError::internal)?;
+    let found = ctx
+        .state
+        .store
+        .run(move |db| db.referrers(&registry, &repo, &key))
+        .await
+        .map_err(OciError::internal)?;
     let manifests: Vec<Value> = found
         .iter()
         .filter(|m| m.flags.list)
@@ -153,9 +222,13 @@ pub async fn referrers(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Res
         .collect();
     let body = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests});
     let mut resp = (StatusCode::OK, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(OCI_INDEX));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(OCI_INDEX));
     if filter.is_some() {
-        resp.headers_mut().insert("OCI-Filters-Applied", HeaderValue::from_static("artifactType"));
+        resp.headers_mut().insert(
+            "OCI-Filters-Applied",
+            HeaderValue::from_static("artifactType"),
+        );
     }
     Ok(resp)
 }
@@ -165,26 +238,51 @@ mod tests {
     use super::*;
 
     fn q(n: Option<usize>, last: Option<&str>) -> PageQuery {
-        PageQuery { n, last: last.map(str::to_string), orderby: None, digest: None }
+        PageQuery {
+            n,
+            last: last.map(str::to_string),
+            orderby: None,
+            digest: None,
+        }
     }
 
     #[test]
     fn pages_follow_last() {
-        let items: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
+        let items: Vec<String> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let name = |s: &String| s.as_str().to_owned();
         let (p, next) = page(items.clone(), |s| s.as_str(), &q(Some(2), None), true);
-        assert_eq!((p.iter().map(name).collect::<Vec<_>>(), next.as_deref()), (vec!["a".to_string(), "b".into()], Some("b")));
+        assert_eq!(
+            (p.iter().map(name).collect::<Vec<_>>(), next.as_deref()),
+            (vec!["a".to_string(), "b".into()], Some("b"))
+        );
         let (p, next) = page(items.clone(), |s| s.as_str(), &q(Some(2), Some("d")), true);
         assert_eq!((p, next), (vec!["e".to_string()], None));
         let (p, next) = page(items.clone(), |s| s.as_str(), &q(Some(2), Some("bb")), true);
-        assert_eq!((p, next), (vec!["c".to_string(), "d".into()], Some("d".to_string())));
-        let (p, _) = page(items.clone(), |s| s.as_str(), &q(Some(2), Some("bb")), false);
+        assert_eq!(
+            (p, next),
+            (vec!["c".to_string(), "d".into()], Some("d".to_string()))
+        );
+        let (p, _) = page(
+            items.clone(),
+            |s| s.as_str(),
+            &q(Some(2), Some("bb")),
+            false,
+        );
         assert!(p.is_empty());
         let (p, next) = page(items.clone(), |s| s.as_str(), &q(Some(0), None), true);
         assert_eq!((p.len(), next), (0, None));
         let (p, next) = page(items, |s| s.as_str(), &q(None, None), true);
         assert_eq!((p.len(), next), (5, None));
-        assert_eq!(link("/v2/a/tags/list", "v 1", 2, None), "</v2/a/tags/list?last=v+1&n=2>; rel=\"next\"");
-        assert_eq!(link("/v2/_catalog", "x", 2, Some("")), "</v2/_catalog?last=x&n=2&orderby=>; rel=\"next\"");
+        assert_eq!(
+            link("/v2/a/tags/list", "v 1", 2, None),
+            "</v2/a/tags/list?last=v+1&n=2>; rel=\"next\""
+        );
+        assert_eq!(
+            link("/v2/_catalog", "x", 2, Some("")),
+            "</v2/_catalog?last=x&n=2&orderby=>; rel=\"next\""
+        );
     }
 }

@@ -48,18 +48,35 @@ struct Descriptor {
 }
 
 fn descriptor(v: &Value, what: &str) -> Result<Descriptor, String> {
-    let o = v.as_object().ok_or_else(|| format!("{what} is not a descriptor"))?;
-    let media_type = o.get("mediaType").and_then(Value::as_str).ok_or_else(|| format!("{what} has no mediaType"))?;
-    let digest = o.get("digest").and_then(Value::as_str).ok_or_else(|| format!("{what} has no digest"))?;
+    let o = v
+        .as_object()
+        .ok_or_else(|| format!("{what} is not a descriptor"))?;
+    let media_type = o
+        .get("mediaType")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{what} has no mediaType"))?;
+    let digest = o
+        .get("digest")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{what} has no digest"))?;
     if Digest::parse(digest).is_none() {
         return Err(format!("{what} has an invalid digest '{digest}'"));
     }
-    let size = o.get("size").and_then(Value::as_i64).filter(|s| *s >= 0).ok_or_else(|| format!("{what} has no valid size"))?;
+    let size = o
+        .get("size")
+        .and_then(Value::as_i64)
+        .filter(|s| *s >= 0)
+        .ok_or_else(|| format!("{what} has no valid size"))?;
     let platform = o.get("platform").and_then(Value::as_object).map(|p| {
         let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
         (s("architecture"), s("os"))
     });
-    Ok(Descriptor { media_type: media_type.to_string(), digest: digest.to_string(), size, platform })
+    Ok(Descriptor {
+        media_type: media_type.to_string(),
+        digest: digest.to_string(),
+        size,
+        platform,
+    })
 }
 
 /// Layers whose bytes live elsewhere (Windows foreign layers): not required in the registry.
@@ -74,7 +91,8 @@ fn header_type(content_type: Option<&str>) -> Option<String> {
 }
 
 pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Parsed, String> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| format!("manifest is not valid JSON: {e}"))?;
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| format!("manifest is not valid JSON: {e}"))?;
     let o = v.as_object().ok_or("manifest is not a JSON object")?;
     if o.get("schemaVersion").and_then(Value::as_i64) != Some(2) {
         return Err("unsupported manifest schemaVersion (only 2 is accepted)".into());
@@ -82,14 +100,19 @@ pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Parsed, String> 
     let body_type = o.get("mediaType").and_then(Value::as_str);
     let media_type = match (header_type(content_type), body_type) {
         (Some(h), Some(b)) if h != b => {
-            return Err(format!("the Content-Type '{h}' does not match the manifest's mediaType '{b}'"));
+            return Err(format!(
+                "the Content-Type '{h}' does not match the manifest's mediaType '{b}'"
+            ));
         }
         (Some(h), _) => h,
         (None, Some(b)) => b.to_string(),
         (None, None) if o.contains_key("manifests") => OCI_INDEX.to_string(),
         (None, None) => OCI_MANIFEST.to_string(),
     };
-    let mut p = Parsed { media_type, ..Default::default() };
+    let mut p = Parsed {
+        media_type,
+        ..Default::default()
+    };
     match p.media_type.as_str() {
         OCI_MANIFEST | DOCKER_MANIFEST => image(o, &mut p)?,
         OCI_INDEX | DOCKER_LIST => index(o, &mut p)?,
@@ -115,27 +138,45 @@ pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Parsed, String> 
 }
 
 fn image(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
-    let config = descriptor(o.get("config").ok_or("the manifest has no config")?, "config")?;
+    let config = descriptor(
+        o.get("config").ok_or("the manifest has no config")?,
+        "config",
+    )?;
     let layers = match o.get("layers") {
-        Some(Value::Array(l)) => l.iter().enumerate().map(|(i, l)| descriptor(l, &format!("layer {i}"))).collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(l)) => l
+            .iter()
+            .enumerate()
+            .map(|(i, l)| descriptor(l, &format!("layer {i}")))
+            .collect::<Result<Vec<_>, _>>()?,
         None if p.media_type == OCI_MANIFEST => Vec::new(),
         _ => return Err("the manifest has no layers array".into()),
     };
     p.image_size = config.size + layers.iter().map(|l| l.size).sum::<i64>();
     p.blobs.push(config.digest.clone());
-    p.blobs.extend(layers.iter().filter(|l| !non_distributable(&l.media_type)).map(|l| l.digest.clone()));
+    p.blobs.extend(
+        layers
+            .iter()
+            .filter(|l| !non_distributable(&l.media_type))
+            .map(|l| l.digest.clone()),
+    );
     p.config = Some(config.digest);
     p.config_media_type = Some(config.media_type);
     Ok(())
 }
 
 fn index(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
-    let Some(Value::Array(items)) = o.get("manifests") else { return Err("the index has no manifests array".into()) };
+    let Some(Value::Array(items)) = o.get("manifests") else {
+        return Err("the index has no manifests array".into());
+    };
     for (i, m) in items.iter().enumerate() {
         let d = descriptor(m, &format!("manifest {i}"))?;
         p.image_size += d.size;
         let (architecture, os) = d.platform.unwrap_or((None, None));
-        p.references.push(PlatformRef { digest: d.digest.clone(), architecture, os });
+        p.references.push(PlatformRef {
+            digest: d.digest.clone(),
+            architecture,
+            os,
+        });
         p.children.push(d.digest);
     }
     Ok(())
@@ -143,14 +184,25 @@ fn index(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
 
 /// `architecture` and `os` of an image config blob, when it is one.
 pub fn platform_of_config(config: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(v) = serde_json::from_slice::<Value>(config) else { return (None, None) };
-    let s = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    let Ok(v) = serde_json::from_slice::<Value>(config) else {
+        return (None, None);
+    };
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     (s("architecture"), s("os"))
 }
 
 /// Config media types that describe a container image (their blob has `architecture`/`os`).
 pub fn is_image_config(media_type: &str) -> bool {
-    matches!(media_type, "application/vnd.oci.image.config.v1+json" | "application/vnd.docker.container.image.v1+json")
+    matches!(
+        media_type,
+        "application/vnd.oci.image.config.v1+json"
+            | "application/vnd.docker.container.image.v1+json"
+    )
 }
 
 #[cfg(test)]
@@ -175,14 +227,32 @@ mod tests {
         assert_eq!(p.media_type, OCI_MANIFEST);
         assert_eq!(p.blobs, vec![d('c'), d('a')]);
         assert_eq!(p.image_size, 112);
-        assert_eq!(p.config_media_type.as_deref(), Some("application/vnd.oci.image.config.v1+json"));
+        assert_eq!(
+            p.config_media_type.as_deref(),
+            Some("application/vnd.oci.image.config.v1+json")
+        );
         assert!(!p.is_index());
         // Without a Content-Type (or a generic one) the body's mediaType decides.
-        assert_eq!(parse(Some("application/json"), oci_image().to_string().as_bytes()).unwrap().media_type, OCI_MANIFEST);
+        assert_eq!(
+            parse(Some("application/json"), oci_image().to_string().as_bytes())
+                .unwrap()
+                .media_type,
+            OCI_MANIFEST
+        );
         let mut no_type = oci_image();
         no_type.as_object_mut().unwrap().remove("mediaType");
-        assert_eq!(parse(None, no_type.to_string().as_bytes()).unwrap().media_type, OCI_MANIFEST);
-        assert_eq!(parse(Some(DOCKER_MANIFEST), no_type.to_string().as_bytes()).unwrap().media_type, DOCKER_MANIFEST);
+        assert_eq!(
+            parse(None, no_type.to_string().as_bytes())
+                .unwrap()
+                .media_type,
+            OCI_MANIFEST
+        );
+        assert_eq!(
+            parse(Some(DOCKER_MANIFEST), no_type.to_string().as_bytes())
+                .unwrap()
+                .media_type,
+            DOCKER_MANIFEST
+        );
     }
 
     #[test]
@@ -193,7 +263,14 @@ mod tests {
         let p = parse(Some(DOCKER_LIST), idx.to_string().as_bytes()).unwrap();
         assert!(p.is_index());
         assert_eq!(p.children, vec![d('1'), d('2')]);
-        assert_eq!(p.references[0], PlatformRef { digest: d('1'), architecture: Some("amd64".into()), os: Some("linux".into()) });
+        assert_eq!(
+            p.references[0],
+            PlatformRef {
+                digest: d('1'),
+                architecture: Some("amd64".into()),
+                os: Some("linux".into())
+            }
+        );
         assert_eq!(p.image_size, 30);
     }
 
@@ -205,7 +282,10 @@ mod tests {
         m["annotations"] = json!({"k": "v"});
         let p = parse(Some(OCI_MANIFEST), m.to_string().as_bytes()).unwrap();
         assert_eq!(p.subject, Some(d('9')));
-        assert_eq!(p.artifact_type.as_deref(), Some("application/vnd.example.sbom"));
+        assert_eq!(
+            p.artifact_type.as_deref(),
+            Some("application/vnd.example.sbom")
+        );
         assert_eq!(p.annotations.as_deref(), Some("{\"k\":\"v\"}"));
     }
 
@@ -215,14 +295,32 @@ mod tests {
             (Some(OCI_MANIFEST), json!([1])),
             (Some(OCI_MANIFEST), json!({"schemaVersion": 1})),
             (Some(DOCKER_MANIFEST), oci_image()),
-            (Some("application/vnd.docker.distribution.manifest.v1+prettyjws"), json!({"schemaVersion": 2})),
-            (Some(OCI_MANIFEST), json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST})),
-            (Some(OCI_MANIFEST), json!({"schemaVersion": 2, "config": {"mediaType": "x", "digest": "sha256:nope", "size": 1}})),
-            (Some(OCI_MANIFEST), json!({"schemaVersion": 2, "config": {"mediaType": "x", "digest": d('a'), "size": -1}})),
-            (Some(OCI_INDEX), json!({"schemaVersion": 2, "manifests": {}})),
-            (Some(DOCKER_MANIFEST), json!({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
+            (
+                Some("application/vnd.docker.distribution.manifest.v1+prettyjws"),
+                json!({"schemaVersion": 2}),
+            ),
+            (
+                Some(OCI_MANIFEST),
+                json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST}),
+            ),
+            (
+                Some(OCI_MANIFEST),
+                json!({"schemaVersion": 2, "config": {"mediaType": "x", "digest": "sha256:nope", "size": 1}}),
+            ),
+            (
+                Some(OCI_MANIFEST),
+                json!({"schemaVersion": 2, "config": {"mediaType": "x", "digest": d('a'), "size": -1}}),
+            ),
+            (
+                Some(OCI_INDEX),
+                json!({"schemaVersion": 2, "manifests": {}}),
+            ),
+            (
+                Some(DOCKER_MANIFEST),
+                json!({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
                 "config": {"mediaType": "x", "digest": d('a'), "size": 1}, "layers": [],
-                "subject": {"mediaType": "x", "digest": d('b'), "size": 1}})),
+                "subject": {"mediaType": "x", "digest": d('b'), "size": 1}}),
+            ),
         ];
         for (ct, body) in bad {
             assert!(parse(ct, body.to_string().as_bytes()).is_err(), "{body}");
@@ -232,9 +330,14 @@ mod tests {
 
     #[test]
     fn config_platform() {
-        assert_eq!(platform_of_config(br#"{"architecture":"arm64","os":"linux"}"#), (Some("arm64".into()), Some("linux".into())));
+        assert_eq!(
+            platform_of_config(br#"{"architecture":"arm64","os":"linux"}"#),
+            (Some("arm64".into()), Some("linux".into()))
+        );
         assert_eq!(platform_of_config(b"\x00"), (None, None));
-        assert!(is_image_config("application/vnd.docker.container.image.v1+json"));
+        assert!(is_image_config(
+            "application/vnd.docker.container.image.v1+json"
+        ));
         assert!(!is_image_config("application/vnd.oci.empty.v1+json"));
     }
 }

@@ -27,7 +27,9 @@ enum Reference {
 
 fn reference(r: &str) -> Result<Reference, OciError> {
     if r.contains(':') {
-        parse_digest(r).map(Reference::Digest).map_err(|_| OciError::digest_invalid("invalid digest"))
+        parse_digest(r)
+            .map(Reference::Digest)
+            .map_err(|_| OciError::digest_invalid("invalid digest"))
     } else if valid_tag(r) {
         Ok(Reference::Tag(r.to_string()))
     } else {
@@ -73,27 +75,49 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
 }
 
 async fn read_body(req: Request) -> Result<(axum::http::request::Parts, Vec<u8>), OciError> {
-    let too_big = || OciError::new(StatusCode::PAYLOAD_TOO_LARGE, "SIZE_INVALID", "manifest too big");
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let too_big = || {
+        OciError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "SIZE_INVALID",
+            "manifest too big",
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_MANIFEST_BYTES) {
         return Err(too_big());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_MANIFEST_BYTES).await.map_err(|_| too_big())?;
+    let bytes = axum::body::to_bytes(body, MAX_MANIFEST_BYTES)
+        .await
+        .map_err(|_| too_big())?;
     Ok((parts, bytes.to_vec()))
 }
 
 pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Response, OciError> {
-    authorize(ctx, req.headers(), &[Need::repo(name, PULL), Need::repo(name, PUSH)]).await?;
+    authorize(
+        ctx,
+        req.headers(),
+        &[Need::repo(name, PULL), Need::repo(name, PUSH)],
+    )
+    .await?;
     let reference = reference(r)?;
     let (parts, body) = read_body(req).await?;
-    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let parsed = manifest_doc::parse(content_type, &body).map_err(OciError::manifest_invalid)?;
     let digest = Digest::of(&body);
     let tag = match &reference {
         Reference::Digest(d) if *d != digest => {
-            return Err(OciError::digest_invalid("provided digest did not match uploaded content")
-                .with_detail(serde_json::json!({"digest": d.as_str()})));
+            return Err(
+                OciError::digest_invalid("provided digest did not match uploaded content")
+                    .with_detail(serde_json::json!({"digest": d.as_str()})),
+            );
         }
         Reference::Digest(_) => None,
         Reference::Tag(t) => Some(t.clone()),
@@ -131,7 +155,10 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         .map_err(|e| manifest_refusal(e, name, r))?;
     let mut resp = StatusCode::CREATED.into_response();
     let h = resp.headers_mut();
-    h.insert(header::LOCATION, header(&format!("/v2/{name}/manifests/{digest}"))?);
+    h.insert(
+        header::LOCATION,
+        header(&format!("/v2/{name}/manifests/{digest}"))?,
+    );
     h.insert("Docker-Content-Digest", header(digest.as_str())?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     if let Some(s) = subject {
@@ -143,7 +170,9 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
 /// Only by digest: ACR deletes tags through `/acr/v1/{name}/_tags/{tag}`.
 pub async fn delete(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Response, OciError> {
     authorize(ctx, req.headers(), &[Need::repo(name, DELETE)]).await?;
-    let Reference::Digest(d) = reference(r)? else { return Err(OciError::unsupported()) };
+    let Reference::Digest(d) = reference(r)? else {
+        return Err(OciError::unsupported());
+    };
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
     ctx.state
         .store
@@ -152,6 +181,7 @@ pub async fn delete(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Resp
         .map_err(OciError::internal)?
         .map_err(|e| manifest_refusal(e, name, r))?;
     let mut resp = StatusCode::ACCEPTED.into_response();
-    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
 }

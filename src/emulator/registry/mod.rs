@@ -44,7 +44,10 @@ impl Ctx {
     /// The host the client used (`127.0.0.1:PORT` or `localhost:PORT`), never anything else:
     /// it goes into challenges and into the `registry` field of `/acr/v1` answers.
     pub fn host(&self, headers: &HeaderMap) -> String {
-        let ours = [format!("127.0.0.1:{}", self.port), format!("localhost:{}", self.port)];
+        let ours = [
+            format!("127.0.0.1:{}", self.port),
+            format!("localhost:{}", self.port),
+        ];
         headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -56,7 +59,13 @@ impl Ctx {
 
 pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     let blobs = BlobStore::new(&state.data_dir);
-    let ctx = Arc::new(Ctx { state, registry: registry.to_string(), port, blobs, uploads: Default::default() });
+    let ctx = Arc::new(Ctx {
+        state,
+        registry: registry.to_string(),
+        port,
+        blobs,
+        uploads: Default::default(),
+    });
     Router::new()
         .fallback(dispatch)
         .with_state(ctx)
@@ -86,7 +95,9 @@ async fn dispatch(State(ctx): State<Arc<Ctx>>, req: Request) -> Response {
 }
 
 async fn handle(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
-    let Some(route) = path::parse(req.uri().path()) else { return Err(OciError::not_found()) };
+    let Some(route) = path::parse(req.uri().path()) else {
+        return Err(OciError::not_found());
+    };
     if let Some(name) = route.repository()
         && !path::valid_name(name)
     {
@@ -104,15 +115,27 @@ async fn handle(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
         Route::TagsList(name) if get => listing::tags(ctx, req, &name).await,
         Route::Referrers(name, digest) if get => listing::referrers(ctx, req, &name, &digest).await,
         Route::Manifest(name, r) if get || head => manifests::get(ctx, req, &name, &r).await,
-        Route::Manifest(name, r) if method == Method::PUT => manifests::put(ctx, req, &name, &r).await,
-        Route::Manifest(name, r) if method == Method::DELETE => manifests::delete(ctx, req, &name, &r).await,
+        Route::Manifest(name, r) if method == Method::PUT => {
+            manifests::put(ctx, req, &name, &r).await
+        }
+        Route::Manifest(name, r) if method == Method::DELETE => {
+            manifests::delete(ctx, req, &name, &r).await
+        }
         Route::Blob(name, d) if get || head => blobs::get(ctx, req, &name, &d).await,
-        Route::Blob(name, d) if method == Method::DELETE => blobs::delete(ctx, req, &name, &d).await,
+        Route::Blob(name, d) if method == Method::DELETE => {
+            blobs::delete(ctx, req, &name, &d).await
+        }
         Route::UploadStart(name) if method == Method::POST => uploads::start(ctx, req, &name).await,
         Route::Upload(name, id) if get => uploads::status(ctx, req, &name, &id).await,
-        Route::Upload(name, id) if method == Method::PATCH => uploads::patch(ctx, req, &name, &id).await,
-        Route::Upload(name, id) if method == Method::PUT => uploads::finish(ctx, req, &name, &id).await,
-        Route::Upload(name, id) if method == Method::DELETE => uploads::cancel(ctx, req, &name, &id).await,
+        Route::Upload(name, id) if method == Method::PATCH => {
+            uploads::patch(ctx, req, &name, &id).await
+        }
+        Route::Upload(name, id) if method == Method::PUT => {
+            uploads::finish(ctx, req, &name, &id).await
+        }
+        Route::Upload(name, id) if method == Method::DELETE => {
+            uploads::cancel(ctx, req, &name, &id).await
+        }
         Route::AcrRepository(name) => acr::repository(ctx, req, &name).await,
         Route::AcrTags(name) if get => acr::tags(ctx, req, &name).await,
         Route::AcrTag(name, tag) => acr::tag(ctx, req, &name, &tag).await,
@@ -136,10 +159,17 @@ async fn common_headers(req: Request, next: axum::middleware::Next) -> Response 
     let start = std::time::Instant::now();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert("Docker-Distribution-API-Version", HeaderValue::from_static("registry/2.0"));
+    h.insert(
+        "Docker-Distribution-API-Version",
+        HeaderValue::from_static("registry/2.0"),
+    );
     if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
-    eprintln!("{method} {path} {} {}ms (registry)", resp.status().as_u16(), start.elapsed().as_millis());
+    eprintln!(
+        "{method} {path} {} {}ms (registry)",
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
     resp
 }

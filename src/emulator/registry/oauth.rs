@@ -29,11 +29,18 @@ fn pairs(raw: &[u8]) -> Vec<(String, String)> {
 }
 
 fn first<'a>(p: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    p.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
 }
 
 fn scopes(p: &[(String, String)]) -> Vec<Scope> {
-    Scope::parse_all(p.iter().filter(|(k, _)| k == "scope").map(|(_, v)| v.as_str()))
+    Scope::parse_all(
+        p.iter()
+            .filter(|(k, _)| k == "scope")
+            .map(|(_, v)| v.as_str()),
+    )
 }
 
 /// The `service` named in the request must be this registry; absent, it is the host used.
@@ -41,7 +48,10 @@ fn service(ctx: &Ctx, headers: &HeaderMap, p: &[(String, String)]) -> Result<Str
     let host = ctx.host(headers);
     match first(p, "service") {
         None => Ok(host),
-        Some(s) if s.eq_ignore_ascii_case(&format!("127.0.0.1:{}", ctx.port)) || s.eq_ignore_ascii_case(&format!("localhost:{}", ctx.port)) => {
+        Some(s)
+            if s.eq_ignore_ascii_case(&format!("127.0.0.1:{}", ctx.port))
+                || s.eq_ignore_ascii_case(&format!("localhost:{}", ctx.port)) =>
+        {
             Ok(s.to_ascii_lowercase())
         }
         Some(_) => Err(denied()),
@@ -50,24 +60,33 @@ fn service(ctx: &Ctx, headers: &HeaderMap, p: &[(String, String)]) -> Result<Str
 
 async fn form(req: Request) -> Result<(HeaderMap, Vec<(String, String)>), OciError> {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| OciError::new(StatusCode::BAD_REQUEST, "UNSUPPORTED", "The request body is not a token request form."))?;
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+        OciError::new(
+            StatusCode::BAD_REQUEST,
+            "UNSUPPORTED",
+            "The request body is not a token request form.",
+        )
+    })?;
     let mut p = pairs(parts.uri.query().unwrap_or("").as_bytes());
     p.extend(pairs(&bytes));
     Ok((parts.headers, p))
 }
 
 fn access_token_answer(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Scope]) -> Response {
-    Json(json!({"access_token": auth::issue_access_token(ctx, service, who, scopes)})).into_response()
+    Json(json!({"access_token": auth::issue_access_token(ctx, service, who, scopes)}))
+        .into_response()
 }
 
 /// `GET /oauth2/token?service=…&scope=…` with `Authorization: Basic …`.
 pub async fn get_token(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
     let p = pairs(req.uri().query().unwrap_or("").as_bytes());
     let service = service(ctx, req.headers(), &p)?;
-    let Credentials::Basic(user, password) = auth::credentials(req.headers()) else { return Err(denied()) };
-    let who = auth::login(ctx, &user, &password).await.ok_or_else(denied)?;
+    let Credentials::Basic(user, password) = auth::credentials(req.headers()) else {
+        return Err(denied());
+    };
+    let who = auth::login(ctx, &user, &password)
+        .await
+        .ok_or_else(denied)?;
     Ok(access_token_answer(ctx, &service, &who, &scopes(&p)))
 }
 
@@ -77,25 +96,32 @@ pub async fn post_token(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
     let svc = service(ctx, &headers, &p)?;
     let who = match first(&p, "grant_type") {
         Some("password") => {
-            let (Some(user), Some(password)) = (first(&p, "username"), first(&p, "password")) else {
+            let (Some(user), Some(password)) = (first(&p, "username"), first(&p, "password"))
+            else {
                 return Err(denied());
             };
             auth::login(ctx, user, password).await.ok_or_else(denied)?
         }
         Some("refresh_token") => {
-            let Some(token) = first(&p, "refresh_token") else { return Err(denied()) };
+            let Some(token) = first(&p, "refresh_token") else {
+                return Err(denied());
+            };
             auth::verify_refresh_token(ctx, token).map_err(|_| denied())?
         }
         // A form without grant_type but with Basic credentials is the GET form posted.
         None => match auth::credentials(&headers) {
-            Credentials::Basic(user, password) => auth::login(ctx, &user, &password).await.ok_or_else(denied)?,
+            Credentials::Basic(user, password) => auth::login(ctx, &user, &password)
+                .await
+                .ok_or_else(denied)?,
             _ => return Err(denied()),
         },
         Some(other) => {
             return Err(OciError::new(
                 StatusCode::BAD_REQUEST,
                 "UNSUPPORTED",
-                format!("The grant type '{other}' is not supported; use password or refresh_token."),
+                format!(
+                    "The grant type '{other}' is not supported; use password or refresh_token."
+                ),
             ));
         }
     };
@@ -108,7 +134,9 @@ pub async fn exchange(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
     let (headers, p) = form(req).await?;
     let svc = service(ctx, &headers, &p)?;
     let token = match first(&p, "grant_type") {
-        Some("access_token") | Some("access_token_refresh_token") => first(&p, "access_token").ok_or_else(denied)?,
+        Some("access_token") | Some("access_token_refresh_token") => {
+            first(&p, "access_token").ok_or_else(denied)?
+        }
         Some(other) => {
             return Err(OciError::new(
                 StatusCode::BAD_REQUEST,
@@ -120,10 +148,18 @@ pub async fn exchange(ctx: &Ctx, req: Request) -> Result<Response, OciError> {
     };
     let claims = ctx.state.keys.verify(token).map_err(|_| denied())?;
     let tenant = &ctx.state.settings.tenant_id;
-    let tenant_ok = claims.tid.eq_ignore_ascii_case(tenant) && first(&p, "tenant").is_none_or(|t| t.eq_ignore_ascii_case(tenant));
+    let tenant_ok = claims.tid.eq_ignore_ascii_case(tenant)
+        && first(&p, "tenant").is_none_or(|t| t.eq_ignore_ascii_case(tenant));
     if !auth::exchange_audience_ok(&claims.aud) || !tenant_ok {
         return Err(denied());
     }
-    let subject = if claims.oid.is_empty() { claims.sub.clone() } else { claims.oid.clone() };
-    Ok(Json(json!({"refresh_token": auth::issue_refresh_token(ctx, &svc, &subject, tenant)})).into_response())
+    let subject = if claims.oid.is_empty() {
+        claims.sub.clone()
+    } else {
+        claims.oid.clone()
+    };
+    Ok(
+        Json(json!({"refresh_token": auth::issue_refresh_token(ctx, &svc, &subject, tenant)}))
+            .into_response(),
+    )
 }

@@ -63,7 +63,14 @@ impl Route {
 }
 
 fn segments(rest: &str) -> Option<Vec<String>> {
-    rest.split('/').map(|s| percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())).collect()
+    rest.split('/')
+        .map(|s| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        })
+        .collect()
 }
 
 fn join(parts: &[String]) -> Option<String> {
@@ -179,7 +186,9 @@ pub fn valid_tag(tag: &str) -> bool {
     !b.is_empty()
         && b.len() <= 128
         && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        && b[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
 #[cfg(test)]
@@ -194,20 +203,56 @@ mod tests {
             ("/v2", Some(Route::Base)),
             ("/v2/_catalog", Some(Route::Catalog)),
             ("/v2/hello/tags/list", Some(Route::TagsList("hello".into()))),
-            ("/v2/samples/hello-world/tags/list", Some(Route::TagsList("samples/hello-world".into()))),
-            ("/v2/a/b/c/manifests/v1", Some(Route::Manifest("a/b/c".into(), "v1".into()))),
-            ("/v2/a/manifests/sha256:0123", Some(Route::Manifest("a".into(), d.into()))),
-            ("/v2/a/manifests/sha256%3A0123", Some(Route::Manifest("a".into(), d.into()))),
+            (
+                "/v2/samples/hello-world/tags/list",
+                Some(Route::TagsList("samples/hello-world".into())),
+            ),
+            (
+                "/v2/a/b/c/manifests/v1",
+                Some(Route::Manifest("a/b/c".into(), "v1".into())),
+            ),
+            (
+                "/v2/a/manifests/sha256:0123",
+                Some(Route::Manifest("a".into(), d.into())),
+            ),
+            (
+                "/v2/a/manifests/sha256%3A0123",
+                Some(Route::Manifest("a".into(), d.into())),
+            ),
             // A repository may itself be called `manifests`, `blobs` or `tags`.
-            ("/v2/x/manifests/manifests/v1", Some(Route::Manifest("x/manifests".into(), "v1".into()))),
-            ("/v2/blobs/blobs/sha256:0123", Some(Route::Blob("blobs".into(), d.into()))),
+            (
+                "/v2/x/manifests/manifests/v1",
+                Some(Route::Manifest("x/manifests".into(), "v1".into())),
+            ),
+            (
+                "/v2/blobs/blobs/sha256:0123",
+                Some(Route::Blob("blobs".into(), d.into())),
+            ),
             ("/v2/tags/tags/list", Some(Route::TagsList("tags".into()))),
-            ("/v2/a/b/blobs/sha256:0123", Some(Route::Blob("a/b".into(), d.into()))),
-            ("/v2/a/b/blobs/uploads/", Some(Route::UploadStart("a/b".into()))),
-            ("/v2/a/b/blobs/uploads", Some(Route::UploadStart("a/b".into()))),
-            ("/v2/a/b/blobs/uploads/3f2c", Some(Route::Upload("a/b".into(), "3f2c".into()))),
-            ("/v2/a/referrers/sha256:0123", Some(Route::Referrers("a".into(), d.into()))),
-            ("/v2/samples%2Fhello/tags/list", Some(Route::TagsList("samples/hello".into()))),
+            (
+                "/v2/a/b/blobs/sha256:0123",
+                Some(Route::Blob("a/b".into(), d.into())),
+            ),
+            (
+                "/v2/a/b/blobs/uploads/",
+                Some(Route::UploadStart("a/b".into())),
+            ),
+            (
+                "/v2/a/b/blobs/uploads",
+                Some(Route::UploadStart("a/b".into())),
+            ),
+            (
+                "/v2/a/b/blobs/uploads/3f2c",
+                Some(Route::Upload("a/b".into(), "3f2c".into())),
+            ),
+            (
+                "/v2/a/referrers/sha256:0123",
+                Some(Route::Referrers("a".into(), d.into())),
+            ),
+            (
+                "/v2/samples%2Fhello/tags/list",
+                Some(Route::TagsList("samples/hello".into())),
+            ),
             ("/v2/manifests/v1", None),
             ("/v2//manifests/v1", None),
             ("/v2/a//b/manifests/v1", None),
@@ -216,12 +261,30 @@ mod tests {
             ("/v2/tags/list", None),
             ("/acr/v1/_catalog", Some(Route::AcrCatalog)),
             ("/acr/v1/hello", Some(Route::AcrRepository("hello".into()))),
-            ("/acr/v1/samples/hello-world", Some(Route::AcrRepository("samples/hello-world".into()))),
-            ("/acr/v1/samples/hello-world/", Some(Route::AcrRepository("samples/hello-world".into()))),
-            ("/acr/v1/samples/hello-world/_tags", Some(Route::AcrTags("samples/hello-world".into()))),
-            ("/acr/v1/a/b/_tags/v1", Some(Route::AcrTag("a/b".into(), "v1".into()))),
-            ("/acr/v1/a/b/_manifests", Some(Route::AcrManifests("a/b".into()))),
-            ("/acr/v1/a/b/_manifests/sha256:0123", Some(Route::AcrManifest("a/b".into(), d.into()))),
+            (
+                "/acr/v1/samples/hello-world",
+                Some(Route::AcrRepository("samples/hello-world".into())),
+            ),
+            (
+                "/acr/v1/samples/hello-world/",
+                Some(Route::AcrRepository("samples/hello-world".into())),
+            ),
+            (
+                "/acr/v1/samples/hello-world/_tags",
+                Some(Route::AcrTags("samples/hello-world".into())),
+            ),
+            (
+                "/acr/v1/a/b/_tags/v1",
+                Some(Route::AcrTag("a/b".into(), "v1".into())),
+            ),
+            (
+                "/acr/v1/a/b/_manifests",
+                Some(Route::AcrManifests("a/b".into())),
+            ),
+            (
+                "/acr/v1/a/b/_manifests/sha256:0123",
+                Some(Route::AcrManifest("a/b".into(), d.into())),
+            ),
             // No name before `_tags`: a "repository" the name grammar then rejects.
             ("/acr/v1/_tags", Some(Route::AcrRepository("_tags".into()))),
             ("/acr/v1/", None),
@@ -234,16 +297,32 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(parse(path), want, "{path}");
         }
-        assert_eq!(parse("/v2/a/b/manifests/v1").unwrap().repository(), Some("a/b"));
+        assert_eq!(
+            parse("/v2/a/b/manifests/v1").unwrap().repository(),
+            Some("a/b")
+        );
         assert_eq!(parse("/v2/").unwrap().repository(), None);
     }
 
     #[test]
     fn repository_name_grammar() {
-        for ok in ["a", "hello-world", "samples/hello-world", "a.b", "a_b", "a__b", "a---b", "a0/b1/c2", "x9"] {
+        for ok in [
+            "a",
+            "hello-world",
+            "samples/hello-world",
+            "a.b",
+            "a_b",
+            "a__b",
+            "a---b",
+            "a0/b1/c2",
+            "x9",
+        ] {
             assert!(valid_name(ok), "{ok}");
         }
-        for bad in ["", "A", "a/", "/a", "a//b", "-a", "a-", "a___b", "a..b", "a._b", "a b", "héllo", "_a", "a/.b"] {
+        for bad in [
+            "", "A", "a/", "/a", "a//b", "-a", "a-", "a___b", "a..b", "a._b", "a b", "héllo", "_a",
+            "a/.b",
+        ] {
             assert!(!valid_name(bad), "{bad}");
         }
         assert!(!valid_name(&"a".repeat(256)));

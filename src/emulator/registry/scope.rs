@@ -75,10 +75,15 @@ impl Rights {
     pub fn from_scope_map(actions: &[String]) -> Rights {
         let mut grants = Vec::new();
         for a in actions {
-            let Some(rest) = a.strip_prefix("repositories/") else { continue };
+            let Some(rest) = a.strip_prefix("repositories/") else {
+                continue;
+            };
             // The repository may contain `/`: the action is always the last two segments.
             let mut parts = rest.rsplitn(3, '/');
-            let (Some(verb), Some(kind), Some(repo)) = (parts.next(), parts.next(), parts.next()) else { continue };
+            let (Some(verb), Some(kind), Some(repo)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
             if repo.is_empty() {
                 continue;
             }
@@ -103,7 +108,9 @@ impl Rights {
     pub fn catalog(&self) -> bool {
         match self {
             Rights::Full => true,
-            Rights::Scoped(g) => g.iter().any(|(p, a)| *p == Pattern::All && *a == METADATA_READ),
+            Rights::Scoped(g) => g
+                .iter()
+                .any(|(p, a)| *p == Pattern::All && *a == METADATA_READ),
         }
     }
 
@@ -122,7 +129,9 @@ impl Rights {
             "repository" => {
                 let mut out = BTreeSet::new();
                 for action in REPOSITORY_ACTIONS {
-                    if (asked_all || scope.actions.iter().any(|a| a == action)) && self.allows(&scope.name, action) {
+                    if (asked_all || scope.actions.iter().any(|a| a == action))
+                        && self.allows(&scope.name, action)
+                    {
                         out.insert(action.to_string());
                     }
                 }
@@ -158,14 +167,22 @@ impl Scope {
         Some(Scope {
             kind: kind.to_string(),
             name: name.to_string(),
-            actions: actions.split(',').filter(|a| !a.is_empty()).map(str::to_string).collect(),
+            actions: actions
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
         })
     }
 
     /// Every scope in the values of the `scope` parameters (each may hold several, separated
     /// by spaces); unparseable ones are ignored, as the token server ignores them.
     pub fn parse_all<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Scope> {
-        values.into_iter().flat_map(|v| v.split(' ')).filter_map(Scope::parse).collect()
+        values
+            .into_iter()
+            .flat_map(|v| v.split(' '))
+            .filter_map(Scope::parse)
+            .collect()
     }
 }
 
@@ -183,13 +200,20 @@ pub fn access_for(rights: &Rights, scopes: &[Scope]) -> Vec<Access> {
     let mut out: Vec<Access> = Vec::new();
     for s in scopes {
         let granted = rights.grant(s);
-        match out.iter_mut().find(|a| a.kind == s.kind && a.name == s.name) {
+        match out
+            .iter_mut()
+            .find(|a| a.kind == s.kind && a.name == s.name)
+        {
             Some(a) => {
                 let mut all: BTreeSet<String> = a.actions.drain(..).collect();
                 all.extend(granted);
                 a.actions = all.into_iter().collect();
             }
-            None => out.push(Access { kind: s.kind.clone(), name: s.name.clone(), actions: granted }),
+            None => out.push(Access {
+                kind: s.kind.clone(),
+                name: s.name.clone(),
+                actions: granted,
+            }),
         }
     }
     out
@@ -197,9 +221,9 @@ pub fn access_for(rights: &Rights, scopes: &[Scope]) -> Vec<Access> {
 
 /// Does an `access` claim allow `action` on `kind:name`?
 pub fn claim_allows(access: &[Access], kind: &str, name: &str, action: &str) -> bool {
-    access
-        .iter()
-        .any(|a| a.kind == kind && a.name == name && a.actions.iter().any(|x| x == action || x == "*"))
+    access.iter().any(|a| {
+        a.kind == kind && a.name == name && a.actions.iter().any(|x| x == action || x == "*")
+    })
 }
 
 #[cfg(test)]
@@ -237,7 +261,11 @@ mod tests {
 
     #[test]
     fn wildcards_add_up_and_cover_future_repositories() {
-        let r = rights(&["repositories/samples/*/content/read", "repositories/*/metadata/read", "repositories/samples/team/*/content/write"]);
+        let r = rights(&[
+            "repositories/samples/*/content/read",
+            "repositories/*/metadata/read",
+            "repositories/samples/team/*/content/write",
+        ]);
         assert!(r.allows("samples/not-yet-pushed", PULL));
         assert!(r.allows("samples/a/b", PULL));
         assert!(!r.allows("samples", PULL));
@@ -252,21 +280,38 @@ mod tests {
 
     #[test]
     fn grants_are_the_intersection_and_star_means_everything_granted() {
-        let r = rights(&["repositories/a/content/read", "repositories/a/content/delete"]);
+        let r = rights(&[
+            "repositories/a/content/read",
+            "repositories/a/content/delete",
+        ]);
         let s = |x: &str| Scope::parse(x).unwrap();
         assert_eq!(r.grant(&s("repository:a:pull,push")), vec!["pull"]);
         assert_eq!(r.grant(&s("repository:a:*")), vec!["delete", "pull"]);
         assert_eq!(r.grant(&s("repository:b:pull")), Vec::<String>::new());
         assert_eq!(r.grant(&s("registry:catalog:*")), Vec::<String>::new());
         assert_eq!(Rights::Full.grant(&s("registry:catalog:*")), vec!["*"]);
-        assert_eq!(Rights::Full.grant(&s("repository:x:pull,metadata_read,deleted_read")), vec!["metadata_read", "pull"]);
+        assert_eq!(
+            Rights::Full.grant(&s("repository:x:pull,metadata_read,deleted_read")),
+            vec!["metadata_read", "pull"]
+        );
         // skopeo delete: `*` and `delete` for the same repository, merged into one entry.
         let access = access_for(&r, &[s("repository:a:*"), s("repository:a:delete")]);
-        assert_eq!(access, vec![Access { kind: "repository".into(), name: "a".into(), actions: vec!["delete".into(), "pull".into()] }]);
+        assert_eq!(
+            access,
+            vec![Access {
+                kind: "repository".into(),
+                name: "a".into(),
+                actions: vec!["delete".into(), "pull".into()]
+            }]
+        );
         assert!(claim_allows(&access, "repository", "a", DELETE));
         assert!(!claim_allows(&access, "repository", "a", PUSH));
         assert!(!claim_allows(&access, "repository", "b", PULL));
-        let star = vec![Access { kind: "registry".into(), name: "catalog".into(), actions: vec!["*".into()] }];
+        let star = vec![Access {
+            kind: "registry".into(),
+            name: "catalog".into(),
+            actions: vec!["*".into()],
+        }];
         assert!(claim_allows(&star, "registry", "catalog", "*"));
     }
 
@@ -274,13 +319,27 @@ mod tests {
     fn scopes_parse_with_hosts_and_lists() {
         assert_eq!(
             Scope::parse("repository:127.0.0.1:5000/a/b:pull,push").unwrap(),
-            Scope { kind: "repository".into(), name: "127.0.0.1:5000/a/b".into(), actions: vec!["pull".into(), "push".into()] }
+            Scope {
+                kind: "repository".into(),
+                name: "127.0.0.1:5000/a/b".into(),
+                actions: vec!["pull".into(), "push".into()]
+            }
         );
-        assert_eq!(Scope::parse("repository(plugin):a:pull").unwrap().kind, "repository");
-        assert_eq!(Scope::parse("registry:catalog:*").unwrap().actions, vec!["*"]);
+        assert_eq!(
+            Scope::parse("repository(plugin):a:pull").unwrap().kind,
+            "repository"
+        );
+        assert_eq!(
+            Scope::parse("registry:catalog:*").unwrap().actions,
+            vec!["*"]
+        );
         assert!(Scope::parse("nonsense").is_none());
         assert!(Scope::parse("repository::pull").is_none());
-        let all = Scope::parse_all(["repository:a:pull repository:b:push", "registry:catalog:*", "bad"]);
+        let all = Scope::parse_all([
+            "repository:a:pull repository:b:push",
+            "registry:catalog:*",
+            "bad",
+        ]);
         assert_eq!(all.len(), 3);
     }
 }

@@ -39,15 +39,25 @@ pub struct Sessions {
 
 impl Sessions {
     fn insert(&self, id: Uuid, s: Session) {
-        self.map.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Arc::new(tokio::sync::Mutex::new(s)));
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, Arc::new(tokio::sync::Mutex::new(s)));
     }
 
     fn get(&self, id: &Uuid) -> Option<Arc<tokio::sync::Mutex<Session>>> {
-        self.map.lock().unwrap_or_else(|p| p.into_inner()).get(id).cloned()
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
     }
 
     fn remove(&self, id: &Uuid) {
-        self.map.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
     }
 
     /// Drops sessions idle for longer than the TTL (and not in use); returns their ids.
@@ -55,7 +65,10 @@ impl Sessions {
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         let stale: Vec<Uuid> = map
             .iter()
-            .filter(|(_, s)| s.try_lock().is_ok_and(|s| s.touched.elapsed() > SESSION_TTL))
+            .filter(|(_, s)| {
+                s.try_lock()
+                    .is_ok_and(|s| s.touched.elapsed() > SESSION_TTL)
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in &stale {
@@ -70,7 +83,9 @@ fn needs(name: &str) -> [Need; 2] {
 }
 
 fn query(req: &Request) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn param<'a>(q: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -103,7 +118,10 @@ fn progress(status: StatusCode, name: &str, id: &Uuid, size: u64) -> Result<Resp
 fn created(name: &str, digest: &Digest) -> Result<Response, OciError> {
     let mut resp = StatusCode::CREATED.into_response();
     let h = resp.headers_mut();
-    h.insert(header::LOCATION, header_value(&format!("/v2/{name}/blobs/{digest}"))?);
+    h.insert(
+        header::LOCATION,
+        header_value(&format!("/v2/{name}/blobs/{digest}"))?,
+    );
     h.insert("Docker-Content-Digest", header_value(digest.as_str())?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
@@ -111,14 +129,22 @@ fn created(name: &str, digest: &Digest) -> Result<Response, OciError> {
 
 fn append_error(e: AppendError) -> OciError {
     match e {
-        AppendError::Body(m) => OciError::upload_invalid(format!("the upload body could not be read: {m}")),
+        AppendError::Body(m) => {
+            OciError::upload_invalid(format!("the upload body could not be read: {m}"))
+        }
         AppendError::Io(e) => OciError::internal(e),
     }
 }
 
 async fn writable(ctx: &Ctx, name: &str) -> Result<(), OciError> {
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    if ctx.state.store.run(move |db| db.repository_writable(&registry, &repo)).await.map_err(OciError::internal)? {
+    if ctx
+        .state
+        .store
+        .run(move |db| db.repository_writable(&registry, &repo))
+        .await
+        .map_err(OciError::internal)?
+    {
         Ok(())
     } else {
         Err(OciError::disallowed())
@@ -126,7 +152,13 @@ async fn writable(ctx: &Ctx, name: &str) -> Result<(), OciError> {
 }
 
 /// Renames a finished upload into the blob store and links it to the repository.
-async fn commit(ctx: &Ctx, name: &str, id: &Uuid, digest: &Digest, size: u64) -> Result<(), OciError> {
+async fn commit(
+    ctx: &Ctx,
+    name: &str,
+    id: &Uuid,
+    digest: &Digest,
+    size: u64,
+) -> Result<(), OciError> {
     if let Err(e) = ctx.blobs.commit_upload(id, digest) {
         ctx.blobs.discard_upload(id);
         return Err(OciError::internal(e));
@@ -170,18 +202,38 @@ pub async fn start(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciE
         }
         return finish_with(ctx, name, &id, upload, &digest).await;
     }
-    ctx.uploads.insert(id, Session { repo: name.to_string(), upload: Some(upload), touched: Instant::now() });
+    ctx.uploads.insert(
+        id,
+        Session {
+            repo: name.to_string(),
+            upload: Some(upload),
+            touched: Instant::now(),
+        },
+    );
     progress(StatusCode::ACCEPTED, name, &id, 0)
 }
 
 /// Cross-repository mount: 201 when `from` has the blob and the caller may pull from it;
 /// `None` to fall back to a new upload session (202), as the distribution spec allows.
-async fn mount_blob(ctx: &Ctx, caller: &Caller, name: &str, mount: &str, from: &str) -> Result<Option<Response>, OciError> {
-    let Some(digest) = Digest::parse(mount) else { return Ok(None) };
+async fn mount_blob(
+    ctx: &Ctx,
+    caller: &Caller,
+    name: &str,
+    mount: &str,
+    from: &str,
+) -> Result<Option<Response>, OciError> {
+    let Some(digest) = Digest::parse(mount) else {
+        return Ok(None);
+    };
     if !super::path::valid_name(from) || !caller.allows(&Need::repo(from, PULL)) {
         return Ok(None);
     }
-    let (registry, repo, src, key) = (ctx.registry.clone(), name.to_string(), from.to_string(), digest.to_string());
+    let (registry, repo, src, key) = (
+        ctx.registry.clone(),
+        name.to_string(),
+        from.to_string(),
+        digest.to_string(),
+    );
     let mounted = ctx
         .state
         .store
@@ -196,13 +248,21 @@ async fn mount_blob(ctx: &Ctx, caller: &Caller, name: &str, mount: &str, from: &
 }
 
 /// Checks the digest of a complete upload and commits it; the session is gone either way.
-async fn finish_with(ctx: &Ctx, name: &str, id: &Uuid, upload: Upload, digest: &Digest) -> Result<Response, OciError> {
+async fn finish_with(
+    ctx: &Ctx,
+    name: &str,
+    id: &Uuid,
+    upload: Upload,
+    digest: &Digest,
+) -> Result<Response, OciError> {
     let (actual, size) = (upload.digest(), upload.size());
     drop(upload);
     if actual != *digest {
         ctx.blobs.discard_upload(id);
-        return Err(OciError::digest_invalid("provided digest did not match uploaded content")
-            .with_detail(serde_json::json!({"digest": digest.as_str()})));
+        return Err(
+            OciError::digest_invalid("provided digest did not match uploaded content")
+                .with_detail(serde_json::json!({"digest": digest.as_str()})),
+        );
     }
     commit(ctx, name, id, digest, size).await?;
     created(name, digest)
@@ -218,13 +278,29 @@ fn session(ctx: &Ctx, id: &Uuid) -> Result<Arc<tokio::sync::Mutex<Session>>, Oci
 
 /// `Content-Range: <start>-<end>` (also `bytes <start>-<end>/<total>`): the start offset.
 fn range_start(headers: &HeaderMap) -> Result<Option<(u64, u64)>, OciError> {
-    let Some(v) = headers.get(header::CONTENT_RANGE) else { return Ok(None) };
-    let s = v.to_str().map_err(|_| OciError::upload_invalid("invalid Content-Range"))?.trim();
-    let s = s.strip_prefix("bytes").map(|r| r.trim_start_matches(['=', ' '])).unwrap_or(s);
+    let Some(v) = headers.get(header::CONTENT_RANGE) else {
+        return Ok(None);
+    };
+    let s = v
+        .to_str()
+        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?
+        .trim();
+    let s = s
+        .strip_prefix("bytes")
+        .map(|r| r.trim_start_matches(['=', ' ']))
+        .unwrap_or(s);
     let s = s.split('/').next().unwrap_or(s);
-    let (a, b) = s.split_once('-').ok_or_else(|| OciError::upload_invalid("invalid Content-Range"))?;
-    let a: u64 = a.trim().parse().map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
-    let b: u64 = b.trim().parse().map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| OciError::upload_invalid("invalid Content-Range"))?;
+    let a: u64 = a
+        .trim()
+        .parse()
+        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
+    let b: u64 = b
+        .trim()
+        .parse()
+        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
     if b < a {
         return Err(OciError::upload_invalid("invalid Content-Range"));
     }
@@ -232,8 +308,16 @@ fn range_start(headers: &HeaderMap) -> Result<Option<(u64, u64)>, OciError> {
 }
 
 /// Appends the request body to the session, enforcing order. Returns the new size.
-async fn append(ctx: &Ctx, name: &str, id: &Uuid, s: &mut Session, req: Request) -> Result<u64, OciError> {
-    let Some(upload) = s.upload.take() else { return Err(OciError::upload_unknown()) };
+async fn append(
+    ctx: &Ctx,
+    name: &str,
+    id: &Uuid,
+    s: &mut Session,
+    req: Request,
+) -> Result<u64, OciError> {
+    let Some(upload) = s.upload.take() else {
+        return Err(OciError::upload_unknown());
+    };
     let size = upload.size();
     let range = range_start(req.headers());
     let range = match range {
@@ -247,10 +331,14 @@ async fn append(ctx: &Ctx, name: &str, id: &Uuid, s: &mut Session, req: Request)
         && start != size
     {
         s.upload = Some(upload);
-        return Err(OciError::new(StatusCode::RANGE_NOT_SATISFIABLE, "BLOB_UPLOAD_INVALID", "content range is out of order")
-            .with_header("Location", location(name, id))
-            .with_header("Range", range_value(size))
-            .with_header("Docker-Upload-UUID", id.to_string()));
+        return Err(OciError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "BLOB_UPLOAD_INVALID",
+            "content range is out of order",
+        )
+        .with_header("Location", location(name, id))
+        .with_header("Range", range_value(size))
+        .with_header("Docker-Upload-UUID", id.to_string()));
     }
     let (upload, r) = upload.append(req.into_body().into_data_stream()).await;
     match r {
@@ -260,7 +348,9 @@ async fn append(ctx: &Ctx, name: &str, id: &Uuid, s: &mut Session, req: Request)
             {
                 ctx.uploads.remove(id);
                 ctx.blobs.discard_upload(id);
-                return Err(OciError::upload_invalid("the chunk's length does not match its Content-Range"));
+                return Err(OciError::upload_invalid(
+                    "the chunk's length does not match its Content-Range",
+                ));
             }
             let size = upload.size();
             s.upload = Some(upload);
@@ -300,7 +390,9 @@ pub async fn finish(ctx: &Ctx, req: Request, name: &str, id: &str) -> Result<Res
     }
     let digest = parse_digest(param(&q, "digest").unwrap_or_default())?;
     append(ctx, name, &id, &mut s, req).await?;
-    let Some(upload) = s.upload.take() else { return Err(OciError::upload_unknown()) };
+    let Some(upload) = s.upload.take() else {
+        return Err(OciError::upload_unknown());
+    };
     ctx.uploads.remove(&id);
     finish_with(ctx, name, &id, upload, &digest).await
 }
@@ -330,7 +422,8 @@ pub async fn cancel(ctx: &Ctx, req: Request, name: &str, id: &str) -> Result<Res
     ctx.uploads.remove(&id);
     ctx.blobs.discard_upload(&id);
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
 }
 
@@ -344,7 +437,10 @@ mod tests {
         assert_eq!(range_start(&h).unwrap(), None);
         h.insert(header::CONTENT_RANGE, HeaderValue::from_static("0-99"));
         assert_eq!(range_start(&h).unwrap(), Some((0, 99)));
-        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("bytes 100-199/*"));
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("bytes 100-199/*"),
+        );
         assert_eq!(range_start(&h).unwrap(), Some((100, 199)));
         h.insert(header::CONTENT_RANGE, HeaderValue::from_static("bytes=5-9"));
         assert_eq!(range_start(&h).unwrap(), Some((5, 9)));

@@ -33,8 +33,11 @@ pub struct Digest(String);
 impl Digest {
     pub fn parse(s: &str) -> Option<Digest> {
         let hex = s.strip_prefix("sha256:")?;
-        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-            .then(|| Digest(s.to_string()))
+        (hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Digest(s.to_string()))
     }
 
     /// `sha256:<hex>` of `bytes`.
@@ -97,7 +100,11 @@ impl Upload {
     {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(CHANNEL_CHUNKS);
         let worker = tokio::task::spawn_blocking(move || {
-            let Upload { file, mut hasher, mut size } = self;
+            let Upload {
+                file,
+                mut hasher,
+                mut size,
+            } = self;
             let mut out = BufWriter::with_capacity(1 << 20, file);
             let mut failed = None;
             while let Some(chunk) = rx.blocking_recv() {
@@ -134,7 +141,12 @@ impl Upload {
         drop(tx);
         let (upload, io_error) = match worker.await {
             Ok(r) => r,
-            Err(e) => return (unusable(), Err(AppendError::Io(std::io::Error::other(e.to_string())))),
+            Err(e) => {
+                return (
+                    unusable(),
+                    Err(AppendError::Io(std::io::Error::other(e.to_string()))),
+                );
+            }
         };
         let result = match (body_error, io_error) {
             (Some(b), _) => Err(AppendError::Body(b)),
@@ -147,12 +159,19 @@ impl Upload {
 
 /// Stands in for an upload whose disk thread died (it panicked): a file nobody will commit.
 fn unusable() -> Upload {
-    Upload { file: tempfile::tempfile().expect("creating a temporary file"), hasher: Sha256::new(), size: 0 }
+    Upload {
+        file: tempfile::tempfile().expect("creating a temporary file"),
+        hasher: Sha256::new(),
+        size: 0,
+    }
 }
 
 impl BlobStore {
     pub fn new(data_dir: &Path) -> BlobStore {
-        BlobStore { blobs: data_dir.join("blobs").join("sha256"), uploads: data_dir.join("uploads") }
+        BlobStore {
+            blobs: data_dir.join("blobs").join("sha256"),
+            uploads: data_dir.join("uploads"),
+        }
     }
 
     /// Creates the directories and drops uploads a previous process left unfinished.
@@ -175,8 +194,15 @@ impl BlobStore {
     /// Starts an upload under a fresh session id (a UUID: never a client-chosen name).
     pub fn start_upload(&self, id: &uuid::Uuid) -> std::io::Result<Upload> {
         std::fs::create_dir_all(&self.uploads)?;
-        let file = File::options().create_new(true).write(true).open(self.upload_path(&id.to_string()))?;
-        Ok(Upload { file, hasher: Sha256::new(), size: 0 })
+        let file = File::options()
+            .create_new(true)
+            .write(true)
+            .open(self.upload_path(&id.to_string()))?;
+        Ok(Upload {
+            file,
+            hasher: Sha256::new(),
+            size: 0,
+        })
     }
 
     pub fn discard_upload(&self, id: &uuid::Uuid) {
@@ -200,7 +226,10 @@ impl BlobStore {
     pub fn put_bytes(&self, bytes: &[u8]) -> std::io::Result<Digest> {
         let digest = Digest::of(bytes);
         let id = uuid::Uuid::new_v4();
-        let mut f = File::options().create_new(true).write(true).open(self.upload_path(&id.to_string()))?;
+        let mut f = File::options()
+            .create_new(true)
+            .write(true)
+            .open(self.upload_path(&id.to_string()))?;
         f.write_all(bytes)?;
         drop(f);
         self.commit_upload(&id, &digest)?;
@@ -245,13 +274,17 @@ impl BlobStore {
                 left -= n as u64;
             }
         });
-        Ok(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }))
+        Ok(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        }))
     }
 
     /// Removes blob files no repository sees any more; returns how many.
     pub fn collect_garbage(&self, live: &HashSet<String>) -> std::io::Result<usize> {
         let mut removed = 0;
-        let Ok(dirs) = std::fs::read_dir(&self.blobs) else { return Ok(0) };
+        let Ok(dirs) = std::fs::read_dir(&self.blobs) else {
+            return Ok(0);
+        };
         for dir in dirs {
             let dir = dir?.path();
             if !dir.is_dir() {
@@ -259,7 +292,11 @@ impl BlobStore {
             }
             for f in std::fs::read_dir(&dir)? {
                 let path = f?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+                    .to_string();
                 if !live.contains(&format!("sha256:{name}")) {
                     std::fs::remove_file(&path)?;
                     removed += 1;
@@ -294,10 +331,16 @@ mod tests {
         store.prepare().unwrap();
         let id = uuid::Uuid::new_v4();
         let up = store.start_upload(&id).unwrap();
-        let chunks: Vec<Result<Bytes, std::io::Error>> = (0..100).map(|i| Ok(Bytes::from(vec![i as u8; 10_000]))).collect();
+        let chunks: Vec<Result<Bytes, std::io::Error>> = (0..100)
+            .map(|i| Ok(Bytes::from(vec![i as u8; 10_000])))
+            .collect();
         let (up, r) = up.append(futures_util::stream::iter(chunks)).await;
         assert_eq!(r.unwrap(), 1_000_000);
-        let (up, r) = up.append(futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"end"))])).await;
+        let (up, r) = up
+            .append(futures_util::stream::iter(vec![Ok::<_, std::io::Error>(
+                Bytes::from_static(b"end"),
+            )]))
+            .await;
         assert_eq!(r.unwrap(), 3);
         let mut all = Vec::new();
         for i in 0..100 {
@@ -313,7 +356,12 @@ mod tests {
         let s = store.read_range(&d, 999_990, 13).unwrap();
         let got: Vec<Bytes> = s.map(|c| c.unwrap()).collect().await;
         assert_eq!(got.concat(), [&all[999_990..]].concat());
-        assert_eq!(store.collect_garbage(&HashSet::from([d.to_string()])).unwrap(), 0);
+        assert_eq!(
+            store
+                .collect_garbage(&HashSet::from([d.to_string()]))
+                .unwrap(),
+            0
+        );
         assert_eq!(store.collect_garbage(&HashSet::new()).unwrap(), 1);
         assert!(!store.exists(&d));
     }

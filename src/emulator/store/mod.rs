@@ -25,12 +25,14 @@ use super::Sku;
 
 pub use registries::{NewRegistry, RegistryPatch};
 pub use repositories::{
-    DeletedRepository, Flags, FlagsPatch, ManifestInfo, NewManifest, Outcome, PlatformRef, Refusal, RepositoryInfo,
-    StoredManifest, TagInfo,
+    DeletedRepository, Flags, FlagsPatch, ManifestInfo, NewManifest, Outcome, PlatformRef, Refusal,
+    RepositoryInfo, StoredManifest, TagInfo,
 };
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use scope_maps::{SYSTEM_SCOPE_MAPS, ScopeMapPatch, ScopeMapPut};
-pub use tokens::{CertificateInput, Denied, GeneratedPassword, TokenIdentity, TokenPatch, TokenPut};
+pub use tokens::{
+    CertificateInput, Denied, GeneratedPassword, TokenIdentity, TokenPatch, TokenPut,
+};
 
 /// Who wrote a row, as ARM's `systemData` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +45,10 @@ pub struct Actor {
 impl Actor {
     /// The emulator itself (seeded resources).
     pub fn system(id: &str) -> Actor {
-        Actor { id: id.to_string(), kind: "Application".to_string() }
+        Actor {
+            id: id.to_string(),
+            kind: "Application".to_string(),
+        }
     }
 }
 
@@ -161,7 +166,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { tokens: [100, 500, 50_000], scope_maps: [100, 500, 50_000], actions_per_scope_map: 500 }
+        Limits {
+            tokens: [100, 500, 50_000],
+            scope_maps: [100, 500, 50_000],
+            actions_per_scope_map: 500,
+        }
     }
 }
 
@@ -197,15 +206,23 @@ impl Db {
     }
 
     /// Returns the stored value of `key`, storing `make()` first if there is none.
-    pub fn meta_get_or_insert(&mut self, key: &str, make: impl FnOnce() -> String) -> StoreResult<String> {
+    pub fn meta_get_or_insert(
+        &mut self,
+        key: &str,
+        make: impl FnOnce() -> String,
+    ) -> StoreResult<String> {
         let tx = self.conn.transaction()?;
-        let existing: Option<String> =
-            tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        let existing: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?;
         let value = match existing {
             Some(v) => v,
             None => {
                 let v = make();
-                tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![key, v])?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    params![key, v],
+                )?;
                 v
             }
         };
@@ -230,8 +247,8 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path, pepper: Vec<u8>) -> anyhow::Result<Store> {
-        let mut conn =
-            Connection::open(path).with_context(|| format!("opening database {}", path.display()))?;
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("opening database {}", path.display()))?;
         // WAL with synchronous=NORMAL loses nothing on a process crash (kill -9): committed
         // transactions are in the WAL file in the OS cache. Only a power loss could drop the
         // last commits, which an emulator can afford.
@@ -240,7 +257,13 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn).context("migrating the database")?;
-        Ok(Store { db: Arc::new(Mutex::new(Db { conn, pepper, limits: Limits::default() })) })
+        Ok(Store {
+            db: Arc::new(Mutex::new(Db {
+                conn,
+                pepper,
+                limits: Limits::default(),
+            })),
+        })
     }
 
     /// Runs `f` with exclusive access to the database on the blocking pool.
@@ -273,10 +296,34 @@ impl Store {
         token: &str,
         password: &str,
     ) -> Result<TokenIdentity, Denied> {
-        let (registry, token, password) = (registry.to_string(), token.to_string(), password.to_string());
+        let (registry, token, password) = (
+            registry.to_string(),
+            token.to_string(),
+            password.to_string(),
+        );
         self.run(move |db| Ok(db.verify_token_password(&registry, &token, &password)))
             .await
             .unwrap_or(Err(Denied::Unavailable))
+    }
+}
+
+impl Store {
+    /// Checks a data-plane login with the admin user (username = registry name, one of the
+    /// two admin passwords) in constant time; `false` when the admin user is disabled.
+    pub async fn verify_admin_password(
+        &self,
+        registry: &str,
+        username: &str,
+        password: &str,
+    ) -> bool {
+        let (r, u, p) = (
+            registry.to_string(),
+            username.to_string(),
+            password.to_string(),
+        );
+        self.run(move |db| db.verify_admin_password(&r, &u, &p))
+            .await
+            .unwrap_or(false)
     }
 }
 
@@ -287,3 +334,6 @@ fn json_list(v: &[String]) -> String {
 fn parse_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

@@ -51,12 +51,18 @@ impl Db {
     pub fn resource_group(&self, name: &str) -> StoreResult<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT name FROM resource_groups WHERE name = ?1", [name], |r| r.get(0))
+            .query_row(
+                "SELECT name FROM resource_groups WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     pub fn resource_groups(&self) -> StoreResult<Vec<(String, String)>> {
-        let mut st = self.conn.prepare("SELECT name, location FROM resource_groups ORDER BY name")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT name, location FROM resource_groups ORDER BY name")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -68,15 +74,17 @@ impl Db {
                 if self.resource_group(rg)?.is_none() {
                     return Err(StoreError::NotFound(Missing::ResourceGroup));
                 }
-                let mut st = self
-                    .conn
-                    .prepare(&format!("{SELECT} WHERE resource_group = ?1 ORDER BY name COLLATE NOCASE"))?;
+                let mut st = self.conn.prepare(&format!(
+                    "{SELECT} WHERE resource_group = ?1 ORDER BY name COLLATE NOCASE"
+                ))?;
                 for r in st.query_map([rg], from_row)? {
                     out.push(r?);
                 }
             }
             None => {
-                let mut st = self.conn.prepare(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
+                let mut st = self
+                    .conn
+                    .prepare(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
                 for r in st.query_map([], from_row)? {
                     out.push(r?);
                 }
@@ -91,14 +99,21 @@ impl Db {
             return Err(StoreError::NotFound(Missing::ResourceGroup));
         }
         self.conn
-            .query_row(&format!("{SELECT} WHERE resource_group = ?1 AND name = ?2"), [resource_group, name], from_row)
+            .query_row(
+                &format!("{SELECT} WHERE resource_group = ?1 AND name = ?2"),
+                [resource_group, name],
+                from_row,
+            )
             .optional()?
             .ok_or(StoreError::NotFound(Missing::Registry))
     }
 
     /// A registry by name alone (registry names are globally unique); for the data plane.
     pub fn find_registry(&self, name: &str) -> StoreResult<Option<Registry>> {
-        Ok(self.conn.query_row(&format!("{SELECT} WHERE name = ?1"), [name], from_row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&format!("{SELECT} WHERE name = ?1"), [name], from_row)
+            .optional()?)
     }
 
     /// Creates a registry (and its resource group when missing), its system scope maps and
@@ -107,7 +122,11 @@ impl Db {
         let now = clock::format(clock::now());
         let tx = self.conn.transaction()?;
         let taken: Option<String> = tx
-            .query_row("SELECT resource_group FROM registries WHERE name = ?1", [&new.name], |r| r.get(0))
+            .query_row(
+                "SELECT resource_group FROM registries WHERE name = ?1",
+                [&new.name],
+                |r| r.get(0),
+            )
             .optional()?;
         if taken.is_some() {
             return Err(StoreError::Conflict(format!(
@@ -119,8 +138,11 @@ impl Db {
             "INSERT OR IGNORE INTO resource_groups (name, location, created_at) VALUES (?1, ?2, ?3)",
             params![new.resource_group, new.location, now],
         )?;
-        let rg: String =
-            tx.query_row("SELECT name FROM resource_groups WHERE name = ?1", [&new.resource_group], |r| r.get(0))?;
+        let rg: String = tx.query_row(
+            "SELECT name FROM resource_groups WHERE name = ?1",
+            [&new.resource_group],
+            |r| r.get(0),
+        )?;
         tx.execute(
             &format!(
                 "INSERT INTO registries (name, resource_group, location, sku, admin_user_enabled, admin_password1, \
@@ -159,14 +181,23 @@ impl Db {
         let now = clock::format(clock::now());
         let tx = self.conn.transaction()?;
         if let Some(sku) = patch.sku {
-            tx.execute("UPDATE registries SET sku = ?1 WHERE id = ?2", params![sku.as_str(), reg.id])?;
+            tx.execute(
+                "UPDATE registries SET sku = ?1 WHERE id = ?2",
+                params![sku.as_str(), reg.id],
+            )?;
         }
         if let Some(admin) = patch.admin_user_enabled {
-            tx.execute("UPDATE registries SET admin_user_enabled = ?1 WHERE id = ?2", params![admin as i64, reg.id])?;
+            tx.execute(
+                "UPDATE registries SET admin_user_enabled = ?1 WHERE id = ?2",
+                params![admin as i64, reg.id],
+            )?;
         }
         if let Some(tags) = patch.tags {
             let tags = serde_json::to_string(&tags).unwrap_or_else(|_| "{}".into());
-            tx.execute("UPDATE registries SET tags = ?1 WHERE id = ?2", params![tags, reg.id])?;
+            tx.execute(
+                "UPDATE registries SET tags = ?1 WHERE id = ?2",
+                params![tags, reg.id],
+            )?;
         }
         tx.execute(
             "UPDATE registries SET modified_at = ?1, modified_by = ?2, modified_by_type = ?3 WHERE id = ?4",
@@ -177,7 +208,11 @@ impl Db {
     }
 
     /// Deletes a registry with its tokens and scope maps; `None` when there was none.
-    pub fn delete_registry(&mut self, resource_group: &str, name: &str) -> StoreResult<Option<Registry>> {
+    pub fn delete_registry(
+        &mut self,
+        resource_group: &str,
+        name: &str,
+    ) -> StoreResult<Option<Registry>> {
         let reg = match self.get_registry(resource_group, name) {
             Ok(r) => r,
             Err(StoreError::NotFound(Missing::Registry)) => return Ok(None),
@@ -192,7 +227,11 @@ impl Db {
     }
 
     /// The admin user's name and passwords; `Rule` when the admin user is disabled.
-    pub fn admin_credentials(&self, resource_group: &str, name: &str) -> StoreResult<(String, String, String)> {
+    pub fn admin_credentials(
+        &self,
+        resource_group: &str,
+        name: &str,
+    ) -> StoreResult<(String, String, String)> {
         let reg = self.get_registry(resource_group, name)?;
         if !reg.admin_user_enabled {
             return Err(StoreError::Rule(format!(
@@ -209,12 +248,24 @@ impl Db {
     }
 
     /// Replaces admin password `password` or `password2`.
-    pub fn regenerate_admin_password(&mut self, resource_group: &str, name: &str, which: &str) -> StoreResult<()> {
+    pub fn regenerate_admin_password(
+        &mut self,
+        resource_group: &str,
+        name: &str,
+        which: &str,
+    ) -> StoreResult<()> {
         let reg = self.get_registry(resource_group, name)?;
         if !reg.admin_user_enabled {
-            return Err(StoreError::Rule(format!("Admin user is disabled for registry '{}'.", reg.name)));
+            return Err(StoreError::Rule(format!(
+                "Admin user is disabled for registry '{}'.",
+                reg.name
+            )));
         }
-        let column = if which == "password2" { "admin_password2" } else { "admin_password1" };
+        let column = if which == "password2" {
+            "admin_password2"
+        } else {
+            "admin_password1"
+        };
         self.conn.execute(
             &format!("UPDATE registries SET {column} = ?1 WHERE id = ?2"),
             params![generate_password(), reg.id],
@@ -223,9 +274,16 @@ impl Db {
     }
 
     /// Checks an admin-user login (data plane), in constant time.
-    pub fn verify_admin_password(&self, registry: &str, username: &str, password: &str) -> StoreResult<bool> {
+    pub fn verify_admin_password(
+        &self,
+        registry: &str,
+        username: &str,
+        password: &str,
+    ) -> StoreResult<bool> {
         use subtle::ConstantTimeEq;
-        let Some(reg) = self.find_registry(registry)? else { return Ok(false) };
+        let Some(reg) = self.find_registry(registry)? else {
+            return Ok(false);
+        };
         if !reg.admin_user_enabled || !reg.name.eq_ignore_ascii_case(username) {
             return Ok(false);
         }

@@ -26,7 +26,12 @@ pub struct Flags {
 
 impl Default for Flags {
     fn default() -> Self {
-        Flags { delete: true, write: true, list: true, read: true }
+        Flags {
+            delete: true,
+            write: true,
+            list: true,
+            read: true,
+        }
     }
 }
 
@@ -167,11 +172,20 @@ struct Repo {
 }
 
 fn registry_id(tx: &rusqlite::Connection, registry: &str) -> rusqlite::Result<Option<i64>> {
-    tx.query_row("SELECT id FROM registries WHERE name = ?1", [registry], |r| r.get(0)).optional()
+    tx.query_row(
+        "SELECT id FROM registries WHERE name = ?1",
+        [registry],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// The repository row, visible or not.
-fn repo_row(tx: &rusqlite::Connection, registry: &str, name: &str) -> rusqlite::Result<Option<Repo>> {
+fn repo_row(
+    tx: &rusqlite::Connection,
+    registry: &str,
+    name: &str,
+) -> rusqlite::Result<Option<Repo>> {
     tx.query_row(
         &format!(
             "SELECT p.id, p.{} FROM repositories p JOIN registries r ON r.id = p.registry_id \
@@ -179,15 +193,30 @@ fn repo_row(tx: &rusqlite::Connection, registry: &str, name: &str) -> rusqlite::
             FLAG_COLUMNS.replace(", ", ", p.")
         ),
         params![registry, name],
-        |r| Ok(Repo { id: r.get(0)?, flags: flags_at(r, 1)? }),
+        |r| {
+            Ok(Repo {
+                id: r.get(0)?,
+                flags: flags_at(r, 1)?,
+            })
+        },
     )
     .optional()
 }
 
 /// The repository, if it is visible (holds a manifest).
-fn visible_repo(tx: &rusqlite::Connection, registry: &str, name: &str) -> rusqlite::Result<Option<Repo>> {
-    let Some(repo) = repo_row(tx, registry, name)? else { return Ok(None) };
-    let n: i64 = tx.query_row("SELECT COUNT(*) FROM manifests WHERE repository_id = ?1", [repo.id], |r| r.get(0))?;
+fn visible_repo(
+    tx: &rusqlite::Connection,
+    registry: &str,
+    name: &str,
+) -> rusqlite::Result<Option<Repo>> {
+    let Some(repo) = repo_row(tx, registry, name)? else {
+        return Ok(None);
+    };
+    let n: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM manifests WHERE repository_id = ?1",
+        [repo.id],
+        |r| r.get(0),
+    )?;
     Ok(if n > 0 { Some(repo) } else { None })
 }
 
@@ -196,17 +225,25 @@ fn ensure_repo(tx: &Transaction<'_>, registry: &str, name: &str) -> rusqlite::Re
     if let Some(r) = repo_row(tx, registry, name)? {
         return Ok(Some(r));
     }
-    let Some(reg) = registry_id(tx, registry)? else { return Ok(None) };
+    let Some(reg) = registry_id(tx, registry)? else {
+        return Ok(None);
+    };
     let t = now();
     tx.execute(
         "INSERT INTO repositories (registry_id, name, created_at, modified_at) VALUES (?1, ?2, ?3, ?3)",
         params![reg, name, t],
     )?;
-    Ok(Some(Repo { id: tx.last_insert_rowid(), flags: Flags::default() }))
+    Ok(Some(Repo {
+        id: tx.last_insert_rowid(),
+        flags: Flags::default(),
+    }))
 }
 
 fn touch_repo(tx: &Transaction<'_>, repo: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE repositories SET modified_at = ?1 WHERE id = ?2", params![now(), repo])?;
+    tx.execute(
+        "UPDATE repositories SET modified_at = ?1 WHERE id = ?2",
+        params![now(), repo],
+    )?;
     Ok(())
 }
 
@@ -243,7 +280,11 @@ fn tags_of(tx: &rusqlite::Connection, manifest: i64) -> rusqlite::Result<Vec<Str
     st.query_map([manifest], |r| r.get(0))?.collect()
 }
 
-fn manifest_by_digest(tx: &rusqlite::Connection, repo: i64, digest: &str) -> rusqlite::Result<Option<(i64, ManifestInfo)>> {
+fn manifest_by_digest(
+    tx: &rusqlite::Connection,
+    repo: i64,
+    digest: &str,
+) -> rusqlite::Result<Option<(i64, ManifestInfo)>> {
     tx.query_row(
         &format!("SELECT {MANIFEST_COLUMNS} FROM manifests m WHERE m.repository_id = ?1 AND m.digest = ?2"),
         params![repo, digest],
@@ -252,7 +293,11 @@ fn manifest_by_digest(tx: &rusqlite::Connection, repo: i64, digest: &str) -> rus
     .optional()
 }
 
-fn tag_row(tx: &rusqlite::Connection, repo: i64, tag: &str) -> rusqlite::Result<Option<(i64, TagInfo)>> {
+fn tag_row(
+    tx: &rusqlite::Connection,
+    repo: i64,
+    tag: &str,
+) -> rusqlite::Result<Option<(i64, TagInfo)>> {
     tx.query_row(
         "SELECT t.manifest_id, t.name, m.digest, t.created_at, t.modified_at, \
          t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled \
@@ -313,7 +358,13 @@ fn repository_info(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<Rep
     )
 }
 
-fn set_flags(tx: &Transaction<'_>, table: &str, key: &str, args: &[&dyn rusqlite::ToSql], f: Flags) -> rusqlite::Result<()> {
+fn set_flags(
+    tx: &Transaction<'_>,
+    table: &str,
+    key: &str,
+    args: &[&dyn rusqlite::ToSql],
+    f: Flags,
+) -> rusqlite::Result<()> {
     let sql = format!(
         "UPDATE {table} SET delete_enabled = ?{n1}, write_enabled = ?{n2}, list_enabled = ?{n3}, read_enabled = ?{n4}, \
          modified_at = ?{n5} WHERE {key}",
@@ -325,7 +376,12 @@ fn set_flags(tx: &Transaction<'_>, table: &str, key: &str, args: &[&dyn rusqlite
     );
     let t = now();
     let mut all: Vec<&dyn rusqlite::ToSql> = args.to_vec();
-    let (d, w, l, r) = (f.delete as i64, f.write as i64, f.list as i64, f.read as i64);
+    let (d, w, l, r) = (
+        f.delete as i64,
+        f.write as i64,
+        f.list as i64,
+        f.read as i64,
+    );
     all.extend_from_slice(&[&d, &w, &l, &r, &t]);
     tx.execute(&sql, all.as_slice())?;
     Ok(())
@@ -358,9 +414,17 @@ impl Db {
     }
 
     /// Makes a committed blob (its file already in place) visible in `repo`.
-    pub fn link_blob(&mut self, registry: &str, repo: &str, digest: &str, size: i64) -> Outcome<()> {
+    pub fn link_blob(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        digest: &str,
+        size: i64,
+    ) -> Outcome<()> {
         let tx = self.conn.transaction()?;
-        let Some(r) = ensure_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = ensure_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         if !r.flags.write {
             return Ok(Err(Refusal::Disallowed));
         }
@@ -374,7 +438,13 @@ impl Db {
 
     /// Cross-repository mount: links `digest` into `repo` when `from` has it. `Ok(None)`:
     /// `from` does not have it (the caller starts an upload instead).
-    pub fn mount_blob(&mut self, registry: &str, repo: &str, from: &str, digest: &str) -> Outcome<Option<i64>> {
+    pub fn mount_blob(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        from: &str,
+        digest: &str,
+    ) -> Outcome<Option<i64>> {
         let tx = self.conn.transaction()?;
         let size: Option<i64> = match repo_row(&tx, registry, from)? {
             Some(f) if f.flags.read => tx
@@ -386,8 +456,12 @@ impl Db {
                 .optional()?,
             _ => None,
         };
-        let Some(size) = size else { return Ok(Ok(None)) };
-        let Some(r) = ensure_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(size) = size else {
+            return Ok(Ok(None));
+        };
+        let Some(r) = ensure_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         if !r.flags.write {
             return Ok(Err(Refusal::Disallowed));
         }
@@ -408,16 +482,31 @@ impl Db {
         if !(r.flags.write && r.flags.delete) {
             return Ok(Err(Refusal::Disallowed));
         }
-        let n = tx.execute("DELETE FROM repository_blobs WHERE repository_id = ?1 AND digest = ?2", params![r.id, digest])?;
+        let n = tx.execute(
+            "DELETE FROM repository_blobs WHERE repository_id = ?1 AND digest = ?2",
+            params![r.id, digest],
+        )?;
         tx.commit()?;
-        Ok(if n == 0 { Err(Refusal::BlobUnknown(digest.to_string())) } else { Ok(()) })
+        Ok(if n == 0 {
+            Err(Refusal::BlobUnknown(digest.to_string()))
+        } else {
+            Ok(())
+        })
     }
 
     /// Stores a manifest and, when `tag` is given, points the tag at it, in one transaction.
     /// Returns whether the manifest was new.
-    pub fn put_manifest(&mut self, registry: &str, repo: &str, m: NewManifest, tag: Option<&str>) -> Outcome<bool> {
+    pub fn put_manifest(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        m: NewManifest,
+        tag: Option<&str>,
+    ) -> Outcome<bool> {
         let tx = self.conn.transaction()?;
-        let Some(r) = ensure_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = ensure_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         if !r.flags.write {
             return Ok(Err(Refusal::Disallowed));
         }
@@ -500,8 +589,15 @@ impl Db {
 
     /// A manifest by tag or digest, for pulling: read locks on the repository, the tag and
     /// the manifest apply.
-    pub fn get_manifest(&self, registry: &str, repo: &str, reference: &str) -> Outcome<StoredManifest> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+    pub fn get_manifest(
+        &self,
+        registry: &str,
+        repo: &str,
+        reference: &str,
+    ) -> Outcome<StoredManifest> {
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let (id, tag_readable) = if reference.contains(':') {
             match manifest_by_digest(&self.conn, r.id, reference)? {
                 Some((id, _)) => (id, true),
@@ -513,21 +609,33 @@ impl Db {
                 None => return Ok(Err(Refusal::ManifestUnknown)),
             }
         };
-        let (digest, media_type, content, read): (String, String, Vec<u8>, i64) = self.conn.query_row(
-            "SELECT digest, media_type, content, read_enabled FROM manifests WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )?;
+        let (digest, media_type, content, read): (String, String, Vec<u8>, i64) =
+            self.conn.query_row(
+                "SELECT digest, media_type, content, read_enabled FROM manifests WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )?;
         if !(r.flags.read && tag_readable && read != 0) {
             return Ok(Err(Refusal::Disallowed));
         }
-        Ok(Ok(StoredManifest { digest, media_type, content }))
+        Ok(Ok(StoredManifest {
+            digest,
+            media_type,
+            content,
+        }))
     }
 
     /// Deletes a manifest (by digest) and every tag pointing at it; returns those tags.
-    pub fn delete_manifest(&mut self, registry: &str, repo: &str, digest: &str) -> Outcome<Vec<String>> {
+    pub fn delete_manifest(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        digest: &str,
+    ) -> Outcome<Vec<String>> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let Some((id, m)) = manifest_by_digest(&tx, r.id, digest)? else {
             return Ok(Err(Refusal::ManifestUnknown));
         };
@@ -560,14 +668,29 @@ impl Db {
     }
 
     pub fn repository(&self, registry: &str, repo: &str) -> Outcome<RepositoryInfo> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         Ok(Ok(repository_info(&self.conn, r.id)?))
     }
 
-    pub fn patch_repository(&mut self, registry: &str, repo: &str, patch: FlagsPatch) -> Outcome<RepositoryInfo> {
+    pub fn patch_repository(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        patch: FlagsPatch,
+    ) -> Outcome<RepositoryInfo> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
-        set_flags(&tx, "repositories", "id = ?1", &[&r.id], apply_patch(r.flags, patch))?;
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        set_flags(
+            &tx,
+            "repositories",
+            "id = ?1",
+            &[&r.id],
+            apply_patch(r.flags, patch),
+        )?;
         let info = repository_info(&tx, r.id)?;
         tx.commit()?;
         Ok(Ok(info))
@@ -576,7 +699,9 @@ impl Db {
     /// Deletes a repository with everything in it, unless something in it is locked.
     pub fn delete_repository(&mut self, registry: &str, repo: &str) -> Outcome<DeletedRepository> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let locked: bool = tx
             .query_row(
                 "SELECT 1 FROM manifests WHERE repository_id = ?1 AND (write_enabled = 0 OR delete_enabled = 0) \
@@ -590,8 +715,10 @@ impl Db {
             return Ok(Err(Refusal::Disallowed));
         }
         let manifests: Vec<String> = {
-            let mut st = tx.prepare("SELECT digest FROM manifests WHERE repository_id = ?1 ORDER BY digest")?;
-            st.query_map([r.id], |row| row.get(0))?.collect::<Result<_, _>>()?
+            let mut st = tx
+                .prepare("SELECT digest FROM manifests WHERE repository_id = ?1 ORDER BY digest")?;
+            st.query_map([r.id], |row| row.get(0))?
+                .collect::<Result<_, _>>()?
         };
         let tags: Vec<String> = all_tags(&tx, r.id)?.into_iter().map(|t| t.name).collect();
         tx.execute("DELETE FROM repositories WHERE id = ?1", [r.id])?;
@@ -601,21 +728,45 @@ impl Db {
 
     /// Every tag of a visible repository, by name (list locks are the caller's filter).
     pub fn tags(&self, registry: &str, repo: &str) -> Outcome<Vec<TagInfo>> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         Ok(Ok(all_tags(&self.conn, r.id)?))
     }
 
     pub fn tag(&self, registry: &str, repo: &str, tag: &str) -> Outcome<TagInfo> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
-        Ok(tag_row(&self.conn, r.id, tag)?.map(|(_, t)| t).ok_or(Refusal::TagUnknown))
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        Ok(tag_row(&self.conn, r.id, tag)?
+            .map(|(_, t)| t)
+            .ok_or(Refusal::TagUnknown))
     }
 
-    pub fn patch_tag(&mut self, registry: &str, repo: &str, tag: &str, patch: FlagsPatch) -> Outcome<TagInfo> {
+    pub fn patch_tag(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        tag: &str,
+        patch: FlagsPatch,
+    ) -> Outcome<TagInfo> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
-        let Some((_, t)) = tag_row(&tx, r.id, tag)? else { return Ok(Err(Refusal::TagUnknown)) };
-        set_flags(&tx, "tags", "repository_id = ?1 AND name = ?2", &[&r.id, &tag], apply_patch(t.flags, patch))?;
-        let Some((_, t)) = tag_row(&tx, r.id, tag)? else { return Ok(Err(Refusal::TagUnknown)) };
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        let Some((_, t)) = tag_row(&tx, r.id, tag)? else {
+            return Ok(Err(Refusal::TagUnknown));
+        };
+        set_flags(
+            &tx,
+            "tags",
+            "repository_id = ?1 AND name = ?2",
+            &[&r.id, &tag],
+            apply_patch(t.flags, patch),
+        )?;
+        let Some((_, t)) = tag_row(&tx, r.id, tag)? else {
+            return Ok(Err(Refusal::TagUnknown));
+        };
         tx.commit()?;
         Ok(Ok(t))
     }
@@ -623,12 +774,19 @@ impl Db {
     /// Untag: the manifest stays.
     pub fn delete_tag(&mut self, registry: &str, repo: &str, tag: &str) -> Outcome<()> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
-        let Some((_, t)) = tag_row(&tx, r.id, tag)? else { return Ok(Err(Refusal::TagUnknown)) };
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        let Some((_, t)) = tag_row(&tx, r.id, tag)? else {
+            return Ok(Err(Refusal::TagUnknown));
+        };
         if !(r.flags.write && r.flags.delete && t.flags.write && t.flags.delete) {
             return Ok(Err(Refusal::Disallowed));
         }
-        tx.execute("DELETE FROM tags WHERE repository_id = ?1 AND name = ?2", params![r.id, tag])?;
+        tx.execute(
+            "DELETE FROM tags WHERE repository_id = ?1 AND name = ?2",
+            params![r.id, tag],
+        )?;
         touch_repo(&tx, r.id)?;
         tx.commit()?;
         Ok(Ok(()))
@@ -636,11 +794,15 @@ impl Db {
 
     /// Every manifest of a visible repository with its tags, by digest.
     pub fn manifests(&self, registry: &str, repo: &str) -> Outcome<Vec<ManifestInfo>> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let mut st = self
             .conn
             .prepare_cached(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests m WHERE m.repository_id = ?1 ORDER BY m.digest"))?;
-        let rows: Vec<(i64, ManifestInfo)> = st.query_map([r.id], manifest_from_row)?.collect::<Result<_, _>>()?;
+        let rows: Vec<(i64, ManifestInfo)> = st
+            .query_map([r.id], manifest_from_row)?
+            .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, mut m) in rows {
             m.tags = tags_of(&self.conn, id)?;
@@ -650,7 +812,9 @@ impl Db {
     }
 
     pub fn manifest(&self, registry: &str, repo: &str, digest: &str) -> Outcome<ManifestInfo> {
-        let Some(r) = visible_repo(&self.conn, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&self.conn, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let Some((id, mut m)) = manifest_by_digest(&self.conn, r.id, digest)? else {
             return Ok(Err(Refusal::ManifestUnknown));
         };
@@ -658,13 +822,27 @@ impl Db {
         Ok(Ok(m))
     }
 
-    pub fn patch_manifest(&mut self, registry: &str, repo: &str, digest: &str, patch: FlagsPatch) -> Outcome<ManifestInfo> {
+    pub fn patch_manifest(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        digest: &str,
+        patch: FlagsPatch,
+    ) -> Outcome<ManifestInfo> {
         let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else { return Ok(Err(Refusal::NameUnknown)) };
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
         let Some((id, m)) = manifest_by_digest(&tx, r.id, digest)? else {
             return Ok(Err(Refusal::ManifestUnknown));
         };
-        set_flags(&tx, "manifests", "id = ?1", &[&id], apply_patch(m.flags, patch))?;
+        set_flags(
+            &tx,
+            "manifests",
+            "id = ?1",
+            &[&id],
+            apply_patch(m.flags, patch),
+        )?;
         let Some((_, mut m)) = manifest_by_digest(&tx, r.id, digest)? else {
             return Ok(Err(Refusal::ManifestUnknown));
         };
@@ -675,8 +853,15 @@ impl Db {
 
     /// Manifests of `repo` whose `subject` is `digest` (the referrers API). An unknown
     /// repository has no referrers.
-    pub fn referrers(&self, registry: &str, repo: &str, digest: &str) -> StoreResult<Vec<ManifestInfo>> {
-        let Some(r) = repo_row(&self.conn, registry, repo)? else { return Ok(Vec::new()) };
+    pub fn referrers(
+        &self,
+        registry: &str,
+        repo: &str,
+        digest: &str,
+    ) -> StoreResult<Vec<ManifestInfo>> {
+        let Some(r) = repo_row(&self.conn, registry, repo)? else {
+            return Ok(Vec::new());
+        };
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {MANIFEST_COLUMNS} FROM manifests m WHERE m.repository_id = ?1 AND m.subject = ?2 ORDER BY m.digest"
         ))?;
@@ -686,7 +871,9 @@ impl Db {
 
     /// Every blob digest some repository of some registry still sees (for garbage collection).
     pub fn live_blobs(&self) -> StoreResult<HashSet<String>> {
-        let mut st = self.conn.prepare("SELECT DISTINCT digest FROM repository_blobs")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT digest FROM repository_blobs")?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -733,18 +920,51 @@ mod tests {
     fn manifests_need_their_blobs_and_tags_follow_manifests() {
         let (_d, s) = store();
         s.run_blocking(|db| {
-            assert_eq!(db.put_manifest("reg", "a/b", manifest("sha256:m1", &["sha256:l1"]), Some("v1"))?, Err(Refusal::BlobUnknown("sha256:l1".into())));
+            assert_eq!(
+                db.put_manifest(
+                    "reg",
+                    "a/b",
+                    manifest("sha256:m1", &["sha256:l1"]),
+                    Some("v1")
+                )?,
+                Err(Refusal::BlobUnknown("sha256:l1".into()))
+            );
             // The refused attempt left nothing behind.
             assert_eq!(db.repository("reg", "a/b")?, Err(Refusal::NameUnknown));
             db.link_blob("reg", "a/b", "sha256:l1", 10)?.unwrap();
-            assert_eq!(db.put_manifest("reg", "a/b", manifest("sha256:m1", &["sha256:l1"]), Some("v1"))?, Ok(true));
-            assert_eq!(db.put_manifest("reg", "a/b", manifest("sha256:m1", &["sha256:l1"]), Some("v2"))?, Ok(false));
+            assert_eq!(
+                db.put_manifest(
+                    "reg",
+                    "a/b",
+                    manifest("sha256:m1", &["sha256:l1"]),
+                    Some("v1")
+                )?,
+                Ok(true)
+            );
+            assert_eq!(
+                db.put_manifest(
+                    "reg",
+                    "a/b",
+                    manifest("sha256:m1", &["sha256:l1"]),
+                    Some("v2")
+                )?,
+                Ok(false)
+            );
             let info = db.repository("reg", "a/b")?.unwrap();
             assert_eq!((info.manifest_count, info.tag_count), (1, 2));
-            assert_eq!(db.get_manifest("reg", "a/b", "v2")?.unwrap().digest, "sha256:m1");
+            assert_eq!(
+                db.get_manifest("reg", "a/b", "v2")?.unwrap().digest,
+                "sha256:m1"
+            );
             assert_eq!(db.catalog("reg")?, vec![("a/b".to_string(), true)]);
-            assert_eq!(db.delete_manifest("reg", "a/b", "sha256:m1")?, Ok(vec!["v1".to_string(), "v2".to_string()]));
-            assert_eq!(db.get_manifest("reg", "a/b", "v1")?.unwrap_err(), Refusal::NameUnknown);
+            assert_eq!(
+                db.delete_manifest("reg", "a/b", "sha256:m1")?,
+                Ok(vec!["v1".to_string(), "v2".to_string()])
+            );
+            assert_eq!(
+                db.get_manifest("reg", "a/b", "v1")?.unwrap_err(),
+                Refusal::NameUnknown
+            );
             Ok(())
         })
         .unwrap();
@@ -755,21 +975,75 @@ mod tests {
         let (_d, s) = store();
         s.run_blocking(|db| {
             db.link_blob("reg", "r", "sha256:l", 1)?.unwrap();
-            db.put_manifest("reg", "r", manifest("sha256:m1", &["sha256:l"]), Some("v1"))?.unwrap();
-            db.patch_tag("reg", "r", "v1", FlagsPatch { write: Some(false), ..Default::default() })?.unwrap();
-            assert_eq!(db.put_manifest("reg", "r", manifest("sha256:m2", &["sha256:l"]), Some("v1"))?, Err(Refusal::Disallowed));
+            db.put_manifest("reg", "r", manifest("sha256:m1", &["sha256:l"]), Some("v1"))?
+                .unwrap();
+            db.patch_tag(
+                "reg",
+                "r",
+                "v1",
+                FlagsPatch {
+                    write: Some(false),
+                    ..Default::default()
+                },
+            )?
+            .unwrap();
+            assert_eq!(
+                db.put_manifest("reg", "r", manifest("sha256:m2", &["sha256:l"]), Some("v1"))?,
+                Err(Refusal::Disallowed)
+            );
             assert_eq!(db.delete_tag("reg", "r", "v1")?, Err(Refusal::Disallowed));
-            assert_eq!(db.delete_manifest("reg", "r", "sha256:m1")?, Err(Refusal::Disallowed));
+            assert_eq!(
+                db.delete_manifest("reg", "r", "sha256:m1")?,
+                Err(Refusal::Disallowed)
+            );
             assert_eq!(db.delete_repository("reg", "r")?, Err(Refusal::Disallowed));
-            db.patch_tag("reg", "r", "v1", FlagsPatch { write: Some(true), read: Some(false), ..Default::default() })?.unwrap();
-            assert_eq!(db.get_manifest("reg", "r", "v1")?.unwrap_err(), Refusal::Disallowed);
+            db.patch_tag(
+                "reg",
+                "r",
+                "v1",
+                FlagsPatch {
+                    write: Some(true),
+                    read: Some(false),
+                    ..Default::default()
+                },
+            )?
+            .unwrap();
+            assert_eq!(
+                db.get_manifest("reg", "r", "v1")?.unwrap_err(),
+                Refusal::Disallowed
+            );
             assert!(db.get_manifest("reg", "r", "sha256:m1")?.is_ok());
-            db.patch_repository("reg", "r", FlagsPatch { write: Some(false), ..Default::default() })?.unwrap();
-            assert_eq!(db.link_blob("reg", "r", "sha256:x", 1)?, Err(Refusal::Disallowed));
+            db.patch_repository(
+                "reg",
+                "r",
+                FlagsPatch {
+                    write: Some(false),
+                    ..Default::default()
+                },
+            )?
+            .unwrap();
+            assert_eq!(
+                db.link_blob("reg", "r", "sha256:x", 1)?,
+                Err(Refusal::Disallowed)
+            );
             assert!(!db.repository_writable("reg", "r")?);
-            db.patch_repository("reg", "r", FlagsPatch { write: Some(true), ..Default::default() })?.unwrap();
+            db.patch_repository(
+                "reg",
+                "r",
+                FlagsPatch {
+                    write: Some(true),
+                    ..Default::default()
+                },
+            )?
+            .unwrap();
             let gone = db.delete_repository("reg", "r")?.unwrap();
-            assert_eq!(gone, DeletedRepository { manifests: vec!["sha256:m1".into()], tags: vec!["v1".into()] });
+            assert_eq!(
+                gone,
+                DeletedRepository {
+                    manifests: vec!["sha256:m1".into()],
+                    tags: vec!["v1".into()]
+                }
+            );
             assert!(db.live_blobs()?.is_empty());
             Ok(())
         })

@@ -5,7 +5,9 @@
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::{Actor, Audit, Db, Missing, Registry, ScopeMap, StoreError, StoreResult, json_list, parse_list};
+use super::{
+    Actor, Audit, Db, Missing, Registry, ScopeMap, StoreError, StoreResult, json_list, parse_list,
+};
 use crate::emulator::clock;
 
 /// Name, description (service text) and actions of the system-defined maps (rest-api.md §8.2).
@@ -21,16 +23,26 @@ pub const SYSTEM_SCOPE_MAPS: &[(&str, &str, &[&str])] = &[
             "repositories/*/content/delete",
         ],
     ),
-    ("_repositories_pull", "Can pull any repository of the registry", &["repositories/*/content/read"]),
+    (
+        "_repositories_pull",
+        "Can pull any repository of the registry",
+        &["repositories/*/content/read"],
+    ),
     (
         "_repositories_pull_metadata_read",
         "Can perform all read operations on the registry",
-        &["repositories/*/content/read", "repositories/*/metadata/read"],
+        &[
+            "repositories/*/content/read",
+            "repositories/*/metadata/read",
+        ],
     ),
     (
         "_repositories_push",
         "Can push to any repository of the registry",
-        &["repositories/*/content/read", "repositories/*/content/write"],
+        &[
+            "repositories/*/content/read",
+            "repositories/*/content/write",
+        ],
     ),
     (
         "_repositories_push_metadata_write",
@@ -71,7 +83,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ScopeMap> {
     })
 }
 
-pub(super) fn seed_system_scope_maps(tx: &Transaction<'_>, registry_id: i64, now: &str, actor: &Actor) -> StoreResult<()> {
+pub(super) fn seed_system_scope_maps(
+    tx: &Transaction<'_>,
+    registry_id: i64,
+    now: &str,
+    actor: &Actor,
+) -> StoreResult<()> {
     for (name, description, actions) in SYSTEM_SCOPE_MAPS {
         let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
         tx.execute(
@@ -80,7 +97,15 @@ pub(super) fn seed_system_scope_maps(tx: &Transaction<'_>, registry_id: i64, now
                  VALUES (?1, ?2, 'SystemDefined', ?3, ?4, ?5, ?6, ?7, ?5, ?6, ?7)",
                 Audit::COLUMNS
             ),
-            params![registry_id, name, description, json_list(&actions), now, actor.id, actor.kind],
+            params![
+                registry_id,
+                name,
+                description,
+                json_list(&actions),
+                now,
+                actor.id,
+                actor.kind
+            ],
         )?;
     }
     Ok(())
@@ -103,13 +128,18 @@ impl Db {
     }
 
     pub fn get_scope_map(&self, registry: &Registry, name: &str) -> StoreResult<ScopeMap> {
-        self.find_scope_map(registry, name)?.ok_or_else(|| StoreError::NotFound(Missing::ScopeMap(name.to_string())))
+        self.find_scope_map(registry, name)?
+            .ok_or_else(|| StoreError::NotFound(Missing::ScopeMap(name.to_string())))
     }
 
     pub fn find_scope_map(&self, registry: &Registry, name: &str) -> StoreResult<Option<ScopeMap>> {
         Ok(self
             .conn
-            .query_row(&format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"), params![registry.id, name], from_row)
+            .query_row(
+                &format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"),
+                params![registry.id, name],
+                from_row,
+            )
             .optional()?)
     }
 
@@ -179,17 +209,27 @@ impl Db {
         let now = clock::format(clock::now());
         let tx = self.conn.transaction()?;
         let map = tx
-            .query_row(&format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"), params![registry.id, name], from_row)
+            .query_row(
+                &format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"),
+                params![registry.id, name],
+                from_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(Missing::ScopeMap(name.to_string())))?;
         if map.system {
             return Err(read_only(&map.name));
         }
         if let Some(d) = patch.description {
-            tx.execute("UPDATE scope_maps SET description = ?1 WHERE id = ?2", params![d, map.id])?;
+            tx.execute(
+                "UPDATE scope_maps SET description = ?1 WHERE id = ?2",
+                params![d, map.id],
+            )?;
         }
         if let Some(a) = patch.actions {
-            tx.execute("UPDATE scope_maps SET actions = ?1 WHERE id = ?2", params![json_list(&a), map.id])?;
+            tx.execute(
+                "UPDATE scope_maps SET actions = ?1 WHERE id = ?2",
+                params![json_list(&a), map.id],
+            )?;
         }
         tx.execute(
             "UPDATE scope_maps SET modified_at = ?1, modified_by = ?2, modified_by_type = ?3 WHERE id = ?4",
@@ -203,7 +243,11 @@ impl Db {
     pub fn delete_scope_map(&mut self, registry: &Registry, name: &str) -> StoreResult<bool> {
         let tx = self.conn.transaction()?;
         let Some(map) = tx
-            .query_row(&format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"), params![registry.id, name], from_row)
+            .query_row(
+                &format!("{SELECT} WHERE registry_id = ?1 AND name = ?2"),
+                params![registry.id, name],
+                from_row,
+            )
             .optional()?
         else {
             return Ok(false);
@@ -212,8 +256,10 @@ impl Db {
             return Err(read_only(&map.name));
         }
         let users: Vec<String> = {
-            let mut st = tx.prepare("SELECT name FROM tokens WHERE scope_map_id = ?1 ORDER BY name LIMIT 5")?;
-            st.query_map([map.id], |r| r.get(0))?.collect::<Result<_, _>>()?
+            let mut st = tx
+                .prepare("SELECT name FROM tokens WHERE scope_map_id = ?1 ORDER BY name LIMIT 5")?;
+            st.query_map([map.id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         if !users.is_empty() {
             return Err(StoreError::Conflict(format!(

@@ -20,7 +20,9 @@ pub const PASSWORD_LEN: usize = 52;
 /// Fills `buf` from the operating system's RNG.
 pub fn random_bytes(buf: &mut [u8]) {
     // The OS RNG failing means no secret can be made safely at all.
-    rand::rngs::SysRng.try_fill_bytes(buf).expect("the operating system's RNG failed");
+    rand::rngs::SysRng
+        .try_fill_bytes(buf)
+        .expect("the operating system's RNG failed");
 }
 
 /// A new password: 52 characters, `+ACR` at offset 42.
@@ -42,7 +44,8 @@ pub fn generate_password() -> String {
 
 /// `hex(HMAC-SHA256(pepper, password))`.
 pub fn digest(pepper: &[u8], password: &str) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(pepper).expect("HMAC takes any key length");
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(pepper).expect("HMAC takes any key length");
     mac.update(password.as_bytes());
     hex(&mac.finalize().into_bytes())
 }

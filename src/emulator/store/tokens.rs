@@ -7,7 +7,8 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::secrets::{digest, generate_password, matches};
 use super::{
-    Actor, Audit, CertificateInfo, Db, Missing, PasswordInfo, Registry, StoreError, StoreResult, Token, parse_list,
+    Actor, Audit, CertificateInfo, Db, Missing, PasswordInfo, Registry, StoreError, StoreResult,
+    Token, parse_list,
 };
 use crate::emulator::clock;
 
@@ -64,6 +65,9 @@ pub enum Denied {
     Unavailable,
 }
 
+/// Registry name, token id, token name, status, scope-map name, scope-map actions (JSON).
+type LoginRow = (String, i64, String, String, String, String);
+
 const SELECT: &str = "SELECT t.id, t.name, s.name, t.status, \
      t.created_at, t.created_by, t.created_by_type, t.modified_at, t.modified_by, t.modified_by_type \
      FROM tokens t JOIN scope_maps s ON s.id = t.scope_map_id";
@@ -81,15 +85,29 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Token> {
 }
 
 fn load_credentials(conn: &rusqlite::Connection, token: &mut Token) -> rusqlite::Result<()> {
-    let mut st =
-        conn.prepare_cached("SELECT name, created_at, expiry FROM token_passwords WHERE token_id = ?1 ORDER BY name")?;
+    let mut st = conn.prepare_cached(
+        "SELECT name, created_at, expiry FROM token_passwords WHERE token_id = ?1 ORDER BY name",
+    )?;
     token.passwords = st
-        .query_map([token.id], |r| Ok(PasswordInfo { name: r.get(0)?, created_at: r.get(1)?, expiry: r.get(2)? }))?
+        .query_map([token.id], |r| {
+            Ok(PasswordInfo {
+                name: r.get(0)?,
+                created_at: r.get(1)?,
+                expiry: r.get(2)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn
-        .prepare_cached("SELECT name, thumbprint, expiry FROM token_certificates WHERE token_id = ?1 ORDER BY name")?;
+    let mut st = conn.prepare_cached(
+        "SELECT name, thumbprint, expiry FROM token_certificates WHERE token_id = ?1 ORDER BY name",
+    )?;
     token.certificates = st
-        .query_map([token.id], |r| Ok(CertificateInfo { name: r.get(0)?, thumbprint: r.get(1)?, expiry: r.get(2)? }))?
+        .query_map([token.id], |r| {
+            Ok(CertificateInfo {
+                name: r.get(0)?,
+                thumbprint: r.get(1)?,
+                expiry: r.get(2)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(())
 }
@@ -116,11 +134,15 @@ fn apply_credentials(
     if let Some(keep) = keep_passwords {
         let existing: Vec<String> = {
             let mut st = tx.prepare("SELECT name FROM token_passwords WHERE token_id = ?1")?;
-            st.query_map([token_id], |r| r.get(0))?.collect::<Result<_, _>>()?
+            st.query_map([token_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         for name in existing {
             if !keep.iter().any(|k| k.eq_ignore_ascii_case(&name)) {
-                tx.execute("DELETE FROM token_passwords WHERE token_id = ?1 AND name = ?2", params![token_id, name])?;
+                tx.execute(
+                    "DELETE FROM token_passwords WHERE token_id = ?1 AND name = ?2",
+                    params![token_id, name],
+                )?;
             }
         }
     }
@@ -140,11 +162,15 @@ fn apply_credentials(
         }
         let existing: Vec<String> = {
             let mut st = tx.prepare("SELECT name FROM token_certificates WHERE token_id = ?1")?;
-            st.query_map([token_id], |r| r.get(0))?.collect::<Result<_, _>>()?
+            st.query_map([token_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         for name in existing {
             if !keep.contains(&name) {
-                tx.execute("DELETE FROM token_certificates WHERE token_id = ?1 AND name = ?2", params![token_id, name])?;
+                tx.execute(
+                    "DELETE FROM token_certificates WHERE token_id = ?1 AND name = ?2",
+                    params![token_id, name],
+                )?;
             }
         }
     }
@@ -153,8 +179,12 @@ fn apply_credentials(
 
 impl Db {
     pub fn list_tokens(&self, registry: &Registry) -> StoreResult<Vec<Token>> {
-        let mut st = self.conn.prepare(&format!("{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id"))?;
-        let mut tokens: Vec<Token> = st.query_map([registry.id], from_row)?.collect::<Result<_, _>>()?;
+        let mut st = self
+            .conn
+            .prepare(&format!("{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id"))?;
+        let mut tokens: Vec<Token> = st
+            .query_map([registry.id], from_row)?
+            .collect::<Result<_, _>>()?;
         for t in &mut tokens {
             load_credentials(&self.conn, t)?;
         }
@@ -164,7 +194,11 @@ impl Db {
     pub fn find_token(&self, registry: &Registry, name: &str) -> StoreResult<Option<Token>> {
         let token = self
             .conn
-            .query_row(&format!("{SELECT} WHERE t.registry_id = ?1 AND t.name = ?2"), params![registry.id, name], from_row)
+            .query_row(
+                &format!("{SELECT} WHERE t.registry_id = ?1 AND t.name = ?2"),
+                params![registry.id, name],
+                from_row,
+            )
             .optional()?;
         match token {
             Some(mut t) => {
@@ -176,20 +210,29 @@ impl Db {
     }
 
     pub fn get_token(&self, registry: &Registry, name: &str) -> StoreResult<Token> {
-        self.find_token(registry, name)?.ok_or_else(|| StoreError::NotFound(Missing::Token(name.to_string())))
+        self.find_token(registry, name)?
+            .ok_or_else(|| StoreError::NotFound(Missing::Token(name.to_string())))
     }
 
     /// Creates or replaces a token; returns it and whether it was created. Replacing keeps
     /// the passwords unless `credentials.passwords` says otherwise.
-    pub fn put_token(&mut self, registry: &Registry, name: &str, put: TokenPut, actor: &Actor) -> StoreResult<(Token, bool)> {
+    pub fn put_token(
+        &mut self,
+        registry: &Registry,
+        name: &str,
+        put: TokenPut,
+        actor: &Actor,
+    ) -> StoreResult<(Token, bool)> {
         let now = clock::format(clock::now());
         let limit = self.limits.tokens_for(registry.sku);
         let tx = self.conn.transaction()?;
         let map_id = scope_map_id(&tx, registry, &put.scope_map)?;
         let existing: Option<i64> = tx
-            .query_row("SELECT id FROM tokens WHERE registry_id = ?1 AND name = ?2", params![registry.id, name], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM tokens WHERE registry_id = ?1 AND name = ?2",
+                params![registry.id, name],
+                |r| r.get(0),
+            )
             .optional()?;
         let (id, created) = match existing {
             Some(id) => {
@@ -201,8 +244,11 @@ impl Db {
                 (id, false)
             }
             None => {
-                let count: i64 =
-                    tx.query_row("SELECT COUNT(*) FROM tokens WHERE registry_id = ?1", [registry.id], |r| r.get(0))?;
+                let count: i64 = tx.query_row(
+                    "SELECT COUNT(*) FROM tokens WHERE registry_id = ?1",
+                    [registry.id],
+                    |r| r.get(0),
+                )?;
                 if count as usize >= limit {
                     return Err(StoreError::Quota(format!(
                         "The registry '{}' of SKU {} has reached its limit of {limit} tokens.",
@@ -216,7 +262,15 @@ impl Db {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?6, ?7)",
                         Audit::COLUMNS
                     ),
-                    params![registry.id, name, map_id, put.status, now, actor.id, actor.kind],
+                    params![
+                        registry.id,
+                        name,
+                        map_id,
+                        put.status,
+                        now,
+                        actor.id,
+                        actor.kind
+                    ],
                 )?;
                 (tx.last_insert_rowid(), true)
             }
@@ -226,21 +280,35 @@ impl Db {
         Ok((self.get_token(registry, name)?, created))
     }
 
-    pub fn patch_token(&mut self, registry: &Registry, name: &str, patch: TokenPatch, actor: &Actor) -> StoreResult<Token> {
+    pub fn patch_token(
+        &mut self,
+        registry: &Registry,
+        name: &str,
+        patch: TokenPatch,
+        actor: &Actor,
+    ) -> StoreResult<Token> {
         let now = clock::format(clock::now());
         let tx = self.conn.transaction()?;
         let id: i64 = tx
-            .query_row("SELECT id FROM tokens WHERE registry_id = ?1 AND name = ?2", params![registry.id, name], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM tokens WHERE registry_id = ?1 AND name = ?2",
+                params![registry.id, name],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(Missing::Token(name.to_string())))?;
         if let Some(map) = &patch.scope_map {
             let map_id = scope_map_id(&tx, registry, map)?;
-            tx.execute("UPDATE tokens SET scope_map_id = ?1 WHERE id = ?2", params![map_id, id])?;
+            tx.execute(
+                "UPDATE tokens SET scope_map_id = ?1 WHERE id = ?2",
+                params![map_id, id],
+            )?;
         }
         if let Some(status) = &patch.status {
-            tx.execute("UPDATE tokens SET status = ?1 WHERE id = ?2", params![status, id])?;
+            tx.execute(
+                "UPDATE tokens SET status = ?1 WHERE id = ?2",
+                params![status, id],
+            )?;
         }
         apply_credentials(&tx, id, patch.keep_passwords.as_deref(), patch.certificates)?;
         tx.execute(
@@ -253,7 +321,10 @@ impl Db {
 
     /// Deletes a token; `false` when there was none.
     pub fn delete_token(&mut self, registry: &Registry, name: &str) -> StoreResult<bool> {
-        let n = self.conn.execute("DELETE FROM tokens WHERE registry_id = ?1 AND name = ?2", params![registry.id, name])?;
+        let n = self.conn.execute(
+            "DELETE FROM tokens WHERE registry_id = ?1 AND name = ?2",
+            params![registry.id, name],
+        )?;
         Ok(n > 0)
     }
 
@@ -268,9 +339,11 @@ impl Db {
         let now = clock::format(clock::now());
         let tx = self.conn.transaction()?;
         let (id, token_name): (i64, String) = tx
-            .query_row("SELECT id, name FROM tokens WHERE registry_id = ?1 AND name = ?2", params![registry.id, token], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, name FROM tokens WHERE registry_id = ?1 AND name = ?2",
+                params![registry.id, token],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(Missing::Token(token.to_string())))?;
         let names: Vec<&str> = match which {
@@ -286,14 +359,24 @@ impl Db {
                  expiry = excluded.expiry",
                 params![id, name, digest(&self.pepper, &value), now, expiry],
             )?;
-            out.push(GeneratedPassword { name: name.to_string(), created_at: now.clone(), expiry: expiry.clone(), value });
+            out.push(GeneratedPassword {
+                name: name.to_string(),
+                created_at: now.clone(),
+                expiry: expiry.clone(),
+                value,
+            });
         }
         tx.commit()?;
         Ok((token_name, out))
     }
 
-    pub fn verify_token_password(&self, registry: &str, token: &str, password: &str) -> Result<TokenIdentity, Denied> {
-        let lookup = || -> rusqlite::Result<Option<(String, i64, String, String, String, String)>> {
+    pub fn verify_token_password(
+        &self,
+        registry: &str,
+        token: &str,
+        password: &str,
+    ) -> Result<TokenIdentity, Denied> {
+        let lookup = || -> rusqlite::Result<Option<LoginRow>> {
             self.conn
                 .query_row(
                     "SELECT r.name, t.id, t.name, t.status, s.name, s.actions FROM tokens t \
@@ -304,7 +387,9 @@ impl Db {
                 )
                 .optional()
         };
-        let Some((reg_name, id, token_name, status, map, actions)) = lookup().map_err(|_| Denied::Unavailable)? else {
+        let Some((reg_name, id, token_name, status, map, actions)) =
+            lookup().map_err(|_| Denied::Unavailable)?
+        else {
             return match self.find_registry(registry) {
                 Ok(Some(_)) => Err(Denied::UnknownToken),
                 Ok(None) => Err(Denied::UnknownRegistry),
@@ -312,8 +397,11 @@ impl Db {
             };
         };
         let rows: Vec<(String, String, Option<String>)> = (|| -> rusqlite::Result<_> {
-            let mut st = self.conn.prepare_cached("SELECT name, hash, expiry FROM token_passwords WHERE token_id = ?1")?;
-            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+            let mut st = self.conn.prepare_cached(
+                "SELECT name, hash, expiry FROM token_passwords WHERE token_id = ?1",
+            )?;
+            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
         })()
         .map_err(|_| Denied::Unavailable)?;
         // Check every stored password, without stopping at the first match, so the time taken
@@ -324,7 +412,9 @@ impl Db {
                 matched = Some((name, expiry));
             }
         }
-        let Some((password_name, expiry)) = matched else { return Err(Denied::WrongPassword) };
+        let Some((password_name, expiry)) = matched else {
+            return Err(Denied::WrongPassword);
+        };
         if status != "enabled" {
             return Err(Denied::Disabled);
         }
@@ -333,6 +423,12 @@ impl Db {
         {
             return Err(Denied::Expired);
         }
-        Ok(TokenIdentity { registry: reg_name, token: token_name, password: password_name, scope_map: map, actions: parse_list(&actions) })
+        Ok(TokenIdentity {
+            registry: reg_name,
+            token: token_name,
+            password: password_name,
+            scope_map: map,
+            actions: parse_list(&actions),
+        })
     }
 }

@@ -22,23 +22,62 @@ async fn bad_tokens_get_arm_401s() {
     let other_key = {
         let k = rcgen::KeyPair::generate().unwrap().serialize_pem();
         let key = jsonwebtoken::EncodingKey::from_ec_pem(k.as_bytes()).unwrap();
-        jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256), &base, &key).unwrap()
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256),
+            &base,
+            &key,
+        )
+        .unwrap()
     };
     let acr_audience = e.mi_token("https://containerregistry.azure.net").await;
     let cases: Vec<(Option<String>, &str, &str)> = vec![
-        (None, "AuthenticationFailed", "The 'Authorization' header is missing"),
+        (
+            None,
+            "AuthenticationFailed",
+            "The 'Authorization' header is missing",
+        ),
         (Some("".into()), "AuthenticationFailed", "invalid format"),
-        (Some("not-a-jwt".into()), "InvalidAuthenticationToken", "The access token is invalid."),
-        (Some(other_key), "InvalidAuthenticationToken", "invalid signature"),
-        (Some(with("exp", json!(now() - 7200))), "ExpiredAuthenticationToken", "is earlier than current UTC time"),
-        (Some(acr_audience), "InvalidAuthenticationToken", "wrong audience or resource 'https://containerregistry.azure.net'"),
-        (Some(with("aud", json!("https://graph.microsoft.com"))), "InvalidAuthenticationToken", "wrong audience"),
-        (Some(with("tid", json!("72f988bf-86f1-41af-91ab-2d7cd011db47"))), "InvalidAuthenticationTokenTenant", "wrong issuer"),
+        (
+            Some("not-a-jwt".into()),
+            "InvalidAuthenticationToken",
+            "The access token is invalid.",
+        ),
+        (
+            Some(other_key),
+            "InvalidAuthenticationToken",
+            "invalid signature",
+        ),
+        (
+            Some(with("exp", json!(now() - 7200))),
+            "ExpiredAuthenticationToken",
+            "is earlier than current UTC time",
+        ),
+        (
+            Some(acr_audience),
+            "InvalidAuthenticationToken",
+            "wrong audience or resource 'https://containerregistry.azure.net'",
+        ),
+        (
+            Some(with("aud", json!("https://graph.microsoft.com"))),
+            "InvalidAuthenticationToken",
+            "wrong audience",
+        ),
+        (
+            Some(with("tid", json!("72f988bf-86f1-41af-91ab-2d7cd011db47"))),
+            "InvalidAuthenticationTokenTenant",
+            "wrong issuer",
+        ),
     ];
     for (token, code, needle) in cases {
         let r = match token.as_deref() {
             Some("") => {
-                let resp = e.http.get(e.url(&format!("{path}?api-version=2025-04-01"))).header("authorization", "Basic abc").send().await.unwrap();
+                let resp = e
+                    .http
+                    .get(e.url(&format!("{path}?api-version=2025-04-01")))
+                    .header("authorization", "Basic abc")
+                    .send()
+                    .await
+                    .unwrap();
                 Emu::read(resp).await
             }
             t => e.arm_as("GET", &path, None, t).await,
@@ -46,13 +85,27 @@ async fn bad_tokens_get_arm_401s() {
         let m = r.arm_error(401, code);
         assert!(m.contains(needle), "{code}: {m}");
         let ch = r.header("www-authenticate").unwrap();
-        assert!(ch.starts_with(&format!("Bearer authorization_uri=\"{}/{}\"", e.env.authority, e.env.tenant_id)), "{ch}");
+        assert!(
+            ch.starts_with(&format!(
+                "Bearer authorization_uri=\"{}/{}\"",
+                e.env.authority, e.env.tenant_id
+            )),
+            "{ch}"
+        );
         assert!(ch.contains("error=\"invalid_token\""), "{ch}");
     }
     // Every audience spelling of ARM is accepted.
-    for aud in ["https://management.azure.com", "https://management.azure.com/", "https://management.core.windows.net"] {
+    for aud in [
+        "https://management.azure.com",
+        "https://management.azure.com/",
+        "https://management.core.windows.net",
+    ] {
         let t = with("aud", json!(aud));
-        assert_eq!(e.arm_as("GET", &path, None, Some(&t)).await.status, 200, "{aud}");
+        assert_eq!(
+            e.arm_as("GET", &path, None, Some(&t)).await.status,
+            200,
+            "{aud}"
+        );
     }
 }
 
@@ -68,7 +121,10 @@ async fn service_principal_and_workload_identity_tokens_work() {
             ("grant_type", "client_credentials"),
             ("client_info", "1"),
             ("client_secret", e.env.client_secret.as_str()),
-            ("claims", "{\"access_token\":{\"xms_cc\":{\"values\":[\"CP1\"]}}}"),
+            (
+                "claims",
+                "{\"access_token\":{\"xms_cc\":{\"values\":[\"CP1\"]}}}",
+            ),
             ("scope", "https://management.core.windows.net//.default"),
         ])
         .send()
@@ -78,7 +134,14 @@ async fn service_principal_and_workload_identity_tokens_work() {
         .await
         .unwrap();
     let sp_token = sp["access_token"].as_str().unwrap();
-    let r = e.arm_as("PUT", &format!("{}/scopeMaps/sp-made", e.reg()), Some(json!({"properties": {"actions": []}})), Some(sp_token)).await;
+    let r = e
+        .arm_as(
+            "PUT",
+            &format!("{}/scopeMaps/sp-made", e.reg()),
+            Some(json!({"properties": {"actions": []}})),
+            Some(sp_token),
+        )
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["systemData"]["createdBy"], e.env.client_id);
     assert_eq!(r.body["systemData"]["createdByType"], "Application");
@@ -90,7 +153,10 @@ async fn service_principal_and_workload_identity_tokens_work() {
         .form(&[
             ("client_id", e.env.client_id.as_str()),
             ("grant_type", "client_credentials"),
-            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
             ("client_assertion", assertion.trim()),
             ("scope", "https://management.azure.com/.default"),
         ])
@@ -99,6 +165,13 @@ async fn service_principal_and_workload_identity_tokens_work() {
         .unwrap();
     assert_eq!(wi.status(), 200);
     let wi: serde_json::Value = wi.json().await.unwrap();
-    let r = e.arm_as("GET", &format!("{}/scopeMaps/sp-made", e.reg()), None, wi["access_token"].as_str()).await;
+    let r = e
+        .arm_as(
+            "GET",
+            &format!("{}/scopeMaps/sp-made", e.reg()),
+            None,
+            wi["access_token"].as_str(),
+        )
+        .await;
     assert_eq!(r.status, 200);
 }

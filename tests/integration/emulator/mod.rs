@@ -5,9 +5,11 @@
 mod auth;
 mod cli;
 mod identity;
+mod lro_paging_faults;
 mod persistence;
 mod real_az;
 mod registries;
+mod robustness;
 mod scope_maps;
 pub(crate) mod support;
 mod swagger;

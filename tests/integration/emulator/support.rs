@@ -32,9 +32,12 @@ impl Resp {
     #[track_caller]
     pub fn arm_error(&self, status: u16, code: &str) -> String {
         assert_eq!(self.status.as_u16(), status, "status, body {}", self.body);
-        let err = self.body["error"].as_object().unwrap_or_else(|| panic!("no error envelope: {}", self.body));
+        let err = self.body["error"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no error envelope: {}", self.body));
         assert_eq!(err["code"], code, "body {}", self.body);
         assert_eq!(err.len(), 2, "only code and message: {}", self.body);
+        super::swagger::assert_valid("ErrorResponse", &self.body);
         err["message"].as_str().unwrap().to_string()
     }
 }
@@ -42,7 +45,11 @@ impl Resp {
 pub fn client_for(ca_path: &str) -> reqwest::Client {
     let pem = std::fs::read(ca_path).unwrap();
     let cert = reqwest::Certificate::from_pem(&pem).unwrap();
-    reqwest::Client::builder().tls_certs_only([cert]).timeout(Duration::from_secs(30)).build().unwrap()
+    reqwest::Client::builder()
+        .tls_certs_only([cert])
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 impl Emu {
@@ -66,7 +73,13 @@ impl Emu {
         .unwrap();
         let env = emu.env().clone();
         let http = client_for(&env.ca_certificate);
-        let mut e = Emu { emu: Some(emu), dir, env, http, token: String::new() };
+        let mut e = Emu {
+            emu: Some(emu),
+            dir,
+            env,
+            http,
+            token: String::new(),
+        };
         e.token = e.mi_token("https://management.core.windows.net/").await;
         e
     }
@@ -111,7 +124,11 @@ impl Emu {
 
     pub fn url(&self, path_and_query: &str) -> String {
         let base = self.env.resource_manager.trim_end_matches('/');
-        if path_and_query.starts_with("https://") { path_and_query.to_string() } else { format!("{base}{path_and_query}") }
+        if path_and_query.starts_with("https://") {
+            path_and_query.to_string()
+        } else {
+            format!("{base}{path_and_query}")
+        }
     }
 
     /// An ARM call with the default token; `api-version=2025-04-01` is appended unless the
@@ -121,12 +138,20 @@ impl Emu {
         self.arm_as(method, path, body, Some(&token)).await
     }
 
-    pub async fn arm_as(&self, method: &str, path: &str, body: Option<Value>, token: Option<&str>) -> Resp {
+    pub async fn arm_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> Resp {
         let mut url = self.url(path);
         if !url.contains('?') {
             url.push_str("?api-version=2025-04-01");
         }
-        let mut req = self.http.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
+        let mut req = self
+            .http
+            .request(Method::from_bytes(method.as_bytes()).unwrap(), url);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -137,7 +162,13 @@ impl Emu {
         Self::read(r).await
     }
 
-    pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: &'static str) -> Resp {
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> Resp {
         let mut url = self.url(path);
         if !url.contains('?') {
             url.push_str("?api-version=2025-04-01");
@@ -158,13 +189,24 @@ impl Emu {
         let status = r.status();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Resp { status, headers, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn hook(&self, method: &str, path: &str, body: Value) -> StatusCode {
         self.http
-            .request(Method::from_bytes(method.as_bytes()).unwrap(), self.url(path))
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                self.url(path),
+            )
             .json(&body)
             .send()
             .await
@@ -173,18 +215,31 @@ impl Emu {
     }
 
     pub async fn requests(&self) -> Vec<Value> {
-        let v: Value = self.http.get(self.url("/_emulator/requests")).send().await.unwrap().json().await.unwrap();
+        let v: Value = self
+            .http
+            .get(self.url("/_emulator/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         v.as_array().unwrap().clone()
     }
 
     pub async fn create_scope_map(&self, name: &str, actions: &[&str]) -> Resp {
-        self.arm("PUT", &format!("{}/scopeMaps/{name}", self.reg()), Some(json!({"properties": {"actions": actions}})))
-            .await
+        self.arm(
+            "PUT",
+            &format!("{}/scopeMaps/{name}", self.reg()),
+            Some(json!({"properties": {"actions": actions}})),
+        )
+        .await
     }
 
     pub async fn create_token(&self, name: &str, scope_map: &str) -> Resp {
         let body = json!({"properties": {"scopeMapId": format!("{}/scopeMaps/{scope_map}", self.reg()), "status": "enabled"}});
-        self.arm("PUT", &format!("{}/tokens/{name}", self.reg()), Some(body)).await
+        self.arm("PUT", &format!("{}/tokens/{name}", self.reg()), Some(body))
+            .await
     }
 
     pub async fn generate(&self, token: &str, extra: Value) -> Resp {
@@ -194,7 +249,12 @@ impl Emu {
                 b.insert(k.clone(), v.clone());
             }
         }
-        self.arm("POST", &format!("{}/generateCredentials", self.reg()), Some(body)).await
+        self.arm(
+            "POST",
+            &format!("{}/generateCredentials", self.reg()),
+            Some(body),
+        )
+        .await
     }
 }
 
@@ -202,9 +262,17 @@ impl Emu {
 pub fn forge(dir: &std::path::Path, claims: &Value) -> String {
     let pem = std::fs::read(dir.join("signing-key.pem")).unwrap();
     let key = jsonwebtoken::EncodingKey::from_ec_pem(&pem).unwrap();
-    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256), claims, &key).unwrap()
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256),
+        claims,
+        &key,
+    )
+    .unwrap()
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }

@@ -27,8 +27,13 @@ fn specs() -> &'static Specs {
     static S: OnceLock<Specs> = OnceLock::new();
     S.get_or_init(|| {
         let root = env!("CARGO_MANIFEST_DIR");
-        let load = |p: &str| -> Value { serde_json::from_slice(&std::fs::read(format!("{root}/{p}")).unwrap()).unwrap() };
-        Specs { mgmt: load(MGMT), common: load(COMMON) }
+        let load = |p: &str| -> Value {
+            serde_json::from_slice(&std::fs::read(format!("{root}/{p}")).unwrap()).unwrap()
+        };
+        Specs {
+            mgmt: load(MGMT),
+            common: load(COMMON),
+        }
     })
 }
 
@@ -42,10 +47,14 @@ fn doc(d: Doc) -> &'static Value {
 fn resolve(from: Doc, r: &str) -> (Doc, &'static Value) {
     let (target, pointer) = match r.split_once('#') {
         Some(("", p)) => (from, p),
-        Some((file, p)) if file.ends_with("common-types/resource-management/v6/types.json") => (Doc::Common, p),
+        Some((file, p)) if file.ends_with("common-types/resource-management/v6/types.json") => {
+            (Doc::Common, p)
+        }
         _ => panic!("unsupported $ref {r}"),
     };
-    let v = doc(target).pointer(pointer).unwrap_or_else(|| panic!("unresolved $ref {r}"));
+    let v = doc(target)
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("unresolved $ref {r}"));
     (target, v)
 }
 
@@ -81,7 +90,9 @@ fn collect(d: Doc, s: &'static Value, shape: &mut Shape) {
         }
     }
     if let Some(r) = s.get("required").and_then(Value::as_array) {
-        shape.required.extend(r.iter().filter_map(|x| x.as_str().map(str::to_string)));
+        shape
+            .required
+            .extend(r.iter().filter_map(|x| x.as_str().map(str::to_string)));
     }
     if let Some(a) = s.get("additionalProperties") {
         shape.additional = Some((d, a));
@@ -141,7 +152,13 @@ fn check(d: Doc, schema: &'static Value, v: &Value, path: &str, errs: &mut Vec<S
         for (k, val) in obj {
             let child = format!("{path}.{k}");
             if shape.props.contains_key(k) {
-                let pd = shape.prop_docs.iter().rev().find(|(n, _)| n == k).map(|(_, d)| *d).unwrap_or(d);
+                let pd = shape
+                    .prop_docs
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, d)| *d)
+                    .unwrap_or(d);
                 // The property schema lives inside a 'static document; find it there again.
                 let pschema = find_prop(pd, s, k).unwrap_or_else(|| panic!("property {k} lost"));
                 check(pd, pschema, val, &child, errs);
@@ -163,7 +180,12 @@ fn find_prop(d: Doc, s: &'static Value, k: &str) -> Option<&'static Value> {
     if let Some(p) = s.get("properties").and_then(|p| p.get(k)) {
         return Some(p);
     }
-    for part in s.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(p) = find_prop(d, part, k) {
             return Some(p);
         }
@@ -174,8 +196,14 @@ fn find_prop(d: Doc, s: &'static Value, k: &str) -> Option<&'static Value> {
 /// Errors of `value` against definition `name` of the management swagger (or, for
 /// `ErrorResponse` and `OperationStatusResult`, of common-types).
 pub fn errors(name: &str, value: &Value) -> Vec<String> {
-    let d = if ["ErrorResponse", "OperationStatusResult", "ErrorDetail"].contains(&name) { Doc::Common } else { Doc::Mgmt };
-    let schema = doc(d).pointer(&format!("/definitions/{name}")).unwrap_or_else(|| panic!("no definition {name}"));
+    let d = if ["ErrorResponse", "OperationStatusResult", "ErrorDetail"].contains(&name) {
+        Doc::Common
+    } else {
+        Doc::Mgmt
+    };
+    let schema = doc(d)
+        .pointer(&format!("/definitions/{name}"))
+        .unwrap_or_else(|| panic!("no definition {name}"));
     let mut errs = Vec::new();
     check(d, schema, value, name, &mut errs);
     errs
@@ -184,14 +212,22 @@ pub fn errors(name: &str, value: &Value) -> Vec<String> {
 #[track_caller]
 pub fn assert_valid(name: &str, value: &Value) {
     let e = errors(name, value);
-    assert!(e.is_empty(), "{name} does not validate against the 2025-04-01 swagger:\n{}\n{value:#}", e.join("\n"));
+    assert!(
+        e.is_empty(),
+        "{name} does not validate against the 2025-04-01 swagger:\n{}\n{value:#}",
+        e.join("\n")
+    );
 }
 
 fn example(file: &str, status: &str) -> Value {
     let root = env!("CARGO_MANIFEST_DIR");
-    let v: Value =
-        serde_json::from_slice(&std::fs::read(format!("{root}/tests/data/azure-specs/mgmt-2025-04-01/examples/{file}")).unwrap())
-            .unwrap();
+    let v: Value = serde_json::from_slice(
+        &std::fs::read(format!(
+            "{root}/tests/data/azure-specs/mgmt-2025-04-01/examples/{file}"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
     v["responses"][status]["body"].clone()
 }
 
@@ -205,7 +241,11 @@ fn the_validator_accepts_the_swagger_examples() {
         ("ScopeMapGet.json", "200", "ScopeMap"),
         ("ScopeMapList.json", "200", "ScopeMapListResult"),
         ("ScopeMapCreate.json", "201", "ScopeMap"),
-        ("RegistryGenerateCredentials.json", "200", "GenerateCredentialsResult"),
+        (
+            "RegistryGenerateCredentials.json",
+            "200",
+            "GenerateCredentialsResult",
+        ),
     ] {
         let body = example(file, status);
         assert!(!body.is_null(), "{file}");
@@ -218,29 +258,57 @@ fn the_validator_rejects_what_it_should() {
     let good = example("TokenGet.json", "200");
     let mut bad = good.clone();
     bad["properties"]["status"] = json!("paused");
-    assert!(errors("Token", &bad).iter().any(|e| e.contains("not in enum")));
+    assert!(
+        errors("Token", &bad)
+            .iter()
+            .any(|e| e.contains("not in enum"))
+    );
     let mut bad = good.clone();
     bad["properties"]["creationDate"] = json!("yesterday");
-    assert!(errors("Token", &bad).iter().any(|e| e.contains("date-time")));
+    assert!(
+        errors("Token", &bad)
+            .iter()
+            .any(|e| e.contains("date-time"))
+    );
     let mut bad = good.clone();
     bad["properties"]["scopeMapId"] = json!(5);
-    assert!(errors("Token", &bad).iter().any(|e| e.contains("expected string")));
+    assert!(
+        errors("Token", &bad)
+            .iter()
+            .any(|e| e.contains("expected string"))
+    );
     let mut bad = good.clone();
     bad["properties"]["colour"] = json!("red");
-    assert!(errors("Token", &bad).iter().any(|e| e.contains("not defined")));
+    assert!(
+        errors("Token", &bad)
+            .iter()
+            .any(|e| e.contains("not defined"))
+    );
     let mut bad = good.clone();
     bad["systemData"] = json!({"createdByType": "Robot"});
     assert!(errors("Token", &bad).iter().any(|e| e.contains("Robot")));
     // Required, through allOf (Resource requires location) and directly (sku).
     let e = errors("Registry", &json!({"name": "x"}));
-    assert!(e.iter().any(|m| m.contains("'sku'")) && e.iter().any(|m| m.contains("'location'")), "{e:?}");
+    assert!(
+        e.iter().any(|m| m.contains("'sku'")) && e.iter().any(|m| m.contains("'location'")),
+        "{e:?}"
+    );
     // additionalProperties: tags values must be strings.
-    let e = errors("Registry", &json!({"location": "x", "sku": {"name": "Basic"}, "tags": {"a": 1}}));
+    let e = errors(
+        "Registry",
+        &json!({"location": "x", "sku": {"name": "Basic"}, "tags": {"a": 1}}),
+    );
     assert!(e.iter().any(|m| m.contains("tags.a")), "{e:?}");
     // The relative common-types reference.
-    assert_valid("ErrorResponse", &json!({"error": {"code": "A", "message": "B"}}));
+    assert_valid(
+        "ErrorResponse",
+        &json!({"error": {"code": "A", "message": "B"}}),
+    );
     assert!(!errors("ErrorResponse", &json!({"error": {"code": 1}})).is_empty());
     assert!(!errors("OperationStatusResult", &json!({"id": "x"})).is_empty());
     // readOnly properties in a response are fine.
-    assert_valid("TokenPassword", &json!({"name": "password1", "value": "x", "creationTime": "2020-01-01T00:00:00+00:00"}));
+    assert_valid(
+        "TokenPassword",
+        &json!({"name": "password1", "value": "x", "creationTime": "2020-01-01T00:00:00+00:00"}),
+    );
 }

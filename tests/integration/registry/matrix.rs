@@ -39,7 +39,13 @@ const ACTIONS: [(&str, &[&str]); 5] = [
     ("metadata_read", &["metadata/read"]),
     ("metadata_write", &["metadata/write"]),
 ];
-const ALL: [&str; 5] = ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"];
+const ALL: [&str; 5] = [
+    "content/read",
+    "content/write",
+    "content/delete",
+    "metadata/read",
+    "metadata/write",
+];
 
 fn scope_for(action: &str, repo: &str) -> String {
     match action {
@@ -50,7 +56,13 @@ fn scope_for(action: &str, repo: &str) -> String {
 
 /// The Authorization to use for the operation, or `Err(false)` when the token request
 /// itself was refused (a denial).
-async fn credentials(r: &Reg, path: Path, user: &str, pw: &str, scope: &str) -> Result<Option<String>, Option<bool>> {
+async fn credentials(
+    r: &Reg,
+    path: Path,
+    user: &str,
+    pw: &str,
+    scope: &str,
+) -> Result<Option<String>, Option<bool>> {
     match path {
         Path::BasicDirect => Ok(None),
         Path::GetToken => match r.access(user, pw, &[scope]).await {
@@ -59,8 +71,20 @@ async fn credentials(r: &Reg, path: Path, user: &str, pw: &str, scope: &str) -> 
             Err(_) => Err(None),
         },
         Path::PostPassword => {
-            let form = [("service", r.login.as_str()), ("grant_type", "password"), ("username", user), ("password", pw), ("scope", scope)];
-            let resp = r.e.http.post(r.url("/oauth2/token")).form(&form).send().await.unwrap();
+            let form = [
+                ("service", r.login.as_str()),
+                ("grant_type", "password"),
+                ("username", user),
+                ("password", pw),
+                ("scope", scope),
+            ];
+            let resp =
+                r.e.http
+                    .post(r.url("/oauth2/token"))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
             match resp.status().as_u16() {
                 200 => {
                     let v: serde_json::Value = resp.json().await.unwrap();
@@ -103,13 +127,31 @@ async fn allow_deny_matrix_has_no_wrong_decision() {
         }
         let refs: Vec<&str> = actions.iter().map(String::as_str).collect();
         for enabled in [true, false] {
-            let name = format!("mx-{}-{}", action.replace('_', "-"), if enabled { "on" } else { "off" });
+            let name = format!(
+                "mx-{}-{}",
+                action.replace('_', "-"),
+                if enabled { "on" } else { "off" }
+            );
             let valid = r.token(&name, &refs).await;
-            let g = r.e.generate(&name, json!({"name": "password2", "expiry": "2020-01-01T00:00:00Z"})).await;
+            let g =
+                r.e.generate(
+                    &name,
+                    json!({"name": "password2", "expiry": "2020-01-01T00:00:00Z"}),
+                )
+                .await;
             assert_eq!(g.status, 200);
-            let expired = g.body["passwords"][0]["value"].as_str().unwrap().to_string();
+            let expired = g.body["passwords"][0]["value"]
+                .as_str()
+                .unwrap()
+                .to_string();
             if !enabled {
-                let p = r.e.arm("PATCH", &format!("{}/tokens/{name}", r.e.reg()), Some(json!({"properties": {"status": "disabled"}}))).await;
+                let p =
+                    r.e.arm(
+                        "PATCH",
+                        &format!("{}/tokens/{name}", r.e.reg()),
+                        Some(json!({"properties": {"status": "disabled"}})),
+                    )
+                    .await;
                 assert_eq!(p.status, 200);
             }
             tokens.push((action, enabled, name, valid, expired));
@@ -147,36 +189,82 @@ async fn allow_deny_matrix_has_no_wrong_decision() {
                     };
                     // A fresh image to delete in each delete case.
                     let victim = if *action == "delete" {
-                        Some(r.push_image(owner, &repo, &format!("d{n}"), &format!("victim {n}")).await.0)
+                        Some(
+                            r.push_image(owner, &repo, &format!("d{n}"), &format!("victim {n}"))
+                                .await
+                                .0,
+                        )
                     } else {
                         None
                     };
-                    let got = match credentials(&r, path, name, &password, &scope_for(action, &repo)).await {
-                        Err(d) => d,
-                        Ok(bearer) => {
-                            let auth = match &bearer {
-                                Some(t) => Auth::Bearer(t),
-                                None => Auth::Basic(name, &password),
-                            };
-                            match *action {
-                                "pull" => decision(r.get(&format!("/v2/{repo}/manifests/v1"), auth).await.status.as_u16(), &[200]),
-                                "push" => {
-                                    let (_, resp) = r.try_push_image(auth, &repo, &format!("t{n}"), &format!("push {n}")).await;
-                                    decision(resp.status.as_u16(), &[201])
-                                }
-                                "delete" => {
-                                    let d = victim.clone().unwrap();
-                                    decision(r.send("DELETE", &format!("/v2/{repo}/manifests/{d}"), auth, &[], None).await.status.as_u16(), &[202])
-                                }
-                                "metadata_read" => decision(r.get(&format!("/acr/v1/{repo}/_tags"), auth).await.status.as_u16(), &[200]),
-                                _ => {
-                                    let body = Some(br#"{"listEnabled": true}"#.to_vec());
-                                    let resp = r.send("PATCH", &format!("/acr/v1/{repo}"), auth, &[("content-type", "application/json")], body).await;
-                                    decision(resp.status.as_u16(), &[200])
+                    let got =
+                        match credentials(&r, path, name, &password, &scope_for(action, &repo))
+                            .await
+                        {
+                            Err(d) => d,
+                            Ok(bearer) => {
+                                let auth = match &bearer {
+                                    Some(t) => Auth::Bearer(t),
+                                    None => Auth::Basic(name, &password),
+                                };
+                                match *action {
+                                    "pull" => decision(
+                                        r.get(&format!("/v2/{repo}/manifests/v1"), auth)
+                                            .await
+                                            .status
+                                            .as_u16(),
+                                        &[200],
+                                    ),
+                                    "push" => {
+                                        let (_, resp) = r
+                                            .try_push_image(
+                                                auth,
+                                                &repo,
+                                                &format!("t{n}"),
+                                                &format!("push {n}"),
+                                            )
+                                            .await;
+                                        decision(resp.status.as_u16(), &[201])
+                                    }
+                                    "delete" => {
+                                        let d = victim.clone().unwrap();
+                                        decision(
+                                            r.send(
+                                                "DELETE",
+                                                &format!("/v2/{repo}/manifests/{d}"),
+                                                auth,
+                                                &[],
+                                                None,
+                                            )
+                                            .await
+                                            .status
+                                            .as_u16(),
+                                            &[202],
+                                        )
+                                    }
+                                    "metadata_read" => decision(
+                                        r.get(&format!("/acr/v1/{repo}/_tags"), auth)
+                                            .await
+                                            .status
+                                            .as_u16(),
+                                        &[200],
+                                    ),
+                                    _ => {
+                                        let body = Some(br#"{"listEnabled": true}"#.to_vec());
+                                        let resp = r
+                                            .send(
+                                                "PATCH",
+                                                &format!("/acr/v1/{repo}"),
+                                                auth,
+                                                &[("content-type", "application/json")],
+                                                body,
+                                            )
+                                            .await;
+                                        decision(resp.status.as_u16(), &[200])
+                                    }
                                 }
                             }
-                        }
-                    };
+                        };
                     let expected = *enabled && pw == Pw::Valid && kind != Kind::OutOfScope;
                     cases += 1;
                     if expected {
@@ -189,7 +277,16 @@ async fn allow_deny_matrix_has_no_wrong_decision() {
             }
         }
     }
-    println!("allow/deny matrix: {cases} cases ({allowed} allowed, {} denied), {} wrong decisions", cases - allowed, wrong.len());
-    assert!(wrong.is_empty(), "{} wrong decisions:\n{}", wrong.len(), wrong.join("\n"));
+    println!(
+        "allow/deny matrix: {cases} cases ({allowed} allowed, {} denied), {} wrong decisions",
+        cases - allowed,
+        wrong.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong decisions:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     assert_eq!(cases, 5 * 3 * 2 * 3 * 3);
 }

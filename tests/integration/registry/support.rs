@@ -20,7 +20,10 @@ pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list
 
 pub fn sha256(b: &[u8]) -> String {
     let d = sha2::Sha256::digest(b);
-    format!("sha256:{}", d.iter().map(|x| format!("{x:02x}")).collect::<String>())
+    format!(
+        "sha256:{}",
+        d.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    )
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -42,7 +45,8 @@ impl Resp {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.bytes).into_owned()))
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.bytes).into_owned()))
     }
 
     /// Asserts an OCI error envelope with `status` and `code`; returns the first error.
@@ -72,8 +76,18 @@ impl Reg {
         format!("https://{}{path}", self.login)
     }
 
-    pub async fn send(&self, method: &str, path: &str, auth: Auth<'_>, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Resp {
-        let mut req = self.e.http.request(Method::from_bytes(method.as_bytes()).unwrap(), self.url(path));
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let mut req = self.e.http.request(
+            Method::from_bytes(method.as_bytes()).unwrap(),
+            self.url(path),
+        );
         req = match auth {
             Auth::None => req,
             Auth::Bearer(t) => req.bearer_auth(t),
@@ -89,7 +103,11 @@ impl Reg {
         let status = r.status();
         let headers = r.headers().clone();
         let bytes = r.bytes().await.unwrap().to_vec();
-        Resp { status, headers, bytes }
+        Resp {
+            status,
+            headers,
+            bytes,
+        }
     }
 
     pub async fn get(&self, path: &str, auth: Auth<'_>) -> Resp {
@@ -105,28 +123,51 @@ impl Reg {
         assert!(r.status.is_success(), "{}", r.body);
         let g = self.e.generate(name, json!({"name": "password1"})).await;
         assert_eq!(g.status, 200, "{}", g.body);
-        g.body["passwords"][0]["value"].as_str().unwrap().to_string()
+        g.body["passwords"][0]["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Replaces the actions of scope map `<name>-map`.
     pub async fn set_actions(&self, name: &str, actions: &[&str]) {
         let r = self
             .e
-            .arm("PATCH", &format!("{}/scopeMaps/{name}-map", self.e.reg()), Some(json!({"properties": {"actions": actions}})))
+            .arm(
+                "PATCH",
+                &format!("{}/scopeMaps/{name}-map", self.e.reg()),
+                Some(json!({"properties": {"actions": actions}})),
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
 
     /// The service principal's id and secret: Basic credentials with an owner's rights.
     pub fn sp(&self) -> (String, String) {
-        (self.e.env.client_id.clone(), self.e.env.client_secret.clone())
+        (
+            self.e.env.client_id.clone(),
+            self.e.env.client_secret.clone(),
+        )
     }
 
     /// `GET /oauth2/token` with Basic credentials; the access token or the failing status.
-    pub async fn access(&self, user: &str, password: &str, scopes: &[&str]) -> Result<String, StatusCode> {
+    pub async fn access(
+        &self,
+        user: &str,
+        password: &str,
+        scopes: &[&str],
+    ) -> Result<String, StatusCode> {
         let mut q: Vec<(&str, &str)> = vec![("service", &self.login), ("account", user)];
         q.extend(scopes.iter().map(|s| ("scope", *s)));
-        let r = self.e.http.get(self.url("/oauth2/token")).query(&q).basic_auth(user, Some(password)).send().await.unwrap();
+        let r = self
+            .e
+            .http
+            .get(self.url("/oauth2/token"))
+            .query(&q)
+            .basic_auth(user, Some(password))
+            .send()
+            .await
+            .unwrap();
         if r.status() != 200 {
             return Err(r.status());
         }
@@ -143,18 +184,39 @@ impl Reg {
     /// Uploads a blob (POST + PUT ?digest=) and returns its digest.
     pub async fn upload(&self, auth: Auth<'_>, repo: &str, bytes: &[u8]) -> Resp {
         let d = sha256(bytes);
-        let r = self.send("POST", &format!("/v2/{repo}/blobs/uploads/"), auth, &[], None).await;
+        let r = self
+            .send(
+                "POST",
+                &format!("/v2/{repo}/blobs/uploads/"),
+                auth,
+                &[],
+                None,
+            )
+            .await;
         if r.status != 202 {
             return r;
         }
         let loc = r.header("location").unwrap().to_string();
         let sep = if loc.contains('?') { '&' } else { '?' };
-        self.send("PUT", &format!("{loc}{sep}digest={d}"), auth, &[("content-type", "application/octet-stream")], Some(bytes.to_vec())).await
+        self.send(
+            "PUT",
+            &format!("{loc}{sep}digest={d}"),
+            auth,
+            &[("content-type", "application/octet-stream")],
+            Some(bytes.to_vec()),
+        )
+        .await
     }
 
     /// Pushes a one-layer OCI image (config and layer made from `seed`); returns the
     /// manifest's digest and bytes. Panics unless every step succeeds.
-    pub async fn push_image(&self, auth: Auth<'_>, repo: &str, tag: &str, seed: &str) -> (String, Vec<u8>) {
+    pub async fn push_image(
+        &self,
+        auth: Auth<'_>,
+        repo: &str,
+        tag: &str,
+        seed: &str,
+    ) -> (String, Vec<u8>) {
         let (m, r) = self.try_push_image(auth, repo, tag, seed).await;
         assert_eq!(r.status, 201, "push {repo}:{tag}: {}", r.json());
         (sha256(&m), m)
@@ -162,7 +224,13 @@ impl Reg {
 
     /// Like [`Reg::push_image`], returning the manifest and the last response (the first
     /// that failed, or the manifest PUT's).
-    pub async fn try_push_image(&self, auth: Auth<'_>, repo: &str, tag: &str, seed: &str) -> (Vec<u8>, Resp) {
+    pub async fn try_push_image(
+        &self,
+        auth: Auth<'_>,
+        repo: &str,
+        tag: &str,
+        seed: &str,
+    ) -> (Vec<u8>, Resp) {
         let config = json!({"architecture": "amd64", "os": "linux", "config": {}, "rootfs": {"type": "layers", "diff_ids": []}, "seed": seed})
             .to_string()
             .into_bytes();
@@ -174,7 +242,15 @@ impl Reg {
                 return (m, r);
             }
         }
-        let r = self.send("PUT", &format!("/v2/{repo}/manifests/{tag}"), auth, &[("content-type", OCI_MANIFEST)], Some(m.clone())).await;
+        let r = self
+            .send(
+                "PUT",
+                &format!("/v2/{repo}/manifests/{tag}"),
+                auth,
+                &[("content-type", OCI_MANIFEST)],
+                Some(m.clone()),
+            )
+            .await;
         (m, r)
     }
 }
@@ -194,20 +270,32 @@ pub fn image_manifest(config: &[u8], layers: &[&[u8]]) -> Vec<u8> {
 /// The claims of a JWT, unverified.
 pub fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 fn dataplane() -> &'static Value {
     static S: OnceLock<Value> = OnceLock::new();
     S.get_or_init(|| {
-        let p = format!("{}/tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json", env!("CARGO_MANIFEST_DIR"));
+        let p = format!(
+            "{}/tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
         serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
     })
 }
 
 fn deref(s: &Value) -> &Value {
     match s.get("$ref").and_then(Value::as_str) {
-        Some(r) => deref(dataplane().pointer(r.trim_start_matches('#')).unwrap_or_else(|| panic!("unresolved {r}"))),
+        Some(r) => deref(
+            dataplane()
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("unresolved {r}")),
+        ),
         None => s,
     }
 }
@@ -215,9 +303,15 @@ fn deref(s: &Value) -> &Value {
 fn check(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
     let s = deref(schema);
     match s.get("type").and_then(Value::as_str) {
-        Some("string") if !v.is_string() => errors.push(format!("{at}: expected a string, got {v}")),
-        Some("integer") if !v.is_i64() => errors.push(format!("{at}: expected an integer, got {v}")),
-        Some("boolean") if !v.is_boolean() => errors.push(format!("{at}: expected a boolean, got {v}")),
+        Some("string") if !v.is_string() => {
+            errors.push(format!("{at}: expected a string, got {v}"))
+        }
+        Some("integer") if !v.is_i64() => {
+            errors.push(format!("{at}: expected an integer, got {v}"))
+        }
+        Some("boolean") if !v.is_boolean() => {
+            errors.push(format!("{at}: expected a boolean, got {v}"))
+        }
         Some("array") => match v.as_array() {
             None => errors.push(format!("{at}: expected an array, got {v}")),
             Some(items) => {
@@ -233,7 +327,13 @@ fn check(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
             errors.push(format!("{at}: expected an object, got {v}"));
             return;
         };
-        for r in s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for r in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if !o.contains_key(r) {
                 errors.push(format!("{at}: missing required '{r}'"));
             }
@@ -258,5 +358,9 @@ pub fn assert_shape(def: &str, v: &Value) {
     assert!(!schema.is_null(), "no definition {def}");
     let mut errors = Vec::new();
     check(schema, v, def, &mut errors);
-    assert!(errors.is_empty(), "{v}\ndoes not match {def}:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{v}\ndoes not match {def}:\n{}",
+        errors.join("\n")
+    );
 }

@@ -1,0 +1,320 @@
+//! The management (ARM) client: URLs of `Microsoft.ContainerRegistry` and `Microsoft.Resources`,
+//! bearer authentication, retries, `nextLink` paging, long-running operations and ARM error
+//! envelopes. api-version 2025-04-01 for every registry call (D13).
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+
+use super::auth::Credential;
+use super::http;
+use crate::error::{ArmError, Error, Result};
+use crate::io::Diag;
+
+pub mod discovery;
+mod lro;
+
+pub use discovery::RegistryRef;
+
+/// The api-version of every `Microsoft.ContainerRegistry` request (D13).
+pub const API_VERSION: &str = "2025-04-01";
+/// The api-version of the resources listing used for resource-group discovery.
+pub const RESOURCES_API_VERSION: &str = "2024-11-01";
+const SUBSCRIPTIONS_API_VERSION: &str = "2022-12-01";
+const MAX_ATTEMPTS: u32 = 4;
+
+/// A response that has been read completely.
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub raw: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// An authenticated ARM client for one subscription.
+#[derive(Clone)]
+pub struct Arm {
+    http: reqwest::Client,
+    base: Url,
+    credential: Credential,
+    diag: Diag,
+    pub subscription: String,
+}
+
+/// Percent-encodes one path segment (names are validated before they get here, D7, but a
+/// registry or group typed by hand must still not change the URL's structure).
+pub fn segment(name: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(name, SET).to_string()
+}
+
+impl Arm {
+    pub fn new(
+        http: reqwest::Client,
+        credential: Credential,
+        diag: Diag,
+        subscription: String,
+    ) -> Result<Arm> {
+        let base = Url::parse(&credential.cloud.resource_manager).map_err(|e| {
+            Error::cli(format!(
+                "The Resource Manager endpoint '{}' is not a URL: {e}",
+                credential.cloud.resource_manager
+            ))
+        })?;
+        Ok(Arm {
+            http,
+            base,
+            credential,
+            diag,
+            subscription,
+        })
+    }
+
+    pub fn endpoint(&self) -> &str {
+        self.base.as_str()
+    }
+
+    pub fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    /// An absolute URL for `path` (which starts with `/`) and query pairs.
+    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
+        let mut url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::Other(e.into()))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}` + `child`.
+    pub fn registry_url(&self, registry: &RegistryRef, child: &str) -> Result<Url> {
+        let path = format!("{}{child}", registry.path());
+        self.url(&path, &[("api-version", API_VERSION)])
+    }
+
+    /// Sends one request with the bearer token, logging and retrying as the policy allows.
+    pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Response> {
+        if url.host_str() != self.base.host_str()
+            || url.port_or_known_default() != self.base.port_or_known_default()
+        {
+            // Never hand the ARM token to another host (a nextLink or operation URL could point anywhere).
+            return Err(Error::cli(format!(
+                "Refusing to follow a management URL on another host: {url}"
+            )));
+        }
+        let token = self
+            .credential
+            .token(&self.credential.cloud.active_directory_resource_id)
+            .await?;
+        let payload = body
+            .map(|b| serde_json::to_vec(b).unwrap_or_default())
+            .unwrap_or_default();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(&token.token)
+                .header("Accept", "application/json");
+            if body.is_some() {
+                request = request
+                    .header("Content-Type", "application/json")
+                    .body(payload.clone());
+            }
+            let request = request.build().map_err(|e| Error::Other(e.into()))?;
+            http::log_request(
+                &self.diag,
+                request.method(),
+                request.url().as_str(),
+                request.headers(),
+                &payload,
+            );
+            match self.http.execute(request).await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let raw = response
+                        .bytes()
+                        .await
+                        .map(|b| b.to_vec())
+                        .unwrap_or_default();
+                    http::log_response(&self.diag, status, &headers, &raw);
+                    let retry = status == StatusCode::TOO_MANY_REQUESTS
+                        || http::retryable_status(status) && http::idempotent(&method);
+                    if retry && attempt < MAX_ATTEMPTS {
+                        let wait = http::retry_delay(
+                            attempt,
+                            headers.get("retry-after").and_then(|v| v.to_str().ok()),
+                        );
+                        self.diag.debug(&format!(
+                            "Retrying after HTTP {} in {} ms.",
+                            status.as_u16(),
+                            wait.as_millis()
+                        ));
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+                    return Ok(Response {
+                        status,
+                        headers,
+                        body,
+                        raw,
+                    });
+                }
+                Err(e) => {
+                    let safe = e.is_connect() || http::idempotent(&method);
+                    if safe && attempt < MAX_ATTEMPTS {
+                        let wait = http::retry_delay(attempt, None);
+                        self.diag.debug(&format!(
+                            "Retrying after a connection error in {} ms: {e}",
+                            wait.as_millis()
+                        ));
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Err(Error::Other(
+                        anyhow::Error::new(e).context(format!("{method} {}", strip_query(&url))),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Sends a request and turns any non-success status into the ARM error.
+    pub async fn call(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Response> {
+        let response = self.send(method, url, body).await?;
+        if response.status.is_success() {
+            Ok(response)
+        } else {
+            Err(arm_error(&response))
+        }
+    }
+
+    pub async fn get(&self, url: Url) -> Result<Value> {
+        Ok(self.call(Method::GET, url, None).await?.body)
+    }
+
+    /// A paged list: every `value` item, following `nextLink` until it is empty.
+    pub async fn list(&self, url: Url) -> Result<Vec<Value>> {
+        let mut items = Vec::new();
+        let mut next = Some(url);
+        while let Some(url) = next.take() {
+            let page = self.get(url).await?;
+            if let Some(values) = page.get("value").and_then(Value::as_array) {
+                items.extend(values.iter().cloned());
+            }
+            next = match page
+                .get("nextLink")
+                .and_then(Value::as_str)
+                .filter(|l| !l.is_empty())
+            {
+                Some(link) => Some(Url::parse(link).map_err(|e| Error::Other(e.into()))?),
+                None => None,
+            };
+        }
+        Ok(items)
+    }
+
+    /// PUT or PATCH as a long-running operation; the final state of the resource.
+    pub async fn put_or_patch(&self, method: Method, url: Url, body: &Value) -> Result<Value> {
+        let initial = self.call(method.clone(), url.clone(), Some(body)).await?;
+        lro::finish(self, lro::Kind::PutPatch, url, initial)
+            .await
+            .map(|v| v.unwrap_or(Value::Null))
+    }
+
+    /// DELETE as a long-running operation.
+    pub async fn delete(&self, url: Url) -> Result<()> {
+        let initial = self.call(Method::DELETE, url.clone(), None).await?;
+        lro::finish(self, lro::Kind::Delete, url, initial)
+            .await
+            .map(|_| ())
+    }
+
+    /// POST as a long-running operation (generateCredentials); the final result.
+    pub async fn post(&self, url: Url, body: &Value) -> Result<Value> {
+        let initial = self.call(Method::POST, url.clone(), Some(body)).await?;
+        lro::finish(self, lro::Kind::Post, url, initial)
+            .await
+            .map(|v| v.unwrap_or(Value::Null))
+    }
+
+    /// `GET /subscriptions/{id}`.
+    pub async fn subscription(&self, id: &str) -> Result<Value> {
+        let url = self.url(
+            &format!("/subscriptions/{}", segment(id)),
+            &[("api-version", SUBSCRIPTIONS_API_VERSION)],
+        )?;
+        self.get(url).await
+    }
+
+    /// `GET /subscriptions`.
+    pub async fn subscriptions(&self) -> Result<Vec<Value>> {
+        let url = self.url(
+            "/subscriptions",
+            &[("api-version", SUBSCRIPTIONS_API_VERSION)],
+        )?;
+        self.list(url).await
+    }
+
+    pub fn diag(&self) -> &Diag {
+        &self.diag
+    }
+}
+
+fn strip_query(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.to_string()
+}
+
+/// The ARM error for a failed response.
+pub fn arm_error(response: &Response) -> Error {
+    Error::Arm(Box::new(ArmError {
+        status: response.status.as_u16(),
+        reason: response
+            .status
+            .canonical_reason()
+            .unwrap_or("Unknown")
+            .to_owned(),
+        body: if response.body.is_null() {
+            None
+        } else {
+            Some(response.body.clone())
+        },
+        raw_body: String::from_utf8_lossy(&response.raw).into_owned(),
+    }))
+}
+
+/// A poll interval: the server's `Retry-After`, or a short default that grows (az waits 30 s;
+/// the wait is not visible on stdout, D-free).
+fn poll_delay(response: &Response, polls: u32) -> Duration {
+    match response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        Some(seconds) => Duration::from_secs(seconds.min(60)),
+        None => Duration::from_millis((500 * u64::from(polls.min(10))).max(500)),
+    }
+}

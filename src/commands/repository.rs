@@ -1,0 +1,453 @@
+//! `acr repository`: list, show, show-tags, show-manifests, update, untag and delete against a
+//! registry's data plane, with az's scopes, paging, 405 fallback, prompts and output.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::shared::confirm_or_cancel;
+use crate::api::registry::{self, Login, Registry, Scope};
+use crate::cli::repository::{
+    OrderBy, RegistryLogin, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs,
+    RepositoryOrImage, RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs,
+    RepositoryUpdateArgs,
+};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::resolve::image::{self, Image};
+
+pub async fn run(ctx: &mut Context, command: RepositoryCommand) -> Result<Output> {
+    match command {
+        RepositoryCommand::List(args) => list(ctx, args).await,
+        RepositoryCommand::ShowTags(args) => show_tags(ctx, args).await,
+        RepositoryCommand::ShowManifests(args) => show_manifests(ctx, args).await,
+        RepositoryCommand::Show(args) => show(ctx, args).await,
+        RepositoryCommand::Update(args) => update(ctx, args).await,
+        RepositoryCommand::Untag(args) => untag(ctx, args).await,
+        RepositoryCommand::Delete(args) => delete(ctx, args).await,
+    }
+}
+
+/// The validated registry name and credentials of a repository command.
+pub struct Credentials {
+    pub name: String,
+    pub suffix: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl Credentials {
+    pub fn login(&self) -> Login<'_> {
+        Login {
+            name: &self.name,
+            suffix: self.suffix.as_deref(),
+            username: self.username.as_deref(),
+            password: self.password.as_deref(),
+        }
+    }
+}
+
+/// Registry-name validation, the password from `-p`, `--password-stdin` or a prompt, and the
+/// deprecation warning of `-g`.
+pub fn credentials(
+    ctx: &mut Context,
+    args: &RegistryLogin,
+    deprecated_group: bool,
+) -> Result<Credentials> {
+    let raw = args
+        .name
+        .clone()
+        .or_else(|| ctx.config.get("defaults", "acr"))
+        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
+    let cloud = ctx.cloud()?;
+    let validated = crate::resolve::registry::validate(&raw, &cloud.acr_suffix)?;
+    if let Some(warning) = &validated.warning {
+        ctx.warn(warning);
+    }
+    if deprecated_group && args.resource_group.is_some() {
+        ctx.warn("Argument 'resource_group_name' has been deprecated and will be removed in a future release.");
+    }
+    let password = password(
+        ctx,
+        args.username.as_deref(),
+        args.password.clone(),
+        args.password_stdin,
+    )?;
+    Ok(Credentials {
+        name: validated.name,
+        suffix: args.suffix.clone(),
+        username: args.username.clone(),
+        password,
+    })
+}
+
+/// `-p`, else `--password-stdin`, else a hidden `Password: ` prompt on a terminal when `-u`
+/// was given (az prompts there too).
+pub fn password(
+    ctx: &mut Context,
+    username: Option<&str>,
+    password: Option<String>,
+    from_stdin: bool,
+) -> Result<Option<String>> {
+    if password.is_some() {
+        return Ok(password);
+    }
+    if from_stdin {
+        let secret = ctx.io.read_all().map_err(|e| Error::Other(e.into()))?;
+        return Ok(Some(secret));
+    }
+    if username.is_some() {
+        if !ctx.io.stdin_is_tty {
+            return Err(Error::cli(
+                "Please specify both username and password in non-interactive mode.",
+            ));
+        }
+        let secret = ctx
+            .io
+            .read_secret("Password: ")
+            .map_err(|e| Error::Other(e.into()))?;
+        return Ok(Some(secret));
+    }
+    Ok(None)
+}
+
+fn orderby(order: Option<OrderBy>) -> Option<&'static str> {
+    order.map(|o| match o {
+        OrderBy::TimeAsc => "timeasc",
+        OrderBy::TimeDesc => "timedesc",
+    })
+}
+
+async fn list(ctx: &mut Context, args: RepositoryListArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(Scope::Catalog)).await?;
+    let names = registry
+        .paged("/v2/_catalog", "repositories", args.top, None)
+        .await?;
+    Ok(Output::value(Value::Array(names)))
+}
+
+fn required_repository(repository: &Option<String>) -> Result<String> {
+    repository
+        .clone()
+        .ok_or_else(|| Error::cli("the following arguments are required: --repository"))
+}
+
+async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let repository = required_repository(&args.repository)?;
+    let scope = Scope::Repository {
+        name: repository.clone(),
+        actions: "metadata_read",
+    };
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let tags = match registry
+        .paged(
+            &format!("/acr/v1/{repository}/_tags"),
+            "tags",
+            args.top,
+            orderby(args.orderby),
+        )
+        .await
+    {
+        Ok(tags) => tags,
+        Err(Error::Registry {
+            status: Some(405), ..
+        }) => {
+            for (used, flag) in [
+                (args.detail, "--detail"),
+                (args.top.is_some_and(|t| t != 0), "--top"),
+                (args.orderby.is_some(), "--orderby"),
+            ] {
+                if used {
+                    ctx.warn(&format!("The specified {flag} is ignored as it is only supported for managed registries."));
+                }
+            }
+            let names = registry
+                .paged(&format!("/v2/{repository}/tags/list"), "tags", None, None)
+                .await?;
+            return Ok(Output::value(Value::Array(names)));
+        }
+        Err(e) => return Err(e),
+    };
+    if args.detail {
+        return Ok(Output::value(Value::Array(tags)));
+    }
+    Ok(Output::value(Value::Array(
+        tags.iter()
+            .map(|t| t.get("name").cloned().unwrap_or(Value::Null))
+            .collect(),
+    )))
+}
+
+async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Output> {
+    ctx.warn("This command has been deprecated and will be removed in a future release. Use 'acr manifest list-metadata' instead.");
+    let creds = credentials(ctx, &args.login, true)?;
+    let repository = required_repository(&args.repository)?;
+    let scope = Scope::Repository {
+        name: repository.clone(),
+        actions: "metadata_read",
+    };
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let manifests = registry
+        .paged(
+            &format!("/acr/v1/{repository}/_manifests"),
+            "manifests",
+            args.top,
+            orderby(args.orderby),
+        )
+        .await?;
+    if args.detail {
+        return Ok(Output::value(Value::Array(manifests)));
+    }
+    let brief = manifests
+        .iter()
+        .map(|m| {
+            json!({
+                "digest": m.get("digest").cloned().unwrap_or(json!("")),
+                "tags": m.get("tags").cloned().unwrap_or(json!([])),
+                "timestamp": m.get("lastUpdateTime").cloned().unwrap_or(json!("")),
+            })
+        })
+        .collect();
+    Ok(Output::value(Value::Array(brief)))
+}
+
+/// The path and result key of `show`/`update` for `--repository` or `--image`.
+fn attributes_target(target: &RepositoryOrImage) -> Result<(String, String, Option<&'static str>)> {
+    if target.repository.as_deref().is_some_and(|r| !r.is_empty())
+        == target.image.as_deref().is_some_and(|i| !i.is_empty())
+    {
+        return Err(Error::cli(
+            "Usage error: You need to provide either --image IMAGE | --repository REPOSITORY, but not both",
+        ));
+    }
+    match &target.image {
+        Some(image) if !image.is_empty() => match image::parse(image, true)? {
+            Image::Tag { repository, tag } => Ok((
+                repository.clone(),
+                format!("/acr/v1/{repository}/_tags/{tag}"),
+                Some("tag"),
+            )),
+            Image::Digest { repository, digest } => Ok((
+                repository.clone(),
+                format!("/acr/v1/{repository}/_manifests/{digest}"),
+                Some("manifest"),
+            )),
+        },
+        _ => {
+            let repository = target.repository.clone().unwrap_or_default();
+            Ok((repository.clone(), format!("/acr/v1/{repository}"), None))
+        }
+    }
+}
+
+fn indexed(body: Option<Value>, index: Option<&str>) -> Option<Value> {
+    let body = body?;
+    match index {
+        Some(key) => Some(body.get(key).cloned().unwrap_or(Value::Null)),
+        None => Some(body),
+    }
+}
+
+async fn show(ctx: &mut Context, args: RepositoryShowArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let (repository, path, index) = attributes_target(&args.target)?;
+    let scope = Scope::Repository {
+        name: repository,
+        actions: "metadata_read",
+    };
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let answer = registry.request(Method::GET, &path, &[], None).await?;
+    Ok(Output {
+        value: indexed(answer.body, index),
+        transformer: None,
+    })
+}
+
+async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let mut payload = serde_json::Map::new();
+    for (key, value) in [
+        ("deleteEnabled", args.delete_enabled),
+        ("listEnabled", args.list_enabled),
+        ("readEnabled", args.read_enabled),
+        ("writeEnabled", args.write_enabled),
+    ] {
+        if let Some(v) = value {
+            payload.insert(key.to_owned(), Value::Bool(v));
+        }
+    }
+    let (repository, path, index) = attributes_target(&args.target)?;
+    let actions = if payload.is_empty() {
+        "metadata_read"
+    } else {
+        "metadata_write,metadata_read"
+    };
+    let (registry, _) = registry::connect(
+        ctx,
+        &creds.login(),
+        Some(Scope::Repository {
+            name: repository,
+            actions,
+        }),
+    )
+    .await?;
+    // az-compat: without attribute flags az GETs the attributes (with an empty JSON body).
+    let answer = if payload.is_empty() {
+        registry.request(Method::GET, &path, &[], None).await?
+    } else {
+        registry
+            .request(Method::PATCH, &path, &[], Some(&Value::Object(payload)))
+            .await?
+    };
+    Ok(Output {
+        value: indexed(answer.body, index),
+        transformer: None,
+    })
+}
+
+async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let image = args
+        .image
+        .clone()
+        .ok_or_else(|| Error::cli("the following arguments are required: --image/-t"))?;
+    let Image::Tag { repository, tag } = image::parse(&image, false)? else {
+        return Err(Error::cli(image::TAG_FORMAT));
+    };
+    let scope = Scope::Repository {
+        name: repository.clone(),
+        actions: "delete",
+    };
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let answer = registry
+        .request(
+            Method::DELETE,
+            &format!("/acr/v1/{repository}/_tags/{tag}"),
+            &[],
+            None,
+        )
+        .await?;
+    Ok(Output {
+        value: answer.body,
+        transformer: None,
+    })
+}
+
+async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output> {
+    let creds = credentials(ctx, &args.login, true)?;
+    let target = &args.target;
+    if target.repository.as_deref().is_some_and(|r| !r.is_empty())
+        == target.image.as_deref().is_some_and(|i| !i.is_empty())
+    {
+        return Err(Error::cli(
+            "Usage error: You need to provide either --image IMAGE | --repository REPOSITORY, but not both",
+        ));
+    }
+    let image = match &target.image {
+        Some(image) if !image.is_empty() => Some(image::parse(image, true)?),
+        _ => None,
+    };
+    let repository = match &image {
+        Some(Image::Tag { repository, .. } | Image::Digest { repository, .. }) => {
+            repository.clone()
+        }
+        None => target.repository.clone().unwrap_or_default(),
+    };
+    let scope = Scope::Repository {
+        name: repository.clone(),
+        actions: "delete,metadata_read",
+    };
+    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let path = match image {
+        Some(image) => {
+            let digest =
+                manifest_confirmation(ctx, &registry, &repository, image, args.yes.yes).await?;
+            format!("/v2/{repository}/manifests/{digest}")
+        }
+        None => {
+            confirm_or_cancel(
+                ctx,
+                &format!(
+                    "Are you sure you want to delete the repository '{repository}' and all images under it?"
+                ),
+                args.yes.yes,
+            )?;
+            format!("/acr/v1/{repository}")
+        }
+    };
+    let answer = registry.request(Method::DELETE, &path, &[], None).await?;
+    Ok(Output {
+        value: answer.body,
+        transformer: None,
+    })
+}
+
+/// The digest an image names, and az's warning or prompt listing every tag that goes with it.
+async fn manifest_confirmation(
+    ctx: &mut Context,
+    registry: &Registry,
+    repository: &str,
+    image: Image,
+    yes: bool,
+) -> Result<String> {
+    let digest = match image {
+        Image::Digest { digest, .. } => digest,
+        Image::Tag { tag, .. } => {
+            let (tag_info, _) = registry
+                .get(
+                    &format!("/acr/v1/{repository}/_tags/{tag}"),
+                    &[],
+                    Some("tag"),
+                )
+                .await?;
+            match tag_info
+                .get("digest")
+                .and_then(Value::as_str)
+                .filter(|d| !d.is_empty())
+            {
+                Some(d) => d.to_owned(),
+                None => {
+                    return Err(Error::cli(format!(
+                        "Could not get the manifest digest for image '{repository}:{tag}'."
+                    )));
+                }
+            }
+        }
+    };
+    let tags = registry
+        .paged(&format!("/acr/v1/{repository}/_tags"), "tags", None, None)
+        .await?;
+    let images: Vec<String> = tags
+        .iter()
+        .filter(|t| t.get("digest").and_then(Value::as_str) == Some(digest.as_str()))
+        .filter_map(|t| {
+            t.get("name").map(|n| {
+                format!(
+                    "'{repository}:{}'",
+                    n.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| n.to_string())
+                )
+            })
+        })
+        .collect();
+    let mut message = format!("This operation will delete the manifest '{digest}'");
+    if !images.is_empty() {
+        message.push_str(&format!(
+            " and all the following images: {}",
+            images.join(", ")
+        ));
+    }
+    if yes {
+        ctx.warn(&message);
+    } else {
+        confirm_or_cancel(
+            ctx,
+            &format!("{message}.\nAre you sure you want to continue?"),
+            false,
+        )?;
+    }
+    Ok(digest)
+}

@@ -1,0 +1,146 @@
+//! `acr scope-map`: create, update, delete, show and list, with az's checks and output plus the
+//! scope-map type (D3) and a deterministic action order on update (D5).
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::shared::{confirm, target, with_registry};
+use crate::api::arm::segment;
+use crate::api::models;
+use crate::cli::scope_map::{
+    ScopeMapCommand, ScopeMapCreateArgs, ScopeMapDeleteArgs, ScopeMapListArgs, ScopeMapShowArgs,
+    ScopeMapUpdateArgs,
+};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::output::{Output, transformers};
+use crate::resolve::{actions, names};
+
+pub async fn run(ctx: &mut Context, command: ScopeMapCommand) -> Result<Output> {
+    match command {
+        ScopeMapCommand::Create(args) => create(ctx, args).await,
+        ScopeMapCommand::Update(args) => update(ctx, args).await,
+        ScopeMapCommand::Delete(args) => delete(ctx, args).await,
+        ScopeMapCommand::Show(args) => show(ctx, args).await,
+        ScopeMapCommand::List(args) => list(ctx, args).await,
+    }
+}
+
+fn map_name(name: &Option<String>) -> Result<String> {
+    let name = name
+        .clone()
+        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
+    names::scope_map(&name)?;
+    Ok(name)
+}
+
+fn output(resource: &Value) -> Output {
+    Output::table(models::scope_map(resource), transformers::scope_map_table)
+}
+
+async fn create(ctx: &mut Context, args: ScopeMapCreateArgs) -> Result<Output> {
+    let target = target(ctx, &args.registry)?;
+    let name = map_name(&args.name.name)?;
+    let (name, permissions, description) = (&name, &args.permissions, &args.description);
+    let created = with_registry(ctx, &target, |arm, registry| async move {
+        let actions = actions::parse(&permissions.repository, &permissions.gateway)?;
+        let mut properties = json!({"actions": actions});
+        if let Some(description) = description {
+            properties["description"] = Value::String(description.clone());
+        }
+        let url = arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?;
+        arm.put_or_patch(Method::PUT, url, &json!({"properties": properties}))
+            .await
+    })
+    .await?;
+    Ok(output(&created))
+}
+
+async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
+    let target = target(ctx, &args.registry)?;
+    let name = map_name(&args.name.name)?;
+    let changes = &args.changes;
+    let edits = !changes.add_repository.is_empty()
+        || !changes.remove_repository.is_empty()
+        || !changes.add_gateway.is_empty()
+        || !changes.remove_gateway.is_empty();
+    if !edits && args.description.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::cli("No scope map properties to update."));
+    }
+    let (name, description) = (&name, &args.description);
+    let updated = with_registry(ctx, &target, |arm, registry| async move {
+        let url = arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?;
+        let current = arm.get(url.clone()).await?;
+        let stored: Vec<String> = current
+            .pointer("/properties/actions")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let actions = if edits {
+            let add = actions::parse(&changes.add_repository, &changes.add_gateway)?;
+            let remove = actions::parse(&changes.remove_repository, &changes.remove_gateway)?;
+            actions::merge(&stored, &add, &remove)?
+        } else {
+            stored
+        };
+        let mut properties = json!({"actions": actions});
+        if let Some(description) = description {
+            properties["description"] = Value::String(description.clone());
+        }
+        arm.put_or_patch(Method::PATCH, url, &json!({"properties": properties}))
+            .await
+    })
+    .await?;
+    Ok(output(&updated))
+}
+
+async fn delete(ctx: &mut Context, args: ScopeMapDeleteArgs) -> Result<Output> {
+    let target = target(ctx, &args.registry)?;
+    let name = map_name(&args.name.name)?;
+    if !args.yes.yes
+        && !confirm(
+            ctx,
+            &format!(
+                "Deleting the scope map '{name}' will remove its permissions with associated tokens. Proceed?"
+            ),
+        )?
+    {
+        return Ok(Output::none());
+    }
+    let name = &name;
+    with_registry(ctx, &target, |arm, registry| async move {
+        arm.delete(arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?)
+            .await
+    })
+    .await?;
+    Ok(Output::none())
+}
+
+async fn show(ctx: &mut Context, args: ScopeMapShowArgs) -> Result<Output> {
+    let target = target(ctx, &args.registry)?;
+    let name = map_name(&args.name.name)?;
+    let name = &name;
+    let map = with_registry(ctx, &target, |arm, registry| async move {
+        arm.get(arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?)
+            .await
+    })
+    .await?;
+    Ok(output(&map))
+}
+
+async fn list(ctx: &mut Context, args: ScopeMapListArgs) -> Result<Output> {
+    let target = target(ctx, &args.registry)?;
+    let maps = with_registry(ctx, &target, |arm, registry| async move {
+        arm.list(arm.registry_url(&registry, "/scopeMaps")?).await
+    })
+    .await?;
+    Ok(Output::table(
+        Value::Array(maps.iter().map(models::scope_map).collect()),
+        transformers::scope_map_table,
+    ))
+}
