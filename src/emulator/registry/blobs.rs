@@ -56,36 +56,29 @@ pub fn refusal(r: Refusal, name: &str) -> OciError {
     }
 }
 
-/// A single byte range of `size` bytes: `bytes=a-b`, `bytes=a-`, `bytes=-n`. `Err`: not
+/// A single byte range of `size` bytes: `bytes=a-b`, `bytes=a-`, `bytes=-n`. `None`: not
 /// satisfiable (416).
-pub fn parse_range(value: &str, size: u64) -> Result<(u64, u64), ()> {
-    let spec = value.trim().strip_prefix("bytes=").ok_or(())?;
+pub fn parse_range(value: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = value.trim().strip_prefix("bytes=")?;
     if spec.contains(',') {
-        return Err(());
+        return None;
     }
-    let (a, b) = spec.split_once('-').ok_or(())?;
+    let (a, b) = spec.split_once('-')?;
     let (a, b) = (a.trim(), b.trim());
+    let last = size.checked_sub(1)?;
     let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
-        if n == 0 {
-            return Err(());
-        }
-        (size.saturating_sub(n), size.checked_sub(1).ok_or(())?)
+        let n: u64 = b.parse().ok().filter(|n| *n > 0)?;
+        (size.saturating_sub(n), last)
     } else {
-        let start: u64 = a.parse().map_err(|_| ())?;
+        let start: u64 = a.parse().ok()?;
         let end = if b.is_empty() {
-            size.checked_sub(1).ok_or(())?
+            last
         } else {
-            b.parse::<u64>()
-                .map_err(|_| ())?
-                .min(size.saturating_sub(1))
+            b.parse::<u64>().ok()?.min(last)
         };
         (start, end)
     };
-    if start >= size || start > end {
-        return Err(());
-    }
-    Ok((start, end))
+    (start < size && start <= end).then_some((start, end))
 }
 
 pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Response, OciError> {
@@ -110,8 +103,8 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Re
     let (status, start, end) = match range {
         None => (StatusCode::OK, 0, size.saturating_sub(1)),
         Some(r) => match parse_range(&r, size) {
-            Ok((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e),
-            Err(()) => {
+            Some((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e),
+            None => {
                 return Err(OciError::new(
                     StatusCode::RANGE_NOT_SATISFIABLE,
                     "BLOB_UNKNOWN",
@@ -187,16 +180,16 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("bytes=0-9", 100), Ok((0, 9)));
-        assert_eq!(parse_range("bytes=90-", 100), Ok((90, 99)));
-        assert_eq!(parse_range("bytes=-10", 100), Ok((90, 99)));
-        assert_eq!(parse_range("bytes=-1000", 100), Ok((0, 99)));
-        assert_eq!(parse_range("bytes=50-1000", 100), Ok((50, 99)));
-        assert_eq!(parse_range("bytes=100-", 100), Err(()));
-        assert_eq!(parse_range("bytes=5-4", 100), Err(()));
-        assert_eq!(parse_range("bytes=0-1,5-6", 100), Err(()));
-        assert_eq!(parse_range("items=0-1", 100), Err(()));
-        assert_eq!(parse_range("bytes=0-0", 0), Err(()));
+        assert_eq!(parse_range("bytes=0-9", 100), Some((0, 9)));
+        assert_eq!(parse_range("bytes=90-", 100), Some((90, 99)));
+        assert_eq!(parse_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(parse_range("bytes=-1000", 100), Some((0, 99)));
+        assert_eq!(parse_range("bytes=50-1000", 100), Some((50, 99)));
+        assert_eq!(parse_range("bytes=100-", 100), None);
+        assert_eq!(parse_range("bytes=5-4", 100), None);
+        assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(parse_range("items=0-1", 100), None);
+        assert_eq!(parse_range("bytes=0-0", 0), None);
     }
 
     #[test]

@@ -12,8 +12,13 @@ pub const AUTH_MESSAGE: &str =
 /// ACR's text when a lock (`writeEnabled`, `deleteEnabled`, `readEnabled` false) forbids an operation.
 pub const DISALLOWED_MESSAGE: &str = "The operation is disallowed on this registry, repository or image. View troubleshooting steps at https://aka.ms/acr/faq/#why-does-my-pull-or-push-request-fail-with-disallowed-operation";
 
+/// An OCI error. Boxed: handlers pass it through `?` on every path, and the happy path
+/// should not pay for its size.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OciError {
+pub struct OciError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -26,9 +31,22 @@ pub struct OciError {
     pub head: bool,
 }
 
+impl std::ops::Deref for OciError {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for OciError {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 impl OciError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> OciError {
-        OciError {
+        OciError(Box::new(Details {
             status,
             code,
             message: message.into(),
@@ -36,7 +54,7 @@ impl OciError {
             challenge: None,
             headers: Vec::new(),
             head: false,
-        }
+        }))
     }
 
     pub fn with_detail(mut self, detail: Value) -> OciError {
@@ -229,21 +247,23 @@ impl std::fmt::Display for OciError {
 
 impl IntoResponse for OciError {
     fn into_response(self) -> Response {
-        let mut resp = if self.head {
-            let mut r = self.status.into_response();
+        let body = self.body();
+        let this = *self.0;
+        let mut resp = if this.head {
+            let mut r = this.status.into_response();
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=utf-8"),
             );
             r
         } else {
-            (self.status, axum::Json(self.body())).into_response()
+            (this.status, axum::Json(body)).into_response()
         };
         let h = resp.headers_mut();
-        if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        if let Some(c) = this.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             h.insert(header::WWW_AUTHENTICATE, c);
         }
-        for (name, value) in self.headers {
+        for (name, value) in this.headers {
             if let Ok(v) = HeaderValue::from_str(&value) {
                 h.insert(name, v);
             }

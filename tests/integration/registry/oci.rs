@@ -414,7 +414,7 @@ async fn manifests_of_every_media_type_by_tag_and_digest() {
         ),
         (Some("arm64"), Some("linux"))
     );
-    let list = r.get(&format!("/acr/v1/m/img/_tags/index"), a).await.json();
+    let list = r.get("/acr/v1/m/img/_tags/index", a).await.json();
     let idx = r
         .get(
             &format!(
