@@ -5,6 +5,7 @@
 
 mod acr_v1;
 mod auth;
+mod clients;
 mod matrix;
 mod oci;
 mod persistence;
