@@ -7,7 +7,7 @@ mod cli;
 mod identity;
 mod lro_paging_faults;
 mod persistence;
-mod real_az;
+pub(crate) mod real_az;
 mod registries;
 mod robustness;
 mod scope_maps;

@@ -9,4 +9,5 @@ mod clients;
 mod matrix;
 mod oci;
 mod persistence;
+mod real_az;
 mod support;
