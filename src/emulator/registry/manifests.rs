@@ -16,7 +16,7 @@ use super::error::OciError;
 use super::manifest_doc::{self, MAX_MANIFEST_BYTES};
 use super::path::valid_tag;
 use super::scope::{DELETE, PULL, PUSH};
-use crate::emulator::store::blobs::Digest;
+use crate::emulator::store::blobs::{BlobStore, Digest};
 use crate::emulator::store::{NewManifest, Refusal};
 
 /// A tag or a digest, validated.
@@ -126,7 +126,11 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
     if let (Some(config), Some(mt)) = (&parsed.config, &parsed.config_media_type)
         && manifest_doc::is_image_config(mt)
         && let Some(config) = Digest::parse(config)
-        && let Ok(Some(bytes)) = ctx.blobs.read_small(&config, 1 << 20)
+        && let Ok(Ok(Some(bytes))) = {
+            // The config blob (at most 1 MiB is read) is on disk: read it off the runtime.
+            let blobs = BlobStore::new(&ctx.state.data_dir);
+            tokio::task::spawn_blocking(move || blobs.read_small(&config, 1 << 20)).await
+        }
     {
         (architecture, os) = manifest_doc::platform_of_config(&bytes);
     }
