@@ -699,4 +699,42 @@ async fn podman_pulls_pushes_logs_in_and_is_refused_where_the_map_says() {
         "a scoped token must not see the catalog: {}",
         scoped.stdout
     );
+
+    // podman search --list-tags (logged in as PodToken): tags are metadata on ACR.
+    let hello = t.image("pod/hello");
+    let list_args = t.podman_args(&root, &["search", "--list-tags", &hello]);
+    let list_tags = || t.run(&podman, &list_args);
+    let denied = list_tags().await;
+    refused(
+        &denied,
+        "podman search --list-tags without metadata/read",
+        DENIED,
+    );
+    r.set_actions(
+        "PodToken",
+        &[
+            "repositories/pod/hello/content/read",
+            "repositories/pod/hello/content/write",
+            "repositories/pod/hello/metadata/read",
+            "repositories/pod/other/content/read",
+        ],
+    )
+    .await;
+    let listed = list_tags().await;
+    ok(&listed, "podman search --list-tags");
+    assert!(
+        listed.stdout.contains("podman") && listed.stdout.contains("v1"),
+        "{}",
+        listed.stdout
+    );
+    // The pulled image, inspected locally, has the pushed digest.
+    let inspect = t
+        .run(
+            &podman,
+            &t.podman_args(&root, &["image", "inspect", &hello_v1]),
+        )
+        .await;
+    ok(&inspect, "podman image inspect");
+    let v: Value = serde_json::from_str(&inspect.stdout).unwrap();
+    assert_eq!(v[0]["Digest"], t.layout_digest.as_str());
 }
