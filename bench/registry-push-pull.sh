@@ -2,10 +2,11 @@
 # Push and pull a 256 MiB image with skopeo against acr-emulator (release build) and against
 # Debian's docker-registry 2.8.2 on the same machine, side by side. Both serve TLS on
 # 127.0.0.1 and require credentials: an ACR token (Docker token auth, /oauth2/token) on the
-# emulator, htpasswd (Basic) on docker-registry. Reports wall-clock times (median and best of
-# RUNS) and each server's peak resident memory (VmHWM from /proc/<pid>/status).
+# emulator, htpasswd (Basic) on docker-registry. Reports wall-clock times (median, mean and
+# best of RUNS, runs interleaved) and each server's peak resident memory (VmHWM from
+# /proc/<pid>/status).
 #
-#   bench/registry-push-pull.sh             RUNS=3 SIZE_MIB=256 by default
+#   bench/registry-push-pull.sh             RUNS=5 SIZE_MIB=256 by default
 #
 # Needs: `cargo build --release` (CARGO_TARGET_DIR is honoured), skopeo, docker-registry,
 # openssl, curl, python3, and a Python with `bcrypt` for the htpasswd file ($BCRYPT_PYTHON,
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 EMU=$TARGET/release/acr-emulator
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 SIZE_MIB=${SIZE_MIB:-256}
 [ -x "$EMU" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 for t in skopeo docker-registry openssl curl python3; do
@@ -150,9 +151,10 @@ for i in $(seq "$RUNS"); do
   run_one acr-emulator "$emu_host" "$emu_creds" "$work/emu-certs" "$i"
   run_one docker-registry "$reg_host" "$reg_creds" "$work/reg-certs-dir" "$i"
 done
-stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f s (best %.2f s)", a[int((NR+1)/2)], a[1]}'; }
+stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n |
+  awk '{a[NR]=$1; s+=$1} END {printf "%.2f s / %.2f s / %.2f s", a[int((NR+1)/2)], s/NR, a[1]}'; }
 echo
-echo "| ${SIZE_MIB} MiB image, skopeo | push (median of $RUNS) | pull (median of $RUNS) | server peak RSS |"
+echo "| ${SIZE_MIB} MiB image, skopeo, $RUNS runs | push: median / mean / best | pull: median / mean / best | server peak RSS |"
 echo "|---|---|---|---|"
 echo "| acr-emulator | $(stats "${times[acr-emulator-push]}") | $(stats "${times[acr-emulator-pull]}") | $(( $(hwm "$emu_pid") / 1024 )) MiB |"
 echo "| docker-registry 2.8.2 | $(stats "${times[docker-registry-push]}") | $(stats "${times[docker-registry-pull]}") | $(( $(hwm "$reg_pid") / 1024 )) MiB |"
