@@ -46,8 +46,13 @@ impl Listeners {
     /// registry name otherwise).
     pub fn serve(&self, key: &str, listener: TcpListener, router: Router) -> Result<()> {
         let handle = Handle::new();
-        let server =
-            axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
+        // TCP_NODELAY, as Go's servers (docker-registry) set it: a streamed blob ends every
+        // write with a partial segment, which Nagle's algorithm would hold back.
+        let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(self.tls.clone())
+            .acceptor(axum_server::accept::NoDelayAcceptor::new());
+        let server = axum_server::from_tcp(listener)?
+            .acceptor(acceptor)
+            .handle(handle.clone());
         let task = tokio::spawn(async move {
             if let Err(e) = server.serve(router.into_make_service()).await {
                 eprintln!("acr-emulator: listener failed: {e}");

@@ -97,6 +97,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         listeners,
     });
 
+    super::registry::prepare(&state).context("preparing the registries' blob storage")?;
     state
         .listeners
         .serve("", main_listener, app(state.clone()))?;

@@ -6,3 +6,4 @@ mod cli;
 mod emulator;
 mod generated;
 mod readme;
+mod registry;

@@ -7,7 +7,9 @@
 //! The data plane (issue 4) calls [`Store::verify_token_password`] and adds its own tables
 //! through a new migration in `schema.rs`.
 
+pub mod blobs;
 mod registries;
+mod repositories;
 mod schema;
 mod scope_maps;
 pub mod secrets;
@@ -22,6 +24,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::Sku;
 
 pub use registries::{NewRegistry, RegistryPatch};
+pub use repositories::{
+    DeletedRepository, Flags, FlagsPatch, ManifestInfo, NewManifest, Outcome, PlatformRef, Refusal,
+    RepositoryInfo, StoredManifest, TagInfo,
+};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use scope_maps::{SYSTEM_SCOPE_MAPS, ScopeMapPatch, ScopeMapPut};
 pub use tokens::{

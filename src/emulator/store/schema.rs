@@ -72,6 +72,67 @@ CREATE TABLE token_certificates (
     PRIMARY KEY (token_id, name)
 );
 "#,
+    // 2: registry data plane (issue 4). Blob bytes live on disk, content-addressed
+    // (`store::blobs`); these tables say which repository may see which blob, and hold the
+    // manifests (bytes included: at most 4 MiB each), tags and changeable attributes.
+    r#"
+CREATE TABLE repositories (
+    id             INTEGER PRIMARY KEY,
+    registry_id    INTEGER NOT NULL REFERENCES registries(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    modified_at    TEXT NOT NULL,
+    delete_enabled INTEGER NOT NULL DEFAULT 1,
+    write_enabled  INTEGER NOT NULL DEFAULT 1,
+    list_enabled   INTEGER NOT NULL DEFAULT 1,
+    read_enabled   INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (registry_id, name)
+);
+CREATE TABLE repository_blobs (
+    repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    digest        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    created_at    TEXT NOT NULL,
+    PRIMARY KEY (repository_id, digest)
+);
+CREATE INDEX repository_blobs_by_digest ON repository_blobs(digest);
+CREATE TABLE manifests (
+    id                INTEGER PRIMARY KEY,
+    repository_id     INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    digest            TEXT NOT NULL,
+    media_type        TEXT NOT NULL,
+    content           BLOB NOT NULL,
+    image_size        INTEGER NOT NULL,
+    config_media_type TEXT,
+    artifact_type     TEXT,
+    subject           TEXT,
+    architecture      TEXT,
+    os                TEXT,
+    refs              TEXT NOT NULL DEFAULT '[]',
+    annotations       TEXT,
+    created_at        TEXT NOT NULL,
+    modified_at       TEXT NOT NULL,
+    delete_enabled    INTEGER NOT NULL DEFAULT 1,
+    write_enabled     INTEGER NOT NULL DEFAULT 1,
+    list_enabled      INTEGER NOT NULL DEFAULT 1,
+    read_enabled      INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (repository_id, digest)
+);
+CREATE INDEX manifests_by_subject ON manifests(repository_id, subject);
+CREATE TABLE tags (
+    repository_id  INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    manifest_id    INTEGER NOT NULL REFERENCES manifests(id) ON DELETE CASCADE,
+    created_at     TEXT NOT NULL,
+    modified_at    TEXT NOT NULL,
+    delete_enabled INTEGER NOT NULL DEFAULT 1,
+    write_enabled  INTEGER NOT NULL DEFAULT 1,
+    list_enabled   INTEGER NOT NULL DEFAULT 1,
+    read_enabled   INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (repository_id, name)
+);
+CREATE INDEX tags_by_manifest ON tags(manifest_id);
+"#,
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

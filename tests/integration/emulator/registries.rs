@@ -190,12 +190,16 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
         .send()
         .await
         .unwrap();
-    assert_eq!(other.status(), 404);
-    let body: Value = other.json().await.unwrap();
-    assert_eq!(
-        body,
-        json!({"errors": [{"code": "UNSUPPORTED", "message": "not implemented yet in acr-emulator", "detail": null}]})
+    // The data plane itself is tested in `registry::`; here: it asks for the right scope.
+    assert_eq!(other.status(), 401);
+    assert!(
+        other.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .ends_with(",scope=\"repository:hello:metadata_read\"")
     );
+    let body: Value = other.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "UNAUTHORIZED");
     // The new registry has the system scope maps and shows in env.
     let maps = e.arm("GET", &format!("{path}/scopeMaps"), None).await;
     assert_eq!(maps.body["value"].as_array().unwrap().len(), 5);
