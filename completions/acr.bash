@@ -912,7 +912,7 @@ _acr() {
                     return 0
                     ;;
                 --orderby)
-                    COMPREPLY=($(compgen -W "time-asc time-desc" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "time_asc time_desc" -- "${cur}"))
                     return 0
                     ;;
                 --top)
@@ -990,7 +990,7 @@ _acr() {
                     return 0
                     ;;
                 --orderby)
-                    COMPREPLY=($(compgen -W "time-asc time-desc" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "time_asc time_desc" -- "${cur}"))
                     return 0
                     ;;
                 --top)

@@ -380,8 +380,8 @@ complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subc
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -s u -l username -d 'The username used to log into a container registry' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -s g -l resource-group -d 'Deprecated and ignored: the registry\'s resource group is found automatically' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -l repository -d 'The name of the repository' -r
-complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -l orderby -d 'Order the items in the results. Default to alphabetical order of names' -r -f -a "time-asc\t''
-time-desc\t''"
+complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -l orderby -d 'Order the items in the results. Default to alphabetical order of names' -r -f -a "time_asc\t''
+time_desc\t''"
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -l top -d 'Limit the number of items in the results' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-manifests" -s o -l output -d 'Output format' -r -f -a "json\t''
 jsonc\t''
@@ -404,8 +404,8 @@ complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subc
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -s u -l username -d 'The username used to log into a container registry' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -s g -l resource-group -d 'Deprecated and ignored: the registry\'s resource group is found automatically' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -l repository -d 'The name of the repository' -r
-complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -l orderby -d 'Order the items in the results. Default to alphabetical order of names' -r -f -a "time-asc\t''
-time-desc\t''"
+complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -l orderby -d 'Order the items in the results. Default to alphabetical order of names' -r -f -a "time_asc\t''
+time_desc\t''"
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -l top -d 'Limit the number of items in the results' -r
 complete -c acr -n "__fish_acr_using_subcommand repository; and __fish_seen_subcommand_from show-tags" -s o -l output -d 'Output format' -r -f -a "json\t''
 jsonc\t''

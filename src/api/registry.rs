@@ -795,9 +795,19 @@ async fn probe(
 ) -> Result<Challenge> {
     let login_server = &resolved.login_server;
     let url = format!("https://{login_server}/v2/");
-    diag.debug(&format!("Sending a HTTP Get request to {url}"));
-    let response = match http.get(&url).send().await {
-        Ok(response) => response,
+    let request = http.get(&url).build().map_err(|e| Error::Other(e.into()))?;
+    http::log_request(
+        diag,
+        request.method(),
+        request.url().as_str(),
+        request.headers(),
+        &[],
+    );
+    let response = match http.execute(request).await {
+        Ok(response) => {
+            http::log_response(diag, response.status(), response.headers(), &[]);
+            response
+        }
         Err(e) => {
             diag.debug(&format!(
                 "Could not connect to registry login server. Exception: {e}"

@@ -69,7 +69,9 @@ pub struct RepositoryListArgs {
 /// `--orderby` values.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderBy {
+    #[value(name = "time_asc")]
     TimeAsc,
+    #[value(name = "time_desc")]
     TimeDesc,
 }
 

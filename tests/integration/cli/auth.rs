@@ -180,7 +180,7 @@ async fn an_azure_cli_login_is_used_when_nothing_else_is_configured() {
         return;
     };
     let (emu, mut acr) = setup().await;
-    let az = super::parity::Az::login(bin, &emu).await;
+    let az = super::parity::Az::login(bin, &emu.env).await;
     without_service_principal(&mut acr);
     acr.unset_env("AZURE_SUBSCRIPTION_ID");
     for (name, value) in az.env() {

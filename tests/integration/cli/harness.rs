@@ -336,8 +336,12 @@ pub struct Acr {
 
 impl Acr {
     pub fn new(emu: &Emu) -> Acr {
+        Acr::for_env(&emu.env)
+    }
+
+    /// `acr` configured for the emulator that printed `e`.
+    pub fn for_env(e: &EnvInfo) -> Acr {
         let config = tempfile::tempdir().expect("config dir");
-        let e = &emu.env;
         let vars = [
             ("ACR_CONFIG_DIR", config.path().display().to_string()),
             ("ACR_CREDENTIAL_STORE", "file".into()),

@@ -8,6 +8,8 @@ mod credential;
 mod harness;
 mod output;
 mod parity;
+mod repository;
+mod repository_parity;
 mod scope_map;
 mod seeds;
 mod token;

@@ -5,9 +5,9 @@
 
 mod acr_v1;
 mod auth;
-mod clients;
+pub(crate) mod clients;
 mod matrix;
 mod oci;
 mod persistence;
 mod real_az;
-mod support;
+pub(crate) mod support;

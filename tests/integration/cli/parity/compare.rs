@@ -5,11 +5,11 @@ use serde_json::{Value, json};
 
 use super::Run;
 use super::cases::{Case, D5_ORDER, Diff};
-use crate::cli::harness::{Emu, split, table};
+use crate::cli::harness::{split, table};
 
 /// Replaces what legitimately differs between two runs (the emulator's ids and ports,
 /// generated passwords, timestamps) by masks of the same length, so table layouts survive.
-pub(super) struct Normaliser {
+pub(in crate::cli) struct Normaliser {
     secret: Regex,
     time: Regex,
     login_server: Regex,
@@ -27,7 +27,7 @@ pub(super) fn secret_mask() -> String {
 }
 
 impl Normaliser {
-    pub(super) fn new() -> Normaliser {
+    pub(in crate::cli) fn new() -> Normaliser {
         Normaliser {
             // ACR's identifiable password format (as the emulator generates it).
             secret: Regex::new(r"[A-Za-z0-9+/]{42}\+ACR[A-D][A-Za-z0-9+/]{5}").unwrap(),
@@ -50,8 +50,7 @@ impl Normaliser {
             .into_owned()
     }
 
-    pub(super) fn apply(&self, text: &str, emu: &Emu) -> String {
-        let e = &emu.env;
+    pub(in crate::cli) fn apply(&self, text: &str, e: &acr::emulator::EnvInfo) -> String {
         let mut text = text.to_owned();
         for (value, label) in [
             (&e.subscription_id, "SUB"),

@@ -25,7 +25,7 @@ use self::compare::{Normaliser, compare};
 use super::harness::{Acr, Emu, split};
 
 mod cases;
-mod compare;
+pub(super) mod compare;
 
 const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -36,19 +36,19 @@ pub(super) struct Az {
 }
 
 pub(super) struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    pub(super) code: i32,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
 impl Az {
     /// az set up as real-clients.md §4.6 shows: isolated config dir, a bundle of the system
     /// CAs and the emulator's CA set unconditionally, the emulator registered as a cloud by
     /// endpoint discovery, a service-principal login.
-    pub(super) async fn login(bin: PathBuf, emu: &Emu) -> Az {
+    pub(super) async fn login(bin: PathBuf, e: &acr::emulator::EnvInfo) -> Az {
         let work = tempfile::tempdir().unwrap();
         let mut bundle = std::fs::read(SYSTEM_BUNDLE).unwrap_or_default();
-        bundle.extend(std::fs::read(&emu.env.ca_certificate).unwrap());
+        bundle.extend(std::fs::read(&e.ca_certificate).unwrap());
         let bundle_path = work.path().join("bundle.pem");
         std::fs::write(&bundle_path, bundle).unwrap();
         let home = work.path().display().to_string();
@@ -73,7 +73,6 @@ impl Az {
             _work: work,
             env,
         };
-        let e = &emu.env;
         for args in [
             vec![
                 "cloud",
@@ -125,7 +124,7 @@ impl Az {
         &self.bin
     }
 
-    async fn run(&self, args: Vec<String>) -> Run {
+    pub(super) async fn run(&self, args: Vec<String>) -> Run {
         let out = tokio::process::Command::new(&self.bin)
             .args(&args)
             .env_clear()
@@ -162,7 +161,7 @@ async fn az_and_acr_agree() {
     let Some(bin) = az_binary() else { return };
     let started = std::time::Instant::now();
     let (az_emu, acr_emu) = tokio::join!(Emu::start(), Emu::start());
-    let az = Az::login(bin, &az_emu).await;
+    let az = Az::login(bin, &az_emu.env).await;
     let acr = Acr::new(&acr_emu);
     let norm = Normaliser::new();
     let mut failures = Vec::new();
@@ -197,13 +196,13 @@ async fn az_and_acr_agree() {
             tokio::join!(az.run(az_args), acr.run_args(args[1..].to_vec(), "", false));
         let a = Run {
             code: az_run.code,
-            stdout: norm.apply(&az_run.stdout, &az_emu),
-            stderr: norm.apply(&az_run.stderr, &az_emu),
+            stdout: norm.apply(&az_run.stdout, &az_emu.env),
+            stderr: norm.apply(&az_run.stderr, &az_emu.env),
         };
         let b = Run {
             code: acr_run.code,
-            stdout: norm.apply(&acr_run.stdout, &acr_emu),
-            stderr: norm.apply(&acr_run.stderr, &acr_emu),
+            stdout: norm.apply(&acr_run.stdout, &acr_emu.env),
+            stderr: norm.apply(&acr_run.stderr, &acr_emu.env),
         };
         if let Some(status) = injected.take() {
             for (side, emu) in [("az", &az_emu), ("acr", &acr_emu)] {
