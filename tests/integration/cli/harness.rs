@@ -299,6 +299,17 @@ impl Out {
         })
     }
 
+    /// stdout after an interactive prompt (which az, and acr, print on stdout), as JSON.
+    #[track_caller]
+    pub fn json_after_prompt(&self) -> Value {
+        let (_, rest) = self
+            .stdout
+            .split_once("(y/n): ")
+            .expect("a prompt on stdout");
+        serde_json::from_str(rest)
+            .unwrap_or_else(|e| panic!("not JSON after the prompt ({e}): {rest}"))
+    }
+
     /// Asserts exit 0 and returns self.
     #[track_caller]
     pub fn ok(self) -> Out {

@@ -552,3 +552,49 @@ async fn one_probe_the_right_scopes_and_cached_access_tokens() {
         1
     );
 }
+
+/// The data-plane examples of the seed documents, verbatim with `az acr` replaced by `acr`
+/// (the Chinese edition's table of actions, and the English edition's show-tags with token
+/// credentials); the token is `MyToken` and its password replaces `xxxxxxxxxx`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_examples_with_token_credentials() {
+    let (reg, mut acr, _, _) = registry().await;
+    let (user, secret) = reg.sp();
+    reg.push_image(Auth::Basic(&user, &secret), "myrepo", "v1", "myrepo")
+        .await;
+    let password = reg
+        .token(
+            "MyToken",
+            &[
+                "repositories/myrepo/content/delete",
+                "repositories/myrepo/content/read",
+                "repositories/hello-world/metadata/read",
+            ],
+        )
+        .await;
+    let auth_file = tempfile::NamedTempFile::new().unwrap();
+    acr.set_env(
+        "REGISTRY_AUTH_FILE",
+        &auth_file.path().display().to_string(),
+    );
+
+    let login = acr
+        .run(&format!(
+            "acr login --name myregistry --username MyToken --password {password}"
+        ))
+        .await;
+    assert_eq!(
+        (login.code, login.stdout.as_str()),
+        (0, "Login Succeeded\n"),
+        "{}",
+        login.stderr
+    );
+    let tags = acr.ok(&format!("acr repository show-tags --name myregistry --repository hello-world --username MyToken --password {password}")).await;
+    assert_eq!(tags.json(), json!(["latest", "v1", "v2"]));
+    // On a terminal the delete asks first (answered y).
+    let delete = acr
+        .run_with(&format!("acr repository delete --name myregistry --repository myrepo --username MyToken --password {password}"), "y\n", true)
+        .await;
+    assert_eq!(delete.code, 0, "{}", delete.stderr);
+    assert_eq!(delete.json_after_prompt()["tagsDeleted"], json!(["v1"]));
+}
