@@ -11,4 +11,5 @@ pub mod emulator;
 pub mod error;
 pub mod io;
 pub mod output;
+pub mod redact;
 pub mod resolve;

@@ -9,21 +9,6 @@ use serde_json::Value;
 
 use crate::io::Diag;
 
-/// JSON keys and form fields whose values are secrets and never reach a log.
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "value",
-    "client_secret",
-    "clientSecret",
-    "access_token",
-    "accessToken",
-    "refresh_token",
-    "refreshToken",
-    "client_assertion",
-    "token",
-    "x-identity-header",
-];
-
 /// Builds the HTTP client. `ca_bundle` (a PEM file) is trusted in addition to the system roots.
 pub fn client(ca_bundle: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
@@ -43,26 +28,9 @@ pub fn client(ca_bundle: Option<&std::path::Path>) -> anyhow::Result<reqwest::Cl
 
 /// Replaces every secret in a JSON document by `*****` (for logs only).
 pub fn redact_json(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let secret =
-                        SECRET_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)) && !v.is_null();
-                    (
-                        k.clone(),
-                        if secret {
-                            Value::String("*****".into())
-                        } else {
-                            redact_json(v)
-                        },
-                    )
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(redact_json).collect()),
-        other => other.clone(),
-    }
+    let mut copy = value.clone();
+    crate::redact::redact_json(&mut copy, "*****");
+    copy
 }
 
 /// A body as it may be logged: JSON with secrets masked, form fields with secrets masked, or a
@@ -81,7 +49,7 @@ pub fn redact_body(body: &[u8]) -> String {
         return text
             .split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if SECRET_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)) => {
+                Some((k, _)) if crate::redact::is_secret_key(k) => {
                     format!("{k}=*****")
                 }
                 _ => pair.to_owned(),

@@ -25,16 +25,6 @@ use super::error::ArmError;
 
 const LOG_CAPACITY: usize = 1000;
 const MAX_LOGGED_BODY: usize = 1 << 20;
-const SECRET_KEYS: &[&str] = &[
-    "value",
-    "password",
-    "client_secret",
-    "clientsecret",
-    "client_assertion",
-    "access_token",
-    "refresh_token",
-    "assertion",
-];
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -269,20 +259,9 @@ async fn set_limits(
 }
 
 /// Replaces the values of secret-bearing keys, at any depth.
+/// Masks secrets (the project's one list, `crate::redact`) in a logged body.
 pub fn redact(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            for (k, val) in map.iter_mut() {
-                if SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()) && !val.is_null() {
-                    *val = Value::String("REDACTED".into());
-                } else {
-                    redact(val);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
+    crate::redact::redact_json(v, "REDACTED");
 }
 
 fn logged_body(content_type: Option<&str>, bytes: &[u8]) -> Value {
