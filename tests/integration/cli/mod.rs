@@ -3,6 +3,7 @@
 //! long-running operations and paging; the seeds walkthrough; parity with the real Azure CLI.
 
 mod auth;
+mod cloud;
 mod common;
 mod credential;
 mod harness;
