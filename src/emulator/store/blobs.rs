@@ -21,7 +21,7 @@ use sha2::{Digest as _, Sha256};
 use super::secrets::hex;
 
 /// Bytes per chunk read from disk for a blob GET.
-const READ_CHUNK: usize = 256 << 10;
+const READ_CHUNK: usize = 1 << 20;
 /// Chunks in flight between the network and the disk thread, each way.
 const CHANNEL_CHUNKS: usize = 32;
 
