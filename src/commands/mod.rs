@@ -138,8 +138,3 @@ async fn dispatch(ctx: &mut Context, command: Command) -> Result<Output> {
         Command::Login(args) => login::run(ctx, args).await,
     }
 }
-
-/// A verb whose issue has not landed yet says so; it never pretends to succeed.
-pub fn not_implemented(ctx: &Context) -> Error {
-    Error::cli(format!("'acr {}' is not implemented yet.", ctx.command))
-}
