@@ -194,3 +194,22 @@ async fn an_azure_cli_login_is_used_when_nothing_else_is_configured() {
     let out = acr.ok("account show --query id -o tsv").await;
     assert_eq!(out.stdout.trim(), emu.env.subscription_id);
 }
+
+#[tokio::test]
+async fn vm_managed_identity_through_the_metadata_endpoint() {
+    let (emu, mut acr) = setup().await;
+    without_service_principal(&mut acr);
+    // The emulator serves the VM metadata endpoint too; the Azure SDKs' override points at it.
+    acr.set_env(
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+        emu.env.resource_manager.trim_end_matches('/'),
+    );
+    emu.clear_requests().await;
+    acr.ok("token list -r myregistry").await;
+    let log = emu.requests().await;
+    assert!(
+        log.iter()
+            .any(|r| r.path == "/metadata/identity/oauth2/token" && r.status == 200),
+        "{log:?}"
+    );
+}
