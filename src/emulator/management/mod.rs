@@ -377,6 +377,32 @@ impl Ctx {
         );
         resp
     }
+
+    /// A 201 carrying `body`, with the `Azure-AsyncOperation` of a new operation on
+    /// `resource` (an ARM path) that reports `InProgress` `polls` times.
+    pub fn created_async(&self, resource: &str, kind: &str, polls: u32, body: Value) -> Response {
+        let (status_url, _) = self.start_operation(resource, kind, polls, None);
+        self.async_headers(with_status(StatusCode::CREATED, body), &status_url, None)
+    }
+
+    /// The answer to a DELETE of `resource`: 204 when nothing existed, else 200, or 202 with
+    /// the operation's headers when the test hooks ask for asynchronous answers.
+    pub fn deleted(&self, existed: bool, resource: &str, kind: &str) -> Response {
+        if !existed {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        match self.lro_polls() {
+            None => StatusCode::OK.into_response(),
+            Some(polls) => {
+                let (status_url, location) = self.start_operation(resource, kind, polls, None);
+                self.async_headers(
+                    StatusCode::ACCEPTED.into_response(),
+                    &status_url,
+                    Some(&location),
+                )
+            }
+        }
+    }
 }
 
 fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {

@@ -5,12 +5,11 @@
 
 use std::collections::HashSet;
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::body::{Obj, parse};
 use super::path::Reg;
-use super::{Ctx, ok, render, rules, with_status};
+use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
 
@@ -136,22 +135,12 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
         .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
-        Some(polls) => {
-            let (status_url, _) = ctx.start_operation(
-                &format!("{id}/scopeMaps/{}", map.name),
-                "scopemaps",
-                polls,
-                None,
-            );
-            Ok(ctx.async_headers(
-                with_status(
-                    StatusCode::CREATED,
-                    render::scope_map(&id, &map, "Creating"),
-                ),
-                &status_url,
-                None,
-            ))
-        }
+        Some(polls) => Ok(ctx.created_async(
+            &format!("{id}/scopeMaps/{}", map.name),
+            "scopemaps",
+            polls,
+            render::scope_map(&id, &map, "Creating"),
+        )),
     }
 }
 
@@ -180,22 +169,12 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
-        Some(polls) => {
-            let (status_url, _) = ctx.start_operation(
-                &format!("{id}/scopeMaps/{}", map.name),
-                "scopemaps",
-                polls,
-                None,
-            );
-            Ok(ctx.async_headers(
-                with_status(
-                    StatusCode::CREATED,
-                    render::scope_map(&id, &map, "Updating"),
-                ),
-                &status_url,
-                None,
-            ))
-        }
+        Some(polls) => Ok(ctx.created_async(
+            &format!("{id}/scopeMaps/{}", map.name),
+            "scopemaps",
+            polls,
+            render::scope_map(&id, &map, "Updating"),
+        )),
     }
 }
 
@@ -209,19 +188,5 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         .run(move |db| db.delete_scope_map(&r, &n))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    if !existed {
-        return Ok(StatusCode::NO_CONTENT.into_response());
-    }
-    match ctx.lro_polls() {
-        None => Ok(StatusCode::OK.into_response()),
-        Some(polls) => {
-            let (status_url, location) =
-                ctx.start_operation(&format!("{id}/scopeMaps/{name}"), "scopemaps", polls, None);
-            Ok(ctx.async_headers(
-                StatusCode::ACCEPTED.into_response(),
-                &status_url,
-                Some(&location),
-            ))
-        }
-    }
+    Ok(ctx.deleted(existed, &format!("{id}/scopeMaps/{name}"), "scopemaps"))
 }

@@ -3,12 +3,11 @@
 //! to keep), delete. A PUT on an existing token keeps its passwords unless the body lists
 //! `credentials.passwords` (then only those are kept). Password values never appear here.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::body::{Obj, parse};
 use super::path::{self, Reg, Route};
-use super::{Ctx, certificates, ok, render, rules, with_status};
+use super::{Ctx, certificates, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
@@ -230,26 +229,18 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
-            let (status_url, _) =
-                ctx.start_operation(&token_id, "tokens", polls.unwrap_or(0), None);
+            // Like the service, a token creation is always answered asynchronously.
             let state = if polls.is_some() {
                 "Creating"
             } else {
                 "Succeeded"
             };
-            Ok(ctx.async_headers(
-                with_status(StatusCode::CREATED, render::token(&id, &token, state)),
-                &status_url,
-                None,
-            ))
+            let body = render::token(&id, &token, state);
+            Ok(ctx.created_async(&token_id, "tokens", polls.unwrap_or(0), body))
         }
         (false, Some(polls)) => {
-            let (status_url, _) = ctx.start_operation(&token_id, "tokens", polls, None);
-            Ok(ctx.async_headers(
-                with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
-                &status_url,
-                None,
-            ))
+            let body = render::token(&id, &token, "Updating");
+            Ok(ctx.created_async(&token_id, "tokens", polls, body))
         }
         (false, None) => Ok(ok(render::token(&id, &token, "Succeeded"))),
     }
@@ -281,19 +272,12 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         .map_err(|e| ctx.store_error(reg, e))?;
     match ctx.lro_polls() {
         None => Ok(ok(render::token(&id, &token, "Succeeded"))),
-        Some(polls) => {
-            let (status_url, _) = ctx.start_operation(
-                &format!("{id}/tokens/{}", token.name),
-                "tokens",
-                polls,
-                None,
-            );
-            Ok(ctx.async_headers(
-                with_status(StatusCode::CREATED, render::token(&id, &token, "Updating")),
-                &status_url,
-                None,
-            ))
-        }
+        Some(polls) => Ok(ctx.created_async(
+            &format!("{id}/tokens/{}", token.name),
+            "tokens",
+            polls,
+            render::token(&id, &token, "Updating"),
+        )),
     }
 }
 
@@ -307,19 +291,5 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         .run(move |db| db.delete_token(&r, &n))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    if !existed {
-        return Ok(StatusCode::NO_CONTENT.into_response());
-    }
-    match ctx.lro_polls() {
-        None => Ok(StatusCode::OK.into_response()),
-        Some(polls) => {
-            let (status_url, location) =
-                ctx.start_operation(&format!("{id}/tokens/{name}"), "tokens", polls, None);
-            Ok(ctx.async_headers(
-                StatusCode::ACCEPTED.into_response(),
-                &status_url,
-                Some(&location),
-            ))
-        }
-    }
+    Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), "tokens"))
 }
