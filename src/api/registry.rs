@@ -16,6 +16,7 @@ use sha2::Digest;
 
 use super::arm::{Arm, RegistryRef};
 use super::auth::{Credential, jwt_claims};
+use super::encode;
 use super::http;
 use crate::config::{Config, write_atomic};
 use crate::error::{Error, Result};
@@ -77,10 +78,9 @@ pub struct Registry {
 }
 
 /// One response of the registry, read completely.
-pub struct Answer {
-    pub status: StatusCode,
-    pub body: Option<Value>,
-    pub link: Option<String>,
+struct Answer {
+    body: Option<Value>,
+    link: Option<String>,
 }
 
 impl Registry {
@@ -100,7 +100,7 @@ impl Registry {
 
     /// az's `request_data_from_registry`: one request, retried on connection errors and
     /// unexpected statuses, with 401/404/405/409 failing at once with az's texts.
-    pub async fn request(
+    async fn request(
         &self,
         method: Method,
         path: &str,
@@ -157,7 +157,6 @@ impl Registry {
                                 .and_then(|v| v.to_str().ok())
                                 .map(str::to_owned);
                             return Ok(Answer {
-                                status,
                                 body: if status == StatusCode::NO_CONTENT {
                                     None
                                 } else {
@@ -208,7 +207,7 @@ impl Registry {
     }
 
     /// GET and return `body[index]` (or the body), plus the `Link` header.
-    pub async fn get(
+    async fn get(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -225,7 +224,7 @@ impl Registry {
 
     /// az's `_obtain_data_from_registry`: `n=100` (or what is left of `--top`) per page, the
     /// `Link` header's query replacing every parameter of the next request on the same path.
-    pub async fn paged(
+    async fn paged(
         &self,
         path: &str,
         index: &str,
@@ -257,6 +256,145 @@ impl Registry {
             }
         }
         Ok(items)
+    }
+}
+
+/// What `repository show` and `repository update` address: a repository's attributes, a
+/// tag's or a manifest's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attributes {
+    Repository(String),
+    Tag { repository: String, tag: String },
+    Manifest { repository: String, digest: String },
+}
+
+impl Attributes {
+    pub fn repository(&self) -> &str {
+        match self {
+            Attributes::Repository(repository)
+            | Attributes::Tag { repository, .. }
+            | Attributes::Manifest { repository, .. } => repository,
+        }
+    }
+
+    /// The `/acr/v1` path and the key of the answer that holds the attributes.
+    fn location(&self) -> (String, Option<&'static str>) {
+        let base = format!("/acr/v1/{}", encode::repository(self.repository()));
+        match self {
+            Attributes::Repository(_) => (base, None),
+            Attributes::Tag { tag, .. } => (
+                format!("{base}/_tags/{}", encode::reference(tag)),
+                Some("tag"),
+            ),
+            Attributes::Manifest { digest, .. } => (
+                format!("{base}/_manifests/{}", encode::reference(digest)),
+                Some("manifest"),
+            ),
+        }
+    }
+}
+
+/// `body[index]` (or the body), `None` when there was no body.
+fn indexed(body: Option<Value>, index: Option<&str>) -> Option<Value> {
+    let body = body?;
+    match index {
+        Some(key) => Some(body.get(key).cloned().unwrap_or(Value::Null)),
+        None => Some(body),
+    }
+}
+
+/// The typed data-plane operations the commands use, with every path built here.
+impl Registry {
+    /// `GET /v2/_catalog`, paged: repository names.
+    pub async fn catalog(&self, top: Option<i64>) -> Result<Vec<Value>> {
+        self.paged("/v2/_catalog", "repositories", top, None).await
+    }
+
+    /// `GET /acr/v1/{repository}/_tags`, paged: tag attributes (`orderby` is `timeasc` or
+    /// `timedesc`).
+    pub async fn tags(
+        &self,
+        repository: &str,
+        top: Option<i64>,
+        orderby: Option<&str>,
+    ) -> Result<Vec<Value>> {
+        let path = format!("/acr/v1/{}/_tags", encode::repository(repository));
+        self.paged(&path, "tags", top, orderby).await
+    }
+
+    /// `GET /v2/{repository}/tags/list`, paged: tag names (registries without `/acr/v1`).
+    pub async fn tag_names(&self, repository: &str) -> Result<Vec<Value>> {
+        let path = format!("/v2/{}/tags/list", encode::repository(repository));
+        self.paged(&path, "tags", None, None).await
+    }
+
+    /// `GET /acr/v1/{repository}/_manifests`, paged: manifest attributes.
+    pub async fn manifests(
+        &self,
+        repository: &str,
+        top: Option<i64>,
+        orderby: Option<&str>,
+    ) -> Result<Vec<Value>> {
+        let path = format!("/acr/v1/{}/_manifests", encode::repository(repository));
+        self.paged(&path, "manifests", top, orderby).await
+    }
+
+    /// `GET` the attributes of `target`.
+    pub async fn attributes(&self, target: &Attributes) -> Result<Option<Value>> {
+        let (path, index) = target.location();
+        let answer = self.request(Method::GET, &path, &[], None).await?;
+        Ok(indexed(answer.body, index))
+    }
+
+    /// `PATCH` the attributes of `target` with `changes` (`deleteEnabled`, …); the new ones.
+    pub async fn update_attributes(
+        &self,
+        target: &Attributes,
+        changes: &serde_json::Map<String, Value>,
+    ) -> Result<Option<Value>> {
+        let (path, index) = target.location();
+        let body = Value::Object(changes.clone());
+        let answer = self.request(Method::PATCH, &path, &[], Some(&body)).await?;
+        Ok(indexed(answer.body, index))
+    }
+
+    /// `GET /acr/v1/{repository}/_tags/{tag}`: the tag's attributes.
+    pub async fn tag(&self, repository: &str, tag: &str) -> Result<Value> {
+        let target = Attributes::Tag {
+            repository: repository.to_owned(),
+            tag: tag.to_owned(),
+        };
+        let (path, index) = target.location();
+        Ok(self.get(&path, &[], index).await?.0)
+    }
+
+    /// `DELETE /acr/v1/{repository}/_tags/{tag}`.
+    pub async fn untag(&self, repository: &str, tag: &str) -> Result<Option<Value>> {
+        let target = Attributes::Tag {
+            repository: repository.to_owned(),
+            tag: tag.to_owned(),
+        };
+        self.delete(&target.location().0).await
+    }
+
+    /// `DELETE /v2/{repository}/manifests/{digest}`.
+    pub async fn delete_manifest(&self, repository: &str, digest: &str) -> Result<Option<Value>> {
+        let path = format!(
+            "/v2/{}/manifests/{}",
+            encode::repository(repository),
+            encode::reference(digest)
+        );
+        self.delete(&path).await
+    }
+
+    /// `DELETE /acr/v1/{repository}`: the repository and every image in it.
+    pub async fn delete_repository(&self, repository: &str) -> Result<Option<Value>> {
+        let target = Attributes::Repository(repository.to_owned());
+        self.delete(&target.location().0).await
+    }
+
+    async fn delete(&self, path: &str) -> Result<Option<Value>> {
+        Ok(self.request(Method::DELETE, path, &[], None).await?.body)
     }
 }
 
@@ -497,14 +635,7 @@ pub async fn connect(
                 .and_then(Value::as_bool)
                 == Some(true) =>
         {
-            let credentials = arm
-                .call(
-                    Method::POST,
-                    arm.registry_url(registry, "/listCredentials")?,
-                    None,
-                )
-                .await?
-                .body;
+            let credentials = arm.list_credentials(registry).await?;
             let username = credentials
                 .get("username")
                 .and_then(Value::as_str)
@@ -751,13 +882,13 @@ async fn resolve(ctx: &mut crate::context::Context, login: &Login<'_>) -> Result
         Err(e) => return Err(e),
     };
     let mut registry = registry;
-    let resource = match arm.get(arm.registry_url(&registry, "")?).await {
+    let resource = match arm.get_registry(&registry).await {
         Ok(resource) => resource,
         Err(Error::Arm(e)) if e.status == 404 && registry.from_cache => {
             match super::arm::discovery::refresh(&arm, &cache, &registry).await? {
                 Some(fresh) => {
                     registry = fresh;
-                    arm.get(arm.registry_url(&registry, "")?).await?
+                    arm.get_registry(&registry).await?
                 }
                 None => return Err(Error::Arm(e)),
             }

@@ -1,11 +1,10 @@
 //! `acr repository`: list, show, show-tags, show-manifests, update, untag and delete against a
 //! registry's data plane, with az's scopes, paging, 405 fallback, prompts and output.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::shared::confirm_or_cancel;
-use crate::api::registry::{self, Login, Registry, Scope};
+use crate::api::registry::{self, Attributes, Login, Registry, Scope};
 use crate::cli::repository::{
     OrderBy, RegistryLogin, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs,
     RepositoryOrImage, RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs,
@@ -121,9 +120,7 @@ fn orderby(order: Option<OrderBy>) -> Option<&'static str> {
 async fn list(ctx: &mut Context, args: RepositoryListArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(Scope::Catalog)).await?;
-    let names = registry
-        .paged("/v2/_catalog", "repositories", args.top, None)
-        .await?;
+    let names = registry.catalog(args.top).await?;
     Ok(Output::value(Value::Array(names)))
 }
 
@@ -142,12 +139,7 @@ async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Ou
     };
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
     let tags = match registry
-        .paged(
-            &format!("/acr/v1/{repository}/_tags"),
-            "tags",
-            args.top,
-            orderby(args.orderby),
-        )
+        .tags(&repository, args.top, orderby(args.orderby))
         .await
     {
         Ok(tags) => tags,
@@ -163,9 +155,7 @@ async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Ou
                     ctx.warn(&format!("The specified {flag} is ignored as it is only supported for managed registries."));
                 }
             }
-            let names = registry
-                .paged(&format!("/v2/{repository}/tags/list"), "tags", None, None)
-                .await?;
+            let names = registry.tag_names(&repository).await?;
             return Ok(Output::value(Value::Array(names)));
         }
         Err(e) => return Err(e),
@@ -190,12 +180,7 @@ async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Resu
     };
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
     let manifests = registry
-        .paged(
-            &format!("/acr/v1/{repository}/_manifests"),
-            "manifests",
-            args.top,
-            orderby(args.orderby),
-        )
+        .manifests(&repository, args.top, orderby(args.orderby))
         .await?;
     if args.detail {
         return Ok(Output::value(Value::Array(manifests)));
@@ -213,8 +198,8 @@ async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Resu
     Ok(Output::value(Value::Array(brief)))
 }
 
-/// The path and result key of `show`/`update` for `--repository` or `--image`.
-fn attributes_target(target: &RepositoryOrImage) -> Result<(String, String, Option<&'static str>)> {
+/// What `show`/`update` address for `--repository` or `--image`.
+fn attributes_target(target: &RepositoryOrImage) -> Result<Attributes> {
     if target.repository.as_deref().is_some_and(|r| !r.is_empty())
         == target.image.as_deref().is_some_and(|i| !i.is_empty())
     {
@@ -224,43 +209,25 @@ fn attributes_target(target: &RepositoryOrImage) -> Result<(String, String, Opti
     }
     match &target.image {
         Some(image) if !image.is_empty() => match image::parse(image, true)? {
-            Image::Tag { repository, tag } => Ok((
-                repository.clone(),
-                format!("/acr/v1/{repository}/_tags/{tag}"),
-                Some("tag"),
-            )),
-            Image::Digest { repository, digest } => Ok((
-                repository.clone(),
-                format!("/acr/v1/{repository}/_manifests/{digest}"),
-                Some("manifest"),
-            )),
+            Image::Tag { repository, tag } => Ok(Attributes::Tag { repository, tag }),
+            Image::Digest { repository, digest } => Ok(Attributes::Manifest { repository, digest }),
         },
-        _ => {
-            let repository = target.repository.clone().unwrap_or_default();
-            Ok((repository.clone(), format!("/acr/v1/{repository}"), None))
-        }
-    }
-}
-
-fn indexed(body: Option<Value>, index: Option<&str>) -> Option<Value> {
-    let body = body?;
-    match index {
-        Some(key) => Some(body.get(key).cloned().unwrap_or(Value::Null)),
-        None => Some(body),
+        _ => Ok(Attributes::Repository(
+            target.repository.clone().unwrap_or_default(),
+        )),
     }
 }
 
 async fn show(ctx: &mut Context, args: RepositoryShowArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
-    let (repository, path, index) = attributes_target(&args.target)?;
+    let target = attributes_target(&args.target)?;
     let scope = Scope::Repository {
-        name: repository,
+        name: target.repository().to_owned(),
         actions: "metadata_read",
     };
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
-    let answer = registry.request(Method::GET, &path, &[], None).await?;
     Ok(Output {
-        value: indexed(answer.body, index),
+        value: registry.attributes(&target).await?,
         transformer: None,
     })
 }
@@ -278,7 +245,7 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
             payload.insert(key.to_owned(), Value::Bool(v));
         }
     }
-    let (repository, path, index) = attributes_target(&args.target)?;
+    let target = attributes_target(&args.target)?;
     let actions = if payload.is_empty() {
         "metadata_read"
     } else {
@@ -288,21 +255,19 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
         ctx,
         &creds.login(),
         Some(Scope::Repository {
-            name: repository,
+            name: target.repository().to_owned(),
             actions,
         }),
     )
     .await?;
     // az-compat: without attribute flags az GETs the attributes (with an empty JSON body).
-    let answer = if payload.is_empty() {
-        registry.request(Method::GET, &path, &[], None).await?
+    let value = if payload.is_empty() {
+        registry.attributes(&target).await?
     } else {
-        registry
-            .request(Method::PATCH, &path, &[], Some(&Value::Object(payload)))
-            .await?
+        registry.update_attributes(&target, &payload).await?
     };
     Ok(Output {
-        value: indexed(answer.body, index),
+        value,
         transformer: None,
     })
 }
@@ -321,16 +286,8 @@ async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
         actions: "delete",
     };
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
-    let answer = registry
-        .request(
-            Method::DELETE,
-            &format!("/acr/v1/{repository}/_tags/{tag}"),
-            &[],
-            None,
-        )
-        .await?;
     Ok(Output {
-        value: answer.body,
+        value: registry.untag(&repository, &tag).await?,
         transformer: None,
     })
 }
@@ -360,11 +317,11 @@ async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output>
         actions: "delete,metadata_read",
     };
     let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
-    let path = match image {
+    let value = match image {
         Some(image) => {
             let digest =
                 manifest_confirmation(ctx, &registry, &repository, image, args.yes.yes).await?;
-            format!("/v2/{repository}/manifests/{digest}")
+            registry.delete_manifest(&repository, &digest).await?
         }
         None => {
             confirm_or_cancel(
@@ -374,12 +331,11 @@ async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output>
                 ),
                 args.yes.yes,
             )?;
-            format!("/acr/v1/{repository}")
+            registry.delete_repository(&repository).await?
         }
     };
-    let answer = registry.request(Method::DELETE, &path, &[], None).await?;
     Ok(Output {
-        value: answer.body,
+        value,
         transformer: None,
     })
 }
@@ -395,13 +351,7 @@ async fn manifest_confirmation(
     let digest = match image {
         Image::Digest { digest, .. } => digest,
         Image::Tag { tag, .. } => {
-            let (tag_info, _) = registry
-                .get(
-                    &format!("/acr/v1/{repository}/_tags/{tag}"),
-                    &[],
-                    Some("tag"),
-                )
-                .await?;
+            let tag_info = registry.tag(repository, &tag).await?;
             match tag_info
                 .get("digest")
                 .and_then(Value::as_str)
@@ -416,9 +366,7 @@ async fn manifest_confirmation(
             }
         }
     };
-    let tags = registry
-        .paged(&format!("/acr/v1/{repository}/_tags"), "tags", None, None)
-        .await?;
+    let tags = registry.tags(repository, None, None).await?;
     let images: Vec<String> = tags
         .iter()
         .filter(|t| t.get("digest").and_then(Value::as_str) == Some(digest.as_str()))

@@ -1,11 +1,9 @@
 //! `acr scope-map`: create, update, delete, show and list, with az's checks and output plus the
 //! scope-map type (D3) and a deterministic action order on update (D5).
 
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::shared::{confirm, target, with_registry};
-use crate::api::arm::segment;
 use crate::api::models;
 use crate::cli::scope_map::{
     ScopeMapCommand, ScopeMapCreateArgs, ScopeMapDeleteArgs, ScopeMapListArgs, ScopeMapShowArgs,
@@ -45,12 +43,7 @@ async fn create(ctx: &mut Context, args: ScopeMapCreateArgs) -> Result<Output> {
     let (name, permissions, description) = (&name, &args.permissions, &args.description);
     let created = with_registry(ctx, &target, |arm, registry| async move {
         let actions = actions::parse(&permissions.repository, &permissions.gateway)?;
-        let mut properties = json!({"actions": actions});
-        if let Some(description) = description {
-            properties["description"] = Value::String(description.clone());
-        }
-        let url = arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?;
-        arm.put_or_patch(Method::PUT, url, &json!({"properties": properties}))
+        arm.put_scope_map(&registry, name, &actions, description.as_deref())
             .await
     })
     .await?;
@@ -72,8 +65,7 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
     }
     let (name, description) = (&name, &args.description);
     let updated = with_registry(ctx, &target, |arm, registry| async move {
-        let url = arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?;
-        let current = arm.get(url.clone()).await?;
+        let current = arm.get_scope_map(&registry, name).await?;
         let stored: Vec<String> = current
             .pointer("/properties/actions")
             .and_then(Value::as_array)
@@ -91,11 +83,7 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
         } else {
             stored
         };
-        let mut properties = json!({"actions": actions});
-        if let Some(description) = description {
-            properties["description"] = Value::String(description.clone());
-        }
-        arm.put_or_patch(Method::PATCH, url, &json!({"properties": properties}))
+        arm.patch_scope_map(&registry, name, &actions, description.as_deref())
             .await
     })
     .await?;
@@ -117,8 +105,7 @@ async fn delete(ctx: &mut Context, args: ScopeMapDeleteArgs) -> Result<Output> {
     }
     let name = &name;
     with_registry(ctx, &target, |arm, registry| async move {
-        arm.delete(arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?)
-            .await
+        arm.delete_scope_map(&registry, name).await
     })
     .await?;
     Ok(Output::none())
@@ -129,8 +116,7 @@ async fn show(ctx: &mut Context, args: ScopeMapShowArgs) -> Result<Output> {
     let name = map_name(&args.name.name)?;
     let name = &name;
     let map = with_registry(ctx, &target, |arm, registry| async move {
-        arm.get(arm.registry_url(&registry, &format!("/scopeMaps/{}", segment(name)))?)
-            .await
+        arm.get_scope_map(&registry, name).await
     })
     .await?;
     Ok(output(&map))
@@ -139,7 +125,7 @@ async fn show(ctx: &mut Context, args: ScopeMapShowArgs) -> Result<Output> {
 async fn list(ctx: &mut Context, args: ScopeMapListArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let maps = with_registry(ctx, &target, |arm, registry| async move {
-        arm.list(arm.registry_url(&registry, "/scopeMaps")?).await
+        arm.list_scope_maps(&registry).await
     })
     .await?;
     Ok(Output::table(

@@ -2,11 +2,10 @@
 //! generation and deletion, with az's checks, request sequence and output (D1, D2, D4, D6, D7,
 //! D10, D12).
 
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::shared::{confirm, target, with_registry};
-use crate::api::arm::{Arm, RegistryRef};
+use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch};
 use crate::api::models;
 use crate::cli::token::{
     CredentialCommand, CredentialDeleteArgs, CredentialGenerateArgs, TokenCommand, TokenCreateArgs,
@@ -142,27 +141,21 @@ async fn create_in(
         Some(map) => registry.scope_map_id(map),
         None => default_scope_map(&arm, &registry, input, &diag).await?,
     };
-    let url = arm.registry_url(
-        &registry,
-        &format!("/tokens/{}", crate::api::arm::segment(&input.name)),
-    )?;
-    let body = json!({"properties": {"scopeMapId": scope_map_id, "status": input.status}});
-    let mut token = models::token(&arm.put_or_patch(Method::PUT, url, &body).await?);
+    let created = arm
+        .put_token(&registry, &input.name, &scope_map_id, input.status)
+        .await?;
+    let mut token = models::token(&created);
     if input.no_passwords {
         return Ok((token, None));
     }
-    let mut request = json!({"tokenId": registry.token_id(&input.name)});
-    if let Some(expiry) = &input.expiry {
-        request["expiry"] = Value::String(expiry.clone());
-    }
-    let generated = arm
-        .post(
-            arm.registry_url(&registry, "/generateCredentials")?,
-            &request,
-        )
-        .await?;
+    let request = Generate {
+        token: &input.name,
+        password: None,
+        expiry: input.expiry.as_deref(),
+    };
+    let generated = arm.generate_credentials(&registry, &request).await?;
     token["credentials"] = models::credentials(&generated);
-    let registry_resource = arm.get(arm.registry_url(&registry, "")?).await?;
+    let registry_resource = arm.get_registry(&registry).await?;
     let login_server = registry_resource
         .pointer("/properties/loginServer")
         .and_then(Value::as_str)
@@ -180,14 +173,8 @@ async fn default_scope_map(
 ) -> Result<String> {
     let map_name = names::default_scope_map(&input.name)?;
     let wanted = actions::parse(&input.repositories, &input.gateways)?;
-    let url = arm.registry_url(
-        registry,
-        &format!("/scopeMaps/{}", crate::api::arm::segment(&map_name)),
-    )?;
-    let response = arm.send(Method::GET, url.clone(), None).await?;
-    if response.status.is_success() {
-        let mut existing: Vec<String> = response
-            .body
+    if let Some(existing) = arm.find_scope_map(registry, &map_name).await? {
+        let mut stored: Vec<String> = existing
             .pointer("/properties/actions")
             .and_then(Value::as_array)
             .map(|a| {
@@ -198,11 +185,10 @@ async fn default_scope_map(
             })
             .unwrap_or_default();
         let mut sorted_wanted = wanted.clone();
-        existing.sort();
+        stored.sort();
         sorted_wanted.sort();
-        if existing == sorted_wanted {
-            return Ok(response
-                .body
+        if stored == sorted_wanted {
+            return Ok(existing
                 .get("id")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
@@ -214,14 +200,13 @@ async fn default_scope_map(
             registry.name
         )));
     }
-    if response.status.as_u16() != 404 {
-        return Err(crate::api::arm::arm_error(&response));
-    }
     diag.info(&format!(
         "Creating a scope map \"{map_name}\" for provided permissions."
     ));
-    let body = json!({"properties": {"actions": wanted, "description": format!("Created by token: {}", input.name)}});
-    let created = arm.put_or_patch(Method::PUT, url, &body).await?;
+    let description = format!("Created by token: {}", input.name);
+    let created = arm
+        .put_scope_map(registry, &map_name, &wanted, Some(&description))
+        .await?;
     Ok(created
         .get("id")
         .and_then(Value::as_str)
@@ -238,22 +223,12 @@ async fn update(ctx: &mut Context, args: TokenUpdateArgs) -> Result<Output> {
     let (name, scope_map, status) = (&name, &args.scope_map, args.status);
     let token = with_registry(ctx, &target, |arm, registry| async move {
         // differs from az (D1): only the properties given are sent; az always sends status.
-        let mut properties = serde_json::Map::new();
-        if let Some(map) = scope_map {
-            properties.insert(
-                "scopeMapId".into(),
-                Value::String(registry.scope_map_id(map)),
-            );
-        }
-        if let Some(status) = status {
-            properties.insert("status".into(), Value::String(status.as_str().into()));
-        }
-        let url = arm.registry_url(
-            &registry,
-            &format!("/tokens/{}", crate::api::arm::segment(name)),
-        )?;
-        arm.put_or_patch(Method::PATCH, url, &json!({"properties": properties}))
-            .await
+        let patch = TokenPatch {
+            scope_map_id: scope_map.as_deref().map(|m| registry.scope_map_id(m)),
+            status: status.map(|s| s.as_str().to_owned()),
+            passwords: None,
+        };
+        arm.patch_token(&registry, name, &patch).await
     })
     .await?;
     Ok(Output::table(
@@ -277,22 +252,10 @@ async fn delete(ctx: &mut Context, args: TokenDeleteArgs) -> Result<Output> {
     }
     let name = &name;
     with_registry(ctx, &target, |arm, registry| async move {
-        let url = arm.registry_url(
-            &registry,
-            &format!("/tokens/{}", crate::api::arm::segment(name)),
-        )?;
-        arm.delete(url).await
+        arm.delete_token(&registry, name).await
     })
     .await?;
     Ok(Output::none())
-}
-
-async fn get_token(arm: &Arm, registry: &RegistryRef, name: &str) -> Result<Value> {
-    arm.get(arm.registry_url(
-        registry,
-        &format!("/tokens/{}", crate::api::arm::segment(name)),
-    )?)
-    .await
 }
 
 async fn show(ctx: &mut Context, args: TokenShowArgs) -> Result<Output> {
@@ -300,7 +263,7 @@ async fn show(ctx: &mut Context, args: TokenShowArgs) -> Result<Output> {
     let name = token_name(&args.name.name)?;
     let name = &name;
     let token = with_registry(ctx, &target, |arm, registry| async move {
-        get_token(&arm, &registry, name).await
+        arm.get_token(&registry, name).await
     })
     .await?;
     Ok(Output::table(
@@ -312,7 +275,7 @@ async fn show(ctx: &mut Context, args: TokenShowArgs) -> Result<Output> {
 async fn list(ctx: &mut Context, args: TokenListArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let tokens = with_registry(ctx, &target, |arm, registry| async move {
-        arm.list(arm.registry_url(&registry, "/tokens")?).await
+        arm.list_tokens(&registry).await
     })
     .await?;
     Ok(Output::table(
@@ -330,18 +293,12 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
         .transpose()?;
     let name = token_name(&args.name.name)?;
     expiration::check_days(args.expiration_in_days)?;
-    let mut request = json!({});
     // Only one flag names a password; none or both regenerate both (the service's default).
-    if args.password1 ^ args.password2 {
-        request["name"] = Value::String(
-            if args.password1 {
-                "password1"
-            } else {
-                "password2"
-            }
-            .into(),
-        );
-    }
+    let password = match (args.password1, args.password2) {
+        (true, false) => Some("password1"),
+        (false, true) => Some("password2"),
+        _ => None,
+    };
     // az-compat: with both expiration flags, --expiration-in-days wins.
     let expiry = match (args.expiration_in_days, at) {
         (Some(days), _) => Some(expiration::to_request(expiration::days_from_now(
@@ -351,18 +308,14 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
         (None, Some(at)) => Some(expiration::to_request(at)),
         _ => None,
     };
-    let (name, request) = (&name, &request);
-    let expiry = &expiry;
+    let request = Generate {
+        token: &name,
+        password,
+        expiry: expiry.as_deref(),
+    };
+    let request = &request;
     let result = with_registry(ctx, &target, |arm, registry| async move {
-        let mut body = json!({"tokenId": registry.token_id(name)});
-        if let Some(n) = request.get("name") {
-            body["name"] = n.clone();
-        }
-        if let Some(e) = expiry {
-            body["expiry"] = Value::String(e.clone());
-        }
-        arm.post(arm.registry_url(&registry, "/generateCredentials")?, &body)
-            .await
+        arm.generate_credentials(&registry, request).await
     })
     .await?;
     Ok(Output::table(
@@ -379,7 +332,7 @@ async fn delete_credential(ctx: &mut Context, args: CredentialDeleteArgs) -> Res
     }
     let (name, password1, password2) = (&name, args.password1, args.password2);
     let token = with_registry(ctx, &target, |arm, registry| async move {
-        let token = get_token(&arm, &registry, name).await?;
+        let token = arm.get_token(&registry, name).await?;
         let existing: Vec<String> = token
             .pointer("/properties/credentials/passwords")
             .and_then(Value::as_array)
@@ -401,21 +354,15 @@ async fn delete_credential(ctx: &mut Context, args: CredentialDeleteArgs) -> Res
             }
         }
         // The PATCH lists the passwords to keep, in the order the service returned them.
-        let keep: Vec<Value> = existing
-            .iter()
-            .filter(|n| !(password1 && *n == "password1" || password2 && *n == "password2"))
-            .map(|n| json!({"name": n}))
+        let keep: Vec<String> = existing
+            .into_iter()
+            .filter(|n| !(password1 && n == "password1" || password2 && n == "password2"))
             .collect();
-        let url = arm.registry_url(
-            &registry,
-            &format!("/tokens/{}", crate::api::arm::segment(name)),
-        )?;
-        arm.put_or_patch(
-            Method::PATCH,
-            url,
-            &json!({"properties": {"credentials": {"passwords": keep}}}),
-        )
-        .await
+        let patch = TokenPatch {
+            passwords: Some(keep),
+            ..TokenPatch::default()
+        };
+        arm.patch_token(&registry, name, &patch).await
     })
     .await?;
     Ok(Output::table(

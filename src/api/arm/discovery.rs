@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Arm, RESOURCES_API_VERSION, segment};
+use super::{Arm, RESOURCES_API_VERSION};
+use crate::api::encode::arm_segment;
 use crate::config::{Config, write_atomic};
 use crate::error::{Error, Result};
 
@@ -45,9 +46,9 @@ impl RegistryRef {
     pub fn path(&self) -> String {
         format!(
             "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}",
-            segment(&self.subscription),
-            segment(&self.resource_group),
-            segment(&self.name)
+            arm_segment(&self.subscription),
+            arm_segment(&self.resource_group),
+            arm_segment(&self.name)
         )
     }
 
@@ -149,7 +150,10 @@ pub async fn refresh(arm: &Arm, cache: &Cache, stale: &RegistryRef) -> Result<Op
 /// az's `get_resource_group_name_by_registry_name`: the subscription-wide resources listing.
 async fn discover(arm: &Arm, cache: &Cache, name: &str) -> Result<RegistryRef> {
     let url = arm.url(
-        &format!("/subscriptions/{}/resources", segment(&arm.subscription)),
+        &format!(
+            "/subscriptions/{}/resources",
+            arm_segment(&arm.subscription)
+        ),
         &[
             (
                 "$filter",

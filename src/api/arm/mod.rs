@@ -9,14 +9,19 @@ use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use super::auth::Credential;
+use super::encode::arm_segment;
 use super::http;
 use crate::error::{ArmError, Error, Result};
 use crate::io::Diag;
 
 pub mod discovery;
 mod lro;
+mod registries;
+mod scope_maps;
+mod tokens;
 
 pub use discovery::RegistryRef;
+pub use tokens::{Generate, TokenPatch};
 
 /// The api-version of every `Microsoft.ContainerRegistry` request (D13).
 pub const API_VERSION: &str = "2025-04-01";
@@ -48,19 +53,6 @@ pub struct Arm {
     credential: Credential,
     diag: Diag,
     pub subscription: String,
-}
-
-/// Percent-encodes one path segment (names are validated before they get here, D7, but a
-/// registry or group typed by hand must still not change the URL's structure).
-pub fn segment(name: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~')
-        .remove(b'(')
-        .remove(b')');
-    percent_encoding::utf8_percent_encode(name, SET).to_string()
 }
 
 impl Arm {
@@ -105,8 +97,9 @@ impl Arm {
         Ok(url)
     }
 
-    /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}` + `child`.
-    pub fn registry_url(&self, registry: &RegistryRef, child: &str) -> Result<Url> {
+    /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}` + `child`
+    /// (the typed operations in `tokens`, `scope_maps` and `registries` are its only users).
+    fn registry_url(&self, registry: &RegistryRef, child: &str) -> Result<Url> {
         let path = format!("{}{child}", registry.path());
         self.url(&path, &[("api-version", API_VERSION)])
     }
@@ -263,7 +256,7 @@ impl Arm {
     /// `GET /subscriptions/{id}`.
     pub async fn subscription(&self, id: &str) -> Result<Value> {
         let url = self.url(
-            &format!("/subscriptions/{}", segment(id)),
+            &format!("/subscriptions/{}", arm_segment(id)),
             &[("api-version", SUBSCRIPTIONS_API_VERSION)],
         )?;
         self.get(url).await
