@@ -3,11 +3,11 @@
 //! errors never build a client, read a keyring or touch the network). Warnings, info and debug
 //! lines go through here, never through `eprintln!`.
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::io::{Diag, Io, Verbosity};
 use crate::output::query::Expression;
-use crate::output::{Output, Style};
+use crate::output::{Output, OutputFormat, Style};
 
 pub struct Context {
     pub io: Io,
@@ -119,7 +119,14 @@ impl Context {
             self.diag.clone(),
         )
         .await?;
-        let subscription = crate::api::subscription::resolve(self, &credential, &http).await?;
+        let subscription = crate::api::subscription::resolve(
+            &self.config,
+            &self.diag,
+            self.global.subscription.as_deref(),
+            &credential,
+            &http,
+        )
+        .await?;
         let arm = crate::api::arm::Arm::new(http, credential, self.diag.clone(), subscription)?;
         self.clients.arm = Some(arm.clone());
         Ok(arm)

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::cloud::Cloud;
 use super::http;
+use super::secrets::stored_account;
 use crate::config::{Config, write_atomic};
 use crate::error::{Error, Result};
 use crate::io::Diag;
@@ -119,19 +120,6 @@ impl Source {
     }
 }
 
-/// What `acr account login` stores (the secret itself goes to the keyring or a 0600 file).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredAccount {
-    pub cloud: String,
-    pub tenant: String,
-    pub client_id: String,
-    pub subscription_id: Option<String>,
-    pub subscription_name: Option<String>,
-    /// `keyring` or `file`.
-    pub secret_store: String,
-}
-
 /// An access token and when it expires (Unix seconds).
 #[derive(Clone, Serialize, Deserialize)]
 pub struct AccessToken {
@@ -159,16 +147,6 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-/// `{config_dir}/account.json`.
-pub fn account_path(config: &Config) -> PathBuf {
-    config.dir().join("account.json")
-}
-
-pub fn stored_account(config: &Config) -> Option<StoredAccount> {
-    let bytes = std::fs::read(account_path(config)).ok()?;
-    serde_json::from_slice(&bytes).ok()
 }
 
 impl Credential {

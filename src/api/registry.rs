@@ -490,6 +490,18 @@ fn connectivity(title: &str, message: String) -> Error {
     Error::cli(format!("An error occurred: {title}\n{message}"))
 }
 
+/// What connecting to a registry needs from the invocation, passed in explicitly.
+pub struct Session<'a> {
+    pub config: &'a Config,
+    pub diag: &'a Diag,
+    pub http: reqwest::Client,
+    /// The cloud's registry suffix (`.azurecr.io`), for a login server ARM does not know.
+    pub acr_suffix: &'a str,
+    /// The management client, or why there is none (nobody signed in falls back to the
+    /// suffix guess and admin/token credentials, as az does).
+    pub arm: Result<Arm>,
+}
+
 /// Where the data-plane session comes from: the command's arguments.
 pub struct Login<'a> {
     pub name: &'a str,
@@ -501,7 +513,8 @@ pub struct Login<'a> {
 /// The outcome of resolving a registry in ARM.
 struct Resolved {
     login_server: String,
-    registry: Option<(Arm, RegistryRef, Value)>,
+    /// The registry and its resource, when ARM knows it.
+    registry: Option<(RegistryRef, Value)>,
     not_found: Option<String>,
 }
 
@@ -512,21 +525,38 @@ enum Challenge {
 }
 
 /// Resolves the login server and authenticates for `scope` (az's `get_access_credentials`);
-/// with `refresh_only` (for `acr login`), returns the (username, password) pair clients log in
-/// with instead of an access token.
+/// without a scope (for `acr login`), also returns the (username, password) pair clients log
+/// in with. The caller has checked that a password comes with a username.
 pub async fn connect(
-    ctx: &mut crate::context::Context,
+    session: Session<'_>,
     login: &Login<'_>,
     scope: Option<Scope>,
 ) -> Result<(Registry, Option<(String, String)>)> {
-    if login.username.is_none() && login.password.is_some() {
-        return Err(Error::cli(
-            "Please also specify username if password is specified.",
-        ));
-    }
-    let resolved = resolve(ctx, login).await?;
-    let http = ctx.http()?;
-    let diag = ctx.diag.clone();
+    let Session {
+        config,
+        diag,
+        http,
+        acr_suffix,
+        arm,
+    } = session;
+    // Nobody signed in is no error yet: az guesses the login server and tries other
+    // credentials. Any other failure of the management client is.
+    let arm: std::result::Result<Arm, String> = match arm {
+        Ok(arm) => Ok(arm),
+        Err(Error::Cli(message)) if message.starts_with("Please run 'acr account login'") => {
+            Err(message)
+        }
+        Err(e) => return Err(e),
+    };
+    let resolved = match &arm {
+        Ok(arm) => resolve(config, diag, arm, acr_suffix, login).await?,
+        Err(why) => Resolved {
+            login_server: guess(login, acr_suffix),
+            registry: None,
+            not_found: Some(why.clone()),
+        },
+    };
+    let diag = diag.clone();
     let challenge = probe(&http, &diag, &resolved, login.name).await?;
     let login_server = resolved.login_server.clone();
 
@@ -559,7 +589,7 @@ pub async fn connect(
                 password,
             },
             Challenge::Bearer { realm, service } => {
-                let cache = TokenCache::new(&ctx.config);
+                let cache = TokenCache::new(config);
                 let key = cache.key(
                     &login_server,
                     &format!("user:{username}:{}", digest(&password)),
@@ -595,13 +625,22 @@ pub async fn connect(
         return Ok((Registry::new(http, login_server, auth, diag), None));
     }
 
-    let managed = resolved.registry.as_ref().is_none_or(|(_, _, r)| {
+    let managed = resolved.registry.as_ref().is_none_or(|(_, r)| {
         r.pointer("/sku/name")
             .and_then(Value::as_str)
             .is_some_and(|s| ["basic", "standard", "premium"].contains(&s.to_lowercase().as_str()))
     });
     if managed {
-        match entra_flow(ctx, &http, &diag, &challenge, &login_server, scope.as_ref()).await {
+        let entra = entra_flow(
+            config,
+            &http,
+            &diag,
+            arm.as_ref(),
+            &challenge,
+            &login_server,
+            scope.as_ref(),
+        );
+        match entra.await {
             Ok(EntraOutcome::Access(token)) => {
                 return Ok((
                     Registry::new(http, login_server, RegistryAuth::Bearer(token), diag),
@@ -622,14 +661,14 @@ pub async fn connect(
                         "Unable to get AAD authorization tokens with message: {text}"
                     )));
                 }
-                ctx.warn(&format!(
+                diag.warn(&format!(
                     "Unable to get AAD authorization tokens with message: {text}"
                 ));
             }
         }
     }
-    match &resolved.registry {
-        Some((arm, registry, resource))
+    match (&resolved.registry, &arm) {
+        (Some((registry, resource)), Ok(arm))
             if resource
                 .pointer("/properties/adminUserEnabled")
                 .and_then(Value::as_bool)
@@ -657,10 +696,10 @@ pub async fn connect(
                 Some(pair),
             ));
         }
-        Some(_) => {
-            ctx.warn("Unable to get admin user credentials with message: Admin user is disabled.")
+        (Some(_), _) => {
+            diag.warn("Unable to get admin user credentials with message: Admin user is disabled.")
         }
-        None => ctx.warn(&format!(
+        (None, _) => diag.warn(&format!(
             "Unable to get admin user credentials with message: {}",
             resolved.not_found.clone().unwrap_or_default()
         )),
@@ -677,9 +716,10 @@ enum EntraOutcome {
 
 /// `/oauth2/exchange` (Entra token → ACR refresh token), then `/oauth2/token` for the scope.
 async fn entra_flow(
-    ctx: &mut crate::context::Context,
+    config: &Config,
     http: &reqwest::Client,
     diag: &Diag,
+    arm: std::result::Result<&Arm, &String>,
     challenge: &Challenge,
     login_server: &str,
     scope: Option<&Scope>,
@@ -690,10 +730,9 @@ async fn entra_flow(
             format!("Registry '{login_server}' does not support AAD login."),
         ));
     };
-    let arm = ctx.arm().await?;
+    let arm = arm.map_err(|why| Error::cli(why.clone()))?;
     let credential: &Credential = arm.credential();
-    let audience = ctx
-        .config
+    let audience = config
         .get("acr", "audience_resource")
         .map(|a| {
             if a.starts_with("https://") {
@@ -703,7 +742,7 @@ async fn entra_flow(
             }
         })
         .unwrap_or_else(|| ACR_AUDIENCE.to_owned());
-    let cache = TokenCache::new(&ctx.config);
+    let cache = TokenCache::new(config);
     let identity = format!(
         "entra:{}:{}",
         credential.source.describe(),
@@ -844,37 +883,33 @@ async fn token_request(
         })
 }
 
-/// Finds the registry in ARM (cache first, D6); when it is not there, or nobody is signed in,
-/// the login server is guessed from the name and the cloud's suffix.
-async fn resolve(ctx: &mut crate::context::Context, login: &Login<'_>) -> Result<Resolved> {
-    let guess = |ctx: &mut crate::context::Context| -> Result<String> {
-        let cloud = ctx.cloud()?;
-        Ok(format!(
-            "{}{}{}",
-            login.name,
-            login.suffix.map(|s| format!("-{s}")).unwrap_or_default(),
-            cloud.acr_suffix
-        )
-        .to_lowercase())
-    };
-    let arm = match ctx.arm().await {
-        Ok(arm) => arm,
-        Err(Error::Cli(message)) if message.starts_with("Please run 'acr account login'") => {
-            return Ok(Resolved {
-                login_server: guess(ctx)?,
-                registry: None,
-                not_found: Some(message),
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    let cache = super::arm::discovery::Cache::new(&ctx.config);
-    let located = super::arm::discovery::locate(&arm, &cache, login.name, None).await;
+/// `{name}[-{suffix}]{cloud suffix}`, lower-cased: the login server of a registry ARM does
+/// not know (or nobody signed in to ask).
+fn guess(login: &Login<'_>, acr_suffix: &str) -> String {
+    format!(
+        "{}{}{acr_suffix}",
+        login.name,
+        login.suffix.map(|s| format!("-{s}")).unwrap_or_default(),
+    )
+    .to_lowercase()
+}
+
+/// Finds the registry in ARM (cache first, D6); when it is not there, the login server is
+/// guessed from the name and the cloud's suffix.
+async fn resolve(
+    config: &Config,
+    diag: &Diag,
+    arm: &Arm,
+    acr_suffix: &str,
+    login: &Login<'_>,
+) -> Result<Resolved> {
+    let cache = super::arm::discovery::Cache::new(config);
+    let located = super::arm::discovery::locate(arm, &cache, login.name, None).await;
     let registry = match located {
         Ok(registry) => registry,
         Err(Error::Cli(message)) if message.contains("could not be found") => {
             return Ok(Resolved {
-                login_server: guess(ctx)?,
+                login_server: guess(login, acr_suffix),
                 registry: None,
                 not_found: Some(message),
             });
@@ -885,7 +920,7 @@ async fn resolve(ctx: &mut crate::context::Context, login: &Login<'_>) -> Result
     let resource = match arm.get_registry(&registry).await {
         Ok(resource) => resource,
         Err(Error::Arm(e)) if e.status == 404 && registry.from_cache => {
-            match super::arm::discovery::refresh(&arm, &cache, &registry).await? {
+            match super::arm::discovery::refresh(arm, &cache, &registry).await? {
                 Some(fresh) => {
                     registry = fresh;
                     arm.get_registry(&registry).await?
@@ -895,7 +930,7 @@ async fn resolve(ctx: &mut crate::context::Context, login: &Login<'_>) -> Result
         }
         Err(Error::Arm(e)) if e.status == 404 => {
             return Ok(Resolved {
-                login_server: guess(ctx)?,
+                login_server: guess(login, acr_suffix),
                 registry: None,
                 not_found: Some(e.to_string()),
             });
@@ -908,11 +943,11 @@ async fn resolve(ctx: &mut crate::context::Context, login: &Login<'_>) -> Result
         .unwrap_or_default()
         .to_owned();
     if let Some(suffix) = login.suffix {
-        ctx.warn(&format!("Obtained registry login server '{login_server}' from service. The specified suffix '{suffix}' is ignored."));
+        diag.warn(&format!("Obtained registry login server '{login_server}' from service. The specified suffix '{suffix}' is ignored."));
     }
     Ok(Resolved {
         login_server,
-        registry: Some((arm, registry, resource)),
+        registry: Some((registry, resource)),
         not_found: None,
     })
 }

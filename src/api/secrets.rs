@@ -1,4 +1,5 @@
-//! Where `acr account login` keeps the service principal's secret: the OS keyring (keyring 4:
+//! The credential store of `acr account login`: the account it stores (`account.json`, no
+//! secret in it) and where the service principal's secret goes: the OS keyring (keyring 4:
 //! macOS Keychain, Windows Credential Manager, Secret Service), or, only when asked for with
 //! `ACR_CREDENTIAL_STORE=file`, a 0600 file in the configuration directory. Keyring calls run
 //! off the async runtime with a timeout, because a locked Secret Service can block forever.
@@ -6,9 +7,34 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::auth::StoredAccount;
+use serde::{Deserialize, Serialize};
+
 use crate::config::{Config, write_atomic};
 use crate::error::{Error, Result};
+
+/// What `acr account login` stores (the secret itself goes to the keyring or a 0600 file).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredAccount {
+    pub cloud: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub subscription_id: Option<String>,
+    pub subscription_name: Option<String>,
+    /// `keyring` or `file`.
+    pub secret_store: String,
+}
+
+/// `{config_dir}/account.json`.
+pub fn account_path(config: &Config) -> std::path::PathBuf {
+    config.dir().join("account.json")
+}
+
+/// The account `acr account login` stored, if any.
+pub fn stored_account(config: &Config) -> Option<StoredAccount> {
+    let bytes = std::fs::read(account_path(config)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
 
 const SERVICE: &str = "acr";
 const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);

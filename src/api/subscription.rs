@@ -5,12 +5,17 @@
 use serde_json::Value;
 
 use super::arm::Arm;
-use super::auth::{Credential, Source, stored_account};
-use crate::context::Context;
+use super::auth::{Credential, Source};
+use super::secrets::stored_account;
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::io::Diag;
 
+/// The subscription for `credential`; `wanted` is `--subscription`.
 pub async fn resolve(
-    ctx: &Context,
+    config: &Config,
+    diag: &Diag,
+    wanted: Option<&str>,
     credential: &Credential,
     http: &reqwest::Client,
 ) -> Result<String> {
@@ -18,11 +23,11 @@ pub async fn resolve(
         Arm::new(
             http.clone(),
             credential.clone(),
-            ctx.diag.clone(),
+            diag.clone(),
             String::new(),
         )
     };
-    if let Some(wanted) = ctx.global.subscription.clone() {
+    if let Some(wanted) = wanted {
         // az matches --subscription against the subscriptions the login can see, by id or by
         // name, case-insensitively; an unknown value (an unknown id included) is warned about
         // and then refused.
@@ -30,7 +35,7 @@ pub async fn resolve(
         let matches = |s: &&Value, key: &str| {
             s.get(key)
                 .and_then(Value::as_str)
-                .is_some_and(|v| v.eq_ignore_ascii_case(&wanted))
+                .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
         };
         return match subscriptions
             .iter()
@@ -39,19 +44,18 @@ pub async fn resolve(
         {
             Some(id) => Ok(id.to_owned()),
             None => {
-                ctx.diag
-                    .warn(&format!("Subscription '{wanted}' not recognized."));
+                diag.warn(&format!("Subscription '{wanted}' not recognized."));
                 Err(Error::cli(format!(
                     "Subscription '{wanted}' not found. Check the spelling and casing and try again."
                 )))
             }
         };
     }
-    if let Some(id) = ctx.config.env().get("AZURE_SUBSCRIPTION_ID") {
+    if let Some(id) = config.env().get("AZURE_SUBSCRIPTION_ID") {
         return Ok(id.to_owned());
     }
     if let Source::StoredServicePrincipal { .. } = credential.source
-        && let Some(id) = stored_account(&ctx.config).and_then(|a| a.subscription_id)
+        && let Some(id) = stored_account(config).and_then(|a| a.subscription_id)
     {
         return Ok(id);
     }

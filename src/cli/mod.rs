@@ -2,7 +2,9 @@
 //! comments are the help texts (rendered in az's layout by [`help`]); examples live in
 //! [`examples`]; argparse compatibility (prefix abbreviation, az's error texts) in [`parse`].
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+pub use crate::output::OutputFormat;
 
 pub mod account;
 pub mod args;
@@ -70,19 +72,6 @@ pub struct GlobalArgs {
     /// Increase logging verbosity. Use --debug for full debug logs.
     #[arg(long, global = true)]
     pub verbose: bool,
-}
-
-/// `-o/--output` values, in the order az lists them in its "not a valid value" message.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    #[default]
-    Json,
-    Jsonc,
-    Yaml,
-    Yamlc,
-    Table,
-    Tsv,
-    None,
 }
 
 #[derive(Subcommand, Debug)]

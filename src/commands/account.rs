@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::api::arm::Arm;
-use crate::api::auth::{self, Credential, Source, StoredAccount};
-use crate::api::secrets;
+use crate::api::auth::{self, Credential, Source};
+use crate::api::secrets::{self, StoredAccount};
 use crate::cli::account::{AccountCommand, AccountLoginArgs};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -95,7 +95,7 @@ async fn login(ctx: &mut Context, args: AccountLoginArgs) -> Result<Output> {
     };
     secrets::save(&ctx.config, &account, &secret).await?;
     let bytes = serde_json::to_vec_pretty(&account).map_err(|e| Error::Other(e.into()))?;
-    crate::config::write_atomic(&auth::account_path(&ctx.config), &bytes, true)
+    crate::config::write_atomic(&secrets::account_path(&ctx.config), &bytes, true)
         .map_err(|e| Error::Other(e.into()))?;
     let user = json!({"name": client_id, "type": "servicePrincipal"});
     let listed: Vec<Value> = subscriptions
@@ -146,11 +146,11 @@ async fn show(ctx: &mut Context) -> Result<Output> {
 }
 
 async fn logout(ctx: &mut Context) -> Result<Output> {
-    let Some(account) = auth::stored_account(&ctx.config) else {
+    let Some(account) = secrets::stored_account(&ctx.config) else {
         return Err(Error::cli("There are no active accounts."));
     };
     secrets::delete(&ctx.config, &account).await?;
-    let _ = std::fs::remove_file(auth::account_path(&ctx.config));
+    let _ = std::fs::remove_file(secrets::account_path(&ctx.config));
     Credential::clear_cache(&ctx.config);
     Ok(Output::none())
 }

@@ -9,7 +9,8 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::repository::password;
-use crate::api::registry::{self, EMPTY_GUID, Login};
+use super::shared::connect;
+use crate::api::registry::{EMPTY_GUID, Login};
 use crate::cli::login::LoginArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -46,7 +47,7 @@ pub async fn run(ctx: &mut Context, args: LoginArgs) -> Result<Output> {
         username: args.username.as_deref(),
         password: secret.as_deref(),
     };
-    let (registry, pair) = registry::connect(ctx, &login, None).await?;
+    let (registry, pair) = connect(ctx, &login, None).await?;
     let (username, password) =
         pair.ok_or_else(|| Error::cli("The registry issued no credentials."))?;
     let login_server = registry.login_server.clone();

@@ -5,12 +5,12 @@
 use clap::{CommandFactory, ValueEnum};
 
 use crate::cli::parse::{Invocation, Parsed};
-use crate::cli::{Cli, Command, OutputFormat};
+use crate::cli::{Cli, Command};
 use crate::config::{Config, Env};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::io::Io;
-use crate::output::Output;
+use crate::output::{Output, OutputFormat};
 
 pub mod account;
 pub mod cloud;

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::shared::confirm_or_cancel;
-use crate::api::registry::{self, Attributes, Login, Registry, Scope};
+use super::shared::{confirm_or_cancel, connect};
+use crate::api::registry::{Attributes, Login, Registry, Scope};
 use crate::cli::repository::{
     OrderBy, RegistryLogin, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs,
     RepositoryOrImage, RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs,
@@ -119,7 +119,7 @@ fn orderby(order: Option<OrderBy>) -> Option<&'static str> {
 
 async fn list(ctx: &mut Context, args: RepositoryListArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(Scope::Catalog)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(Scope::Catalog)).await?;
     let names = registry.catalog(args.top).await?;
     Ok(Output::value(Value::Array(names)))
 }
@@ -137,7 +137,7 @@ async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Ou
         name: repository.clone(),
         actions: "metadata_read",
     };
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let tags = match registry
         .tags(&repository, args.top, orderby(args.orderby))
         .await
@@ -178,7 +178,7 @@ async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Resu
         name: repository.clone(),
         actions: "metadata_read",
     };
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let manifests = registry
         .manifests(&repository, args.top, orderby(args.orderby))
         .await?;
@@ -225,7 +225,7 @@ async fn show(ctx: &mut Context, args: RepositoryShowArgs) -> Result<Output> {
         name: target.repository().to_owned(),
         actions: "metadata_read",
     };
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     Ok(Output {
         value: registry.attributes(&target).await?,
         transformer: None,
@@ -251,7 +251,7 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
     } else {
         "metadata_write,metadata_read"
     };
-    let (registry, _) = registry::connect(
+    let (registry, _) = connect(
         ctx,
         &creds.login(),
         Some(Scope::Repository {
@@ -285,7 +285,7 @@ async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
         name: repository.clone(),
         actions: "delete",
     };
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     Ok(Output {
         value: registry.untag(&repository, &tag).await?,
         transformer: None,
@@ -316,7 +316,7 @@ async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output>
         name: repository.clone(),
         actions: "delete,metadata_read",
     };
-    let (registry, _) = registry::connect(ctx, &creds.login(), Some(scope)).await?;
+    let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let value = match image {
         Some(image) => {
             let digest =

@@ -1,11 +1,12 @@
-//! What the management commands share: the validated registry target, running a command body
-//! against a located registry (retrying once when a cached resource group turned out stale, D6),
-//! and az's confirmation prompt.
+//! What the commands share: the validated registry target, running a command body against a
+//! located registry (retrying once when a cached resource group turned out stale, D6),
+//! connecting to a registry's data plane, and az's confirmation prompt.
 
 use std::future::Future;
 
 use crate::api::arm::discovery::{self, Cache};
 use crate::api::arm::{Arm, RegistryRef};
+use crate::api::registry::{self, Login, Registry, Scope, Session};
 use crate::cli::args::RegistryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -61,6 +62,33 @@ where
         }
         other => other,
     }
+}
+
+/// Connects to the registry a data-plane command names, for `scope`: az's check of the
+/// credential flags first, then the management client (nobody signed in is not an error
+/// here: `api::registry::connect` falls back as az does), then the data-plane session.
+pub async fn connect(
+    ctx: &mut Context,
+    login: &Login<'_>,
+    scope: Option<Scope>,
+) -> Result<(Registry, Option<(String, String)>)> {
+    if login.username.is_none() && login.password.is_some() {
+        return Err(Error::cli(
+            "Please also specify username if password is specified.",
+        ));
+    }
+    let arm = ctx.arm().await;
+    // Both are built (or failed identically) on the way to the management client.
+    let cloud = ctx.cloud()?;
+    let http = ctx.http()?;
+    let session = Session {
+        config: &ctx.config,
+        diag: &ctx.diag,
+        http,
+        acr_suffix: &cloud.acr_suffix,
+        arm,
+    };
+    registry::connect(session, login, scope).await
 }
 
 /// knack's `prompt_y_n`: `<message> (y/n): ` on stdout until the answer is y or n. Without a

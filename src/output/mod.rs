@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
 use crate::io::Io;
 
@@ -17,6 +16,7 @@ pub mod yaml;
 
 mod pyfmt;
 mod table_ansi;
+mod unicode_tables;
 mod yaml_scalar;
 mod yaml_writers;
 
@@ -55,6 +55,20 @@ impl Output {
             transformer: Some(transformer),
         }
     }
+}
+
+/// `-o/--output` values, in the order az lists them in its "not a valid value" message (the
+/// clap parser takes them from here).
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Json,
+    Jsonc,
+    Yaml,
+    Yamlc,
+    Table,
+    Tsv,
+    None,
 }
 
 /// How to render: the `-o` format, the compiled `--query`, and whether colour is allowed.

@@ -3,11 +3,43 @@
 //!
 //! az renders through CPython, so every place where it calls `str(x)`, `s.strip()` or
 //! `s.splitlines()` must use these helpers rather than Rust's similar-but-different ones.
+//! The query engine takes its character predicates (`str.isprintable`, `str.isspace`, from
+//! Python 3.11's Unicode tables) and `repr(float)` from here; nothing here depends on it.
+
+use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
-// `str.isprintable`/`str.isspace` from Python 3.11's Unicode tables, shared with the query engine.
-use super::query::pynum::{is_printable, is_space};
+use super::unicode_tables::{NON_PRINTABLE, SPACES};
+
+fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
+    let c = c as u32;
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                Ordering::Less
+            } else if lo > c {
+                Ordering::Greater
+            } else {
+                Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// `str.isspace()`.
+pub(in crate::output) fn is_space(c: char) -> bool {
+    in_ranges(c, SPACES)
+}
+
+/// `str.isprintable()`, which decides what `repr()` escapes.
+pub(in crate::output) fn is_printable(c: char) -> bool {
+    if c.is_ascii() {
+        (' '..='~').contains(&c)
+    } else {
+        !in_ranges(c, NON_PRINTABLE)
+    }
+}
 
 /// `repr(float)` (== `str(float)`): shortest round-trip digits, fixed notation when the
 /// decimal exponent is in (-4, 16], scientific with a signed two-digit exponent otherwise.

@@ -16,6 +16,14 @@
 //! - Nesting beyond 300 levels (each projection segment counts twice; Python fails with
 //!   `RecursionError` at roughly 250 to 500) is a compile-time `SyntaxError` of kind `TooDeep`;
 //!   input nested beyond 1000 levels is refused with a `RecursionError`-like `QueryError`.
+//!
+//! Module cycles kept on purpose, because they are the shape of JMESPath itself (Python's
+//! `jmespath` has the same ones): the interpreter calls functions and the expression-taking
+//! functions (`sort_by`, `map`, `max_by`, …) call back into the interpreter (`interpreter` →
+//! `functions` → `builtins` → `interpreter`); an expression reference is a value holding a
+//! syntax tree (`ast` ↔ `value`); errors carry and print values (`value` → `error` →
+//! `pyfmt` → `pynum` → `value`); and `parser_rules` is the second half of the one Pratt
+//! parser in `parser`. No cycle leaves this module.
 
 mod ast;
 mod builtins;
@@ -29,8 +37,7 @@ mod merge;
 mod parser;
 mod parser_rules;
 mod pyfmt;
-pub(in crate::output) mod pynum;
-mod unicode_tables;
+mod pynum;
 mod value;
 
 #[cfg(test)]

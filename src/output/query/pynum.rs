@@ -3,37 +3,10 @@
 
 use std::cmp::Ordering;
 
-use super::unicode_tables::{DECIMAL_ZEROS, NON_PRINTABLE, SPACES};
 use super::value::Number;
-
-fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
-    let c = c as u32;
-    ranges
-        .binary_search_by(|&(lo, hi)| {
-            if hi < c {
-                Ordering::Less
-            } else if lo > c {
-                Ordering::Greater
-            } else {
-                Ordering::Equal
-            }
-        })
-        .is_ok()
-}
-
-/// `str.isspace()`.
-pub(in crate::output) fn is_space(c: char) -> bool {
-    in_ranges(c, SPACES)
-}
-
-/// `str.isprintable()`, which decides what `repr()` escapes.
-pub(in crate::output) fn is_printable(c: char) -> bool {
-    if c.is_ascii() {
-        (' '..='~').contains(&c)
-    } else {
-        !in_ranges(c, NON_PRINTABLE)
-    }
-}
+// The character predicates and `repr(float)` live with the other Python text primitives.
+pub(super) use crate::output::pyfmt::{float_repr, is_printable, is_space};
+use crate::output::unicode_tables::DECIMAL_ZEROS;
 
 /// `unicodedata.decimal()`: Python's `int()`/`float()` accept any Unicode decimal digit.
 fn decimal_value(c: char) -> Option<u8> {
@@ -47,9 +20,6 @@ fn decimal_value(c: char) -> Option<u8> {
 pub(super) fn lstrip(s: &str) -> &str {
     s.trim_start_matches(is_space)
 }
-
-/// `repr(float)`, shared with the output formatters (one implementation of CPython's digits).
-pub(super) use crate::output::pyfmt::float_repr;
 
 /// `_PyUnicode_TransformDecimalAndSpaceToASCII`: what `int()`/`float()` actually parse.
 fn to_ascii_number_text(s: &str) -> String {
