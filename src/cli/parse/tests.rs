@@ -1,5 +1,6 @@
 //! Table-driven checks of the argparse emulation against texts captured from az 2.91.0.
 
+use super::recommend::{close_matches, similarity};
 use super::*;
 use crate::cli::scope_map::ScopeMapCommand;
 use crate::cli::token::{CredentialCommand, TokenCommand, TokenStatus};

@@ -1,0 +1,102 @@
+//! Requests to a registry's token server: one form POSTed to the realm's host (az ignores the
+//! realm's path), one field read from the JSON answer, az's connectivity errors on refusal.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::connectivity;
+use crate::api::http;
+use crate::error::{Error, Result};
+use crate::io::Diag;
+
+/// One token-server request: where, what, and what a refusal is called.
+pub(super) struct TokenRequest<'a> {
+    /// The challenge's realm; only its scheme, host and port are used.
+    pub realm: &'a str,
+    /// `/oauth2/exchange` or `/oauth2/token`.
+    pub path: &'static str,
+    pub form: &'a [(&'a str, &'a str)],
+    /// The connectivity error title of a refusal (`CONNECTIVITY_ACCESS_TOKEN_ERROR`, …).
+    pub title: &'static str,
+    /// The field of the answer to return (`access_token` or `refresh_token`).
+    pub field: &'static str,
+}
+
+impl TokenRequest<'_> {
+    /// Sends the request for the registry at `login_server` and returns the field.
+    pub(super) async fn send(
+        &self,
+        http: &reqwest::Client,
+        diag: &Diag,
+        login_server: &str,
+    ) -> Result<String> {
+        let TokenRequest {
+            realm,
+            path,
+            form,
+            title,
+            field,
+        } = self;
+        let base = reqwest::Url::parse(realm).map_err(|_| connectivity("CONNECTIVITY_WWW_AUTHENTICATE_ERROR", format!("Registry '{login_server}' did not ask properly for a basic or a bearer authentication.")))?;
+        let url = format!(
+            "{}://{}{path}",
+            base.scheme(),
+            base.host_str().unwrap_or_default().to_owned()
+                + &base.port().map(|p| format!(":{p}")).unwrap_or_default()
+        );
+        let request = http
+            .post(&url)
+            .form(form)
+            .build()
+            .map_err(|e| Error::Other(e.into()))?;
+        let body = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .unwrap_or_default()
+            .to_vec();
+        http::log_request(
+            diag,
+            request.method(),
+            request.url().as_str(),
+            request.headers(),
+            &body,
+        );
+        let response = http
+            .execute(request)
+            .await
+            .map_err(|e| Error::Other(anyhow::Error::new(e).context(format!("POST {url}"))))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let raw = response
+            .bytes()
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        http::log_response(diag, status, &headers, &raw);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(connectivity(
+                "CONNECTIVITY_TOOMANYREQUESTS_ERROR",
+                format!(
+                    "Too many requests, access to registry '{login_server}' was denied. Please wait a moment before trying again."
+                ),
+            ));
+        }
+        if status != StatusCode::OK {
+            return Err(connectivity(
+                title,
+                format!(
+                    "Access to registry '{login_server}' was denied. Response code: {}. Please try running 'az login' again to refresh permissions.",
+                    status.as_u16()
+                ),
+            ));
+        }
+        serde_json::from_slice::<Value>(&raw)
+            .ok()
+            .and_then(|v| v.get(*field).and_then(Value::as_str).map(str::to_owned))
+            .ok_or_else(|| {
+                Error::cli(format!(
+                    "The registry '{login_server}' returned no {field}."
+                ))
+            })
+    }
+}

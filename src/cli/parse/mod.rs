@@ -1,0 +1,160 @@
+//! argparse compatibility on top of clap: az's prefix abbreviation of long options, its
+//! deprecated-alias warnings, its required-argument check (which honours configured defaults)
+//! and its exact argument-error texts and exit code 2. clap does the actual parsing.
+
+use clap::{Command, CommandFactory, FromArgMatches};
+
+use super::Cli;
+use crate::error::{Error, ParseError, Recommendation};
+
+mod abbrev;
+mod errors;
+mod recommend;
+mod required;
+
+use abbrev::{expand_prefixes, option_strings};
+use errors::map_clap_error;
+use recommend::recommend;
+pub use required::{RequiredArg, required_args};
+
+/// The outcome of parsing a command line.
+#[derive(Debug)]
+pub enum Parsed {
+    /// `--help` anywhere: show the help of the command at this path.
+    Help(Vec<String>),
+    /// `acr --version`.
+    Version,
+    /// A command to run.
+    Run(Box<Invocation>),
+}
+
+/// A successfully parsed command line.
+#[derive(Debug)]
+pub struct Invocation {
+    pub cli: Cli,
+    /// The command path, e.g. `["token", "create"]`.
+    pub path: Vec<String>,
+    /// Deprecation warnings argparse prints while parsing (`--days`, `--add`, …).
+    pub warnings: Vec<String>,
+    /// Whether `-o/--output` was on the command line (otherwise `core.output` applies).
+    pub output_given: bool,
+    /// `--query`, compiled while parsing as az does.
+    pub query: Option<crate::output::query::Expression>,
+}
+
+/// Parses `args` (without the program name). `default_registry` says whether `defaults.acr`
+/// is configured, which makes the registry argument optional.
+pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
+    let root = Cli::command();
+    let path = command_path(&root, args);
+    let leaf = find(&root, &path);
+    let options = option_strings(&root, leaf);
+    let mut warnings = Vec::new();
+    let expanded = expand_prefixes(args, &options, &path, leaf, &mut warnings)?;
+
+    if expanded
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "-h" || a == "--help")
+    {
+        return Ok(Parsed::Help(path));
+    }
+    if path.is_empty() && expanded.iter().any(|a| a == "--version") {
+        return Ok(Parsed::Version);
+    }
+    if expanded.is_empty() {
+        return Ok(Parsed::Help(path));
+    }
+
+    let argv = std::iter::once("acr".to_owned()).chain(expanded.iter().cloned());
+    let matches = root
+        .clone()
+        .try_get_matches_from(argv)
+        .map_err(|e| Error::Parse(map_clap_error(&e, &root, leaf, &path, &expanded)))?;
+    let cli = Cli::from_arg_matches(&matches)
+        .map_err(|e| Error::Parse(map_clap_error(&e, &root, leaf, &path, &expanded)))?;
+
+    let mut leaf_matches = &matches;
+    for name in &path {
+        match leaf_matches.subcommand_matches(name) {
+            Some(m) => leaf_matches = m,
+            None => break,
+        }
+    }
+    let query = match &cli.global.query {
+        Some(text) => Some(crate::output::query::compile(text).map_err(|_| {
+            Error::Parse(ParseError {
+                message: format!("argument --query: invalid jmespath_type value: '{text}'"),
+                recommendation: Recommendation::Query,
+            })
+        })?),
+        None => None,
+    };
+    let output_given = matches!(
+        matches.value_source("output"),
+        Some(clap::parser::ValueSource::CommandLine)
+    );
+    let path_text = path.join(" ");
+    let missing: Vec<&str> = required_args(&path_text)
+        .iter()
+        .filter(|r| !(r.is_registry && default_registry))
+        .filter(|r| {
+            !matches!(
+                leaf_matches.value_source(r.id),
+                Some(clap::parser::ValueSource::CommandLine)
+            )
+        })
+        .map(|r| r.display)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Parse(ParseError {
+            message: format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            ),
+            recommendation: Recommendation::Examples(recommend(&path_text, &expanded, leaf)),
+        }));
+    }
+    Ok(Parsed::Run(Box::new(Invocation {
+        cli,
+        path,
+        warnings,
+        output_given,
+        query,
+    })))
+}
+
+/// The subcommand path named by the leading words of `args`, skipping global options.
+fn command_path(root: &Command, args: &[String]) -> Vec<String> {
+    let takes_value = |a: &str| matches!(a, "-o" | "--output" | "--query" | "--subscription");
+    let mut cmd = root;
+    let mut path = Vec::new();
+    let mut i = 0;
+    while i < args.len() && cmd.has_subcommands() {
+        let arg = &args[i];
+        if arg == "--" {
+            break;
+        }
+        if arg.starts_with('-') {
+            i += if takes_value(arg) { 2 } else { 1 };
+            continue;
+        }
+        match cmd.find_subcommand(arg) {
+            Some(sub) => {
+                path.push(sub.get_name().to_owned());
+                cmd = sub;
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    path
+}
+
+fn find<'a>(root: &'a Command, path: &[String]) -> &'a Command {
+    path.iter()
+        .fold(root, |cmd, name| cmd.find_subcommand(name).unwrap_or(cmd))
+}
+
+#[cfg(test)]
+mod tests;
