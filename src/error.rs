@@ -35,6 +35,25 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Failures of the plumbing (HTTP, files and streams, URLs, JSON) have no az text of their own:
+/// they are `Other`, with their cause chain kept for the message.
+macro_rules! other_from {
+    ($($source:ty),* $(,)?) => {
+        $(impl From<$source> for Error {
+            fn from(e: $source) -> Error {
+                Error::Other(e.into())
+            }
+        })*
+    };
+}
+
+other_from!(
+    reqwest::Error,
+    std::io::Error,
+    url::ParseError,
+    serde_json::Error
+);
+
 /// Where az's `--query` errors point users.
 pub const QUERY_REFERENCE: &str = "To learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'";
 

@@ -1,13 +1,86 @@
 //! The shared HTTP plumbing: one reqwest client per invocation (trusting the cloud's CA bundle
-//! on top of the system roots), `--debug` request logging with every secret redacted, and the
-//! retry policy for throttling, server errors and dropped connections.
+//! on top of the system roots), the one send loop every API client uses ([`exchange`]: build,
+//! log, send, read, and a caller's policy deciding whether to retry), `--debug` request logging
+//! with every secret redacted, and the retry rules for throttling, server errors and dropped
+//! connections.
 
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+use crate::error::Result;
 use crate::io::Diag;
+
+/// A response read completely.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// What a caller's retry policy makes of one attempt.
+pub enum Next<T> {
+    /// Stop with this result.
+    Done(Result<T>),
+    /// Send again after `wait`; `note` is the `--debug` line that says so.
+    Retry { wait: Duration, note: String },
+}
+
+/// The one send loop: for each attempt (1-based) the request is built afresh, logged, sent and
+/// its response read to the end and logged (secrets redacted), then `policy` decides between
+/// a result and another attempt. The policy owns the attempt limit and every error text, so
+/// ARM, the data plane and the token server each keep their own rules.
+pub async fn exchange<T>(
+    client: &reqwest::Client,
+    diag: &Diag,
+    build: impl Fn() -> Result<reqwest::Request>,
+    mut policy: impl FnMut(u32, std::result::Result<Reply, reqwest::Error>) -> Next<T>,
+) -> Result<T> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let request = build()?;
+        let payload = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .unwrap_or_default()
+            .to_vec();
+        log_request(
+            diag,
+            request.method(),
+            request.url().as_str(),
+            request.headers(),
+            &payload,
+        );
+        let outcome = match client.execute(request).await {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map(|b| b.to_vec())
+                    .unwrap_or_default();
+                log_response(diag, status, &headers, &body);
+                Ok(Reply {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+            Err(e) => Err(e),
+        };
+        match policy(attempt, outcome) {
+            Next::Done(result) => return result,
+            Next::Retry { wait, note } => {
+                diag.debug(&note);
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
 
 /// Builds the HTTP client. `ca_bundle` (a PEM file) is trusted in addition to the system roots.
 pub fn client(ca_bundle: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
@@ -73,15 +146,7 @@ pub fn log_request(
     }
     diag.debug(&format!("Request URL: '{url}'"));
     diag.debug(&format!("Request method: '{method}'"));
-    diag.debug("Request headers:");
-    for (name, value) in headers {
-        let shown = if is_secret_header(name.as_str()) {
-            "*****".to_owned()
-        } else {
-            value.to_str().unwrap_or("<binary>").to_owned()
-        };
-        diag.debug(&format!("    '{name}': '{shown}'"));
-    }
+    log_headers(diag, "Request headers:", headers);
     if !body.is_empty() {
         diag.debug(&format!("Request body: {}", redact_body(body)));
     }
@@ -98,7 +163,15 @@ pub fn log_response(
         return;
     }
     diag.debug(&format!("Response status: {}", status.as_u16()));
-    diag.debug("Response headers:");
+    log_headers(diag, "Response headers:", headers);
+    if !body.is_empty() {
+        diag.debug(&format!("Response content: {}", redact_body(body)));
+    }
+}
+
+/// `title`, then one line per header, secret ones masked.
+fn log_headers(diag: &Diag, title: &str, headers: &reqwest::header::HeaderMap) {
+    diag.debug(title);
     for (name, value) in headers {
         let shown = if is_secret_header(name.as_str()) {
             "*****".to_owned()
@@ -107,8 +180,24 @@ pub fn log_response(
         };
         diag.debug(&format!("    '{name}': '{shown}'"));
     }
-    if !body.is_empty() {
-        diag.debug(&format!("Response content: {}", redact_body(body)));
+}
+
+/// A JSON body serialized once, for a request that may be built several times.
+pub struct JsonBody(Option<Vec<u8>>);
+
+impl JsonBody {
+    pub fn new(body: Option<&Value>) -> JsonBody {
+        JsonBody(body.map(|b| serde_json::to_vec(b).unwrap_or_default()))
+    }
+
+    /// `request` with the body and its `Content-Type`, when there is one.
+    pub fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.0 {
+            Some(bytes) => request
+                .header("Content-Type", "application/json")
+                .body(bytes.clone()),
+            None => request,
+        }
     }
 }
 

@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::repository::password;
-use super::shared::connect;
+use super::data_plane::{connect, password, registry};
 use crate::api::registry::{EMPTY_GUID, Login};
 use crate::cli::login::LoginArgs;
 use crate::context::Context;
@@ -17,17 +16,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 
 pub async fn run(ctx: &mut Context, args: LoginArgs) -> Result<Output> {
-    let raw = args
-        .name
-        .clone()
-        .or_else(|| ctx.config.get("defaults", "acr"))
-        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
-    let cloud = ctx.cloud()?;
-    let validated = crate::resolve::registry::validate(&raw, &cloud.acr_suffix)?;
-    if let Some(warning) = &validated.warning {
-        ctx.warn(warning);
-    }
-    let name = validated.name;
+    let name = registry(ctx, args.name.as_deref())?;
     if args.expose_token
         && (args.username.is_some() || args.password.is_some() || args.password_stdin)
     {

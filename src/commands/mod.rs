@@ -15,6 +15,7 @@ use crate::output::{Output, OutputFormat};
 pub mod account;
 pub mod cloud;
 pub mod configure;
+pub mod data_plane;
 pub mod login;
 pub mod repository;
 pub mod scope_map;

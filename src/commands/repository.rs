@@ -3,12 +3,12 @@
 
 use serde_json::{Value, json};
 
-use super::shared::{confirm_or_cancel, connect};
-use crate::api::registry::{Attributes, Login, Registry, Scope};
+use super::data_plane::{connect, credentials};
+use super::shared::confirm_or_cancel;
+use crate::api::registry::{Attributes, Registry, Scope};
 use crate::cli::repository::{
-    OrderBy, RegistryLogin, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs,
-    RepositoryOrImage, RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs,
-    RepositoryUpdateArgs,
+    OrderBy, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs, RepositoryOrImage,
+    RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs, RepositoryUpdateArgs,
 };
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -25,89 +25,6 @@ pub async fn run(ctx: &mut Context, command: RepositoryCommand) -> Result<Output
         RepositoryCommand::Untag(args) => untag(ctx, args).await,
         RepositoryCommand::Delete(args) => delete(ctx, args).await,
     }
-}
-
-/// The validated registry name and credentials of a repository command.
-pub struct Credentials {
-    pub name: String,
-    pub suffix: Option<String>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-}
-
-impl Credentials {
-    pub fn login(&self) -> Login<'_> {
-        Login {
-            name: &self.name,
-            suffix: self.suffix.as_deref(),
-            username: self.username.as_deref(),
-            password: self.password.as_deref(),
-        }
-    }
-}
-
-/// Registry-name validation, the password from `-p`, `--password-stdin` or a prompt, and the
-/// deprecation warning of `-g`.
-pub fn credentials(
-    ctx: &mut Context,
-    args: &RegistryLogin,
-    deprecated_group: bool,
-) -> Result<Credentials> {
-    let raw = args
-        .name
-        .clone()
-        .or_else(|| ctx.config.get("defaults", "acr"))
-        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
-    let cloud = ctx.cloud()?;
-    let validated = crate::resolve::registry::validate(&raw, &cloud.acr_suffix)?;
-    if let Some(warning) = &validated.warning {
-        ctx.warn(warning);
-    }
-    if deprecated_group && args.resource_group.is_some() {
-        ctx.warn("Argument 'resource_group_name' has been deprecated and will be removed in a future release.");
-    }
-    let password = password(
-        ctx,
-        args.username.as_deref(),
-        args.password.clone(),
-        args.password_stdin,
-    )?;
-    Ok(Credentials {
-        name: validated.name,
-        suffix: args.suffix.clone(),
-        username: args.username.clone(),
-        password,
-    })
-}
-
-/// `-p`, else `--password-stdin`, else a hidden `Password: ` prompt on a terminal when `-u`
-/// was given (az prompts there too).
-pub fn password(
-    ctx: &mut Context,
-    username: Option<&str>,
-    password: Option<String>,
-    from_stdin: bool,
-) -> Result<Option<String>> {
-    if password.is_some() {
-        return Ok(password);
-    }
-    if from_stdin {
-        let secret = ctx.io.read_all().map_err(|e| Error::Other(e.into()))?;
-        return Ok(Some(secret));
-    }
-    if username.is_some() {
-        if !ctx.io.stdin_is_tty {
-            return Err(Error::cli(
-                "Please specify both username and password in non-interactive mode.",
-            ));
-        }
-        let secret = ctx
-            .io
-            .read_secret("Password: ")
-            .map_err(|e| Error::Other(e.into()))?;
-        return Ok(Some(secret));
-    }
-    Ok(None)
 }
 
 fn orderby(order: Option<OrderBy>) -> Option<&'static str> {
@@ -133,10 +50,7 @@ fn required_repository(repository: &Option<String>) -> Result<String> {
 async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
     let repository = required_repository(&args.repository)?;
-    let scope = Scope::Repository {
-        name: repository.clone(),
-        actions: "metadata_read",
-    };
+    let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let tags = match registry
         .tags(&repository, args.top, orderby(args.orderby))
@@ -174,10 +88,7 @@ async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Resu
     ctx.warn("This command has been deprecated and will be removed in a future release. Use 'acr manifest list-metadata' instead.");
     let creds = credentials(ctx, &args.login, true)?;
     let repository = required_repository(&args.repository)?;
-    let scope = Scope::Repository {
-        name: repository.clone(),
-        actions: "metadata_read",
-    };
+    let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let manifests = registry
         .manifests(&repository, args.top, orderby(args.orderby))
@@ -221,10 +132,7 @@ fn attributes_target(target: &RepositoryOrImage) -> Result<Attributes> {
 async fn show(ctx: &mut Context, args: RepositoryShowArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
     let target = attributes_target(&args.target)?;
-    let scope = Scope::Repository {
-        name: target.repository().to_owned(),
-        actions: "metadata_read",
-    };
+    let scope = Scope::repository(target.repository(), "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     Ok(Output {
         value: registry.attributes(&target).await?,
@@ -254,10 +162,7 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
     let (registry, _) = connect(
         ctx,
         &creds.login(),
-        Some(Scope::Repository {
-            name: target.repository().to_owned(),
-            actions,
-        }),
+        Some(Scope::repository(target.repository(), actions)),
     )
     .await?;
     // az-compat: without attribute flags az GETs the attributes (with an empty JSON body).
@@ -281,10 +186,7 @@ async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
     let Image::Tag { repository, tag } = image::parse(&image, false)? else {
         return Err(Error::cli(image::TAG_FORMAT));
     };
-    let scope = Scope::Repository {
-        name: repository.clone(),
-        actions: "delete",
-    };
+    let scope = Scope::repository(&repository, "delete");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     Ok(Output {
         value: registry.untag(&repository, &tag).await?,
@@ -312,10 +214,7 @@ async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output>
         }
         None => target.repository.clone().unwrap_or_default(),
     };
-    let scope = Scope::Repository {
-        name: repository.clone(),
-        actions: "delete,metadata_read",
-    };
+    let scope = Scope::repository(&repository, "delete,metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let value = match image {
         Some(image) => {

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::shared::{confirm, target, with_registry};
+use super::shared::{proceed, target, with_registry};
+use crate::api::arm::Write;
 use crate::api::models;
 use crate::cli::scope_map::{
     ScopeMapCommand, ScopeMapCreateArgs, ScopeMapDeleteArgs, ScopeMapListArgs, ScopeMapShowArgs,
@@ -43,8 +44,14 @@ async fn create(ctx: &mut Context, args: ScopeMapCreateArgs) -> Result<Output> {
     let (name, permissions, description) = (&name, &args.permissions, &args.description);
     let created = with_registry(ctx, &target, |arm, registry| async move {
         let actions = actions::parse(&permissions.repository, &permissions.gateway)?;
-        arm.put_scope_map(&registry, name, &actions, description.as_deref())
-            .await
+        arm.write_scope_map(
+            Write::Create,
+            &registry,
+            name,
+            &actions,
+            description.as_deref(),
+        )
+        .await
     })
     .await?;
     Ok(output(&created))
@@ -83,8 +90,14 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
         } else {
             stored
         };
-        arm.patch_scope_map(&registry, name, &actions, description.as_deref())
-            .await
+        arm.write_scope_map(
+            Write::Update,
+            &registry,
+            name,
+            &actions,
+            description.as_deref(),
+        )
+        .await
     })
     .await?;
     Ok(output(&updated))
@@ -93,14 +106,10 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
 async fn delete(ctx: &mut Context, args: ScopeMapDeleteArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let name = map_name(&args.name.name)?;
-    if !args.yes.yes
-        && !confirm(
-            ctx,
-            &format!(
-                "Deleting the scope map '{name}' will remove its permissions with associated tokens. Proceed?"
-            ),
-        )?
-    {
+    let question = format!(
+        "Deleting the scope map '{name}' will remove its permissions with associated tokens. Proceed?"
+    );
+    if !proceed(ctx, args.yes.yes, &question)? {
         return Ok(Output::none());
     }
     let name = &name;

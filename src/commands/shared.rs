@@ -1,12 +1,12 @@
-//! What the commands share: the validated registry target, running a command body against a
-//! located registry (retrying once when a cached resource group turned out stale, D6),
-//! connecting to a registry's data plane, and az's confirmation prompt.
+//! What the commands share: the one resolution of the registry argument, the management
+//! target, running a command body against a located registry (retrying once when a cached
+//! resource group turned out stale, D6), az's confirmation prompts, and the shell-expansion
+//! warning.
 
 use std::future::Future;
 
 use crate::api::arm::discovery::{self, Cache};
 use crate::api::arm::{Arm, RegistryRef};
-use crate::api::registry::{self, Login, Registry, Scope, Session};
 use crate::cli::args::RegistryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -18,28 +18,57 @@ pub struct Target {
     pub group: Option<String>,
 }
 
-/// Validates the registry argument (warning when a login-server suffix was stripped).
-pub fn target(ctx: &mut Context, args: &RegistryArgs) -> Result<Target> {
-    let raw = args
-        .registry
-        .clone()
+/// Which of az's registry-name validators a command runs: the management commands print the
+/// suffix-stripping warning even when the remaining name is then refused; the data-plane
+/// commands check the name first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameCheck {
+    WarnFirst,
+    CheckFirst,
+}
+
+/// The one resolution of the registry argument: `given` (`flag` on the command line), else
+/// `defaults.acr`, validated against the cloud's suffix, az's warning when a suffix was
+/// stripped.
+pub fn registry_name(
+    ctx: &mut Context,
+    given: Option<&str>,
+    flag: &str,
+    check: NameCheck,
+) -> Result<String> {
+    let raw = given
+        .map(str::to_owned)
         .or_else(|| ctx.config.get("defaults", "acr"))
-        .ok_or_else(|| Error::cli("the following arguments are required: --registry/-r"))?;
+        .ok_or_else(|| Error::cli(format!("the following arguments are required: {flag}")))?;
     let cloud = ctx.cloud()?;
     let validated = crate::resolve::registry::strip_suffix(&raw, &cloud.acr_suffix)?;
-    // az-compat: the stripping warning is printed even when the remaining name is refused.
+    if check == NameCheck::CheckFirst {
+        crate::resolve::registry::check_name(&validated.name)?;
+    }
     if let Some(warning) = &validated.warning {
         ctx.warn(warning);
     }
-    crate::resolve::registry::check_name(&validated.name)?;
+    if check == NameCheck::WarnFirst {
+        // az-compat: the warning is printed even when the remaining name is then refused.
+        crate::resolve::registry::check_name(&validated.name)?;
+    }
+    Ok(validated.name)
+}
+
+/// The registry of a management command, with the group from `-g` or `defaults.group` (used
+/// silently even when wrong, as az does).
+pub fn target(ctx: &mut Context, args: &RegistryArgs) -> Result<Target> {
+    let name = registry_name(
+        ctx,
+        args.registry.as_deref(),
+        "--registry/-r",
+        NameCheck::WarnFirst,
+    )?;
     let group = args
         .resource_group
         .clone()
         .or_else(|| ctx.config.get("defaults", "group"));
-    Ok(Target {
-        name: validated.name,
-        group,
-    })
+    Ok(Target { name, group })
 }
 
 /// Locates the registry and runs `body` against it. When the group came from the discovery
@@ -62,33 +91,6 @@ where
         }
         other => other,
     }
-}
-
-/// Connects to the registry a data-plane command names, for `scope`: az's check of the
-/// credential flags first, then the management client (nobody signed in is not an error
-/// here: `api::registry::connect` falls back as az does), then the data-plane session.
-pub async fn connect(
-    ctx: &mut Context,
-    login: &Login<'_>,
-    scope: Option<Scope>,
-) -> Result<(Registry, Option<(String, String)>)> {
-    if login.username.is_none() && login.password.is_some() {
-        return Err(Error::cli(
-            "Please also specify username if password is specified.",
-        ));
-    }
-    let arm = ctx.arm().await;
-    // Both are built (or failed identically) on the way to the management client.
-    let cloud = ctx.cloud()?;
-    let http = ctx.http()?;
-    let session = Session {
-        config: &ctx.config,
-        diag: &ctx.diag,
-        http,
-        acr_suffix: &cloud.acr_suffix,
-        arm,
-    };
-    registry::connect(session, login, scope).await
 }
 
 /// knack's `prompt_y_n`: `<message> (y/n): ` on stdout until the answer is y or n. Without a
@@ -118,14 +120,16 @@ pub fn confirm(ctx: &mut Context, message: &str) -> Result<bool> {
 /// azure-cli's `user_confirmation` (used by `repository delete`): `--yes` skips it, `n` is
 /// "Operation cancelled." (exit 1), and without a terminal it fails.
 pub fn confirm_or_cancel(ctx: &mut Context, message: &str, yes: bool) -> Result<()> {
-    if yes {
-        return Ok(());
-    }
-    if confirm(ctx, message)? {
+    if proceed(ctx, yes, message)? {
         Ok(())
     } else {
         Err(Error::cli("Operation cancelled."))
     }
+}
+
+/// Whether to go on: `--yes`, or a `y` at az's prompt (see [`confirm`]).
+pub fn proceed(ctx: &mut Context, yes: bool, message: &str) -> Result<bool> {
+    Ok(yes || confirm(ctx, message)?)
 }
 
 /// Warns about repository arguments that the shell probably produced from an unquoted

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::shared::{confirm, target, with_registry};
-use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch};
+use super::shared::{proceed, target, with_registry};
+use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch, Write};
 use crate::api::models;
 use crate::cli::token::{
     CredentialCommand, CredentialDeleteArgs, CredentialGenerateArgs, TokenCommand, TokenCreateArgs,
@@ -205,7 +205,13 @@ async fn default_scope_map(
     ));
     let description = format!("Created by token: {}", input.name);
     let created = arm
-        .put_scope_map(registry, &map_name, &wanted, Some(&description))
+        .write_scope_map(
+            Write::Create,
+            registry,
+            &map_name,
+            &wanted,
+            Some(&description),
+        )
         .await?;
     Ok(created
         .get("id")
@@ -240,14 +246,10 @@ async fn update(ctx: &mut Context, args: TokenUpdateArgs) -> Result<Output> {
 async fn delete(ctx: &mut Context, args: TokenDeleteArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
     let name = token_name(&args.name.name)?;
-    if !args.yes.yes
-        && !confirm(
-            ctx,
-            &format!(
-                "Deleting the token '{name}' will invalidate access to anyone using its credentials. Proceed?"
-            ),
-        )?
-    {
+    let question = format!(
+        "Deleting the token '{name}' will invalidate access to anyone using its credentials. Proceed?"
+    );
+    if !proceed(ctx, args.yes.yes, &question)? {
         return Ok(Output::none());
     }
     let name = &name;

@@ -89,6 +89,14 @@ fn newline(out: &mut String, level: usize) {
 /// with ensure_ascii=False everything else (DEL and non-ASCII included) passes through.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    encode_string(s, false, &mut out);
+    out
+}
+
+/// A JSON string as Python's `json` module writes it, appended to `out`: `"`, `\` and the
+/// C0 controls escaped (`\n`, `\r`, `\t`, `\b`, `\f` by name, the rest as `\u00XX`), and with
+/// `ensure_ascii` everything outside printable ASCII as UTF-16 `\uXXXX` escapes too.
+pub(in crate::output) fn encode_string(s: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -99,12 +107,16 @@ fn quote(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || ensure_ascii && !(' '..='~').contains(&c) => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
-//! The only code that writes results to stdout. A command returns a JSON value (or nothing) and,
-//! where az has one, a table transformer; [`render`] injects `resourceGroup`, applies `--query`,
-//! picks the format and writes the bytes az would write.
+//! The only code that renders results for stdout. A command returns a JSON value (or nothing) and,
+//! where az has one, a table transformer; [`format`] injects `resourceGroup`, applies
+//! `--query`, picks the format and returns the bytes az would write, which the context writes.
 
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::io::Io;
 
 pub mod json;
 pub mod query;
@@ -14,7 +13,7 @@ pub mod transformers;
 pub mod tsv;
 pub mod yaml;
 
-mod pyfmt;
+pub(crate) mod pyfmt;
 mod table_ansi;
 mod unicode_tables;
 mod yaml_scalar;
@@ -78,13 +77,7 @@ pub struct Style<'a> {
     pub color: bool,
 }
 
-/// Writes `output` to stdout exactly as az would.
-pub fn render(io: &mut Io, style: &Style<'_>, output: Output) -> Result<()> {
-    let text = format(style, output)?;
-    io.out(&text).map_err(|e| Error::Other(e.into()))
-}
-
-/// The bytes `render` writes.
+/// The bytes az would write to stdout for `output` (`Context::render` writes them).
 pub fn format(style: &Style<'_>, output: Output) -> Result<String> {
     let Some(mut value) = output.value else {
         return Ok(String::new());

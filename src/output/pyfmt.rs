@@ -139,7 +139,11 @@ pub(super) fn py_repr(v: &Value) -> String {
     }
 }
 
-fn str_repr(s: &str) -> String {
+/// Python's `repr()` of a str: single quotes unless only double quotes avoid escaping, `\\`,
+/// `\t`, `\n`, `\r` and the quote escaped, and whatever `str.isprintable()` rejects as
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`. The one implementation: the output formatters, the
+/// query engine's messages and the validators' messages (`resolve`) all use it.
+pub(crate) fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

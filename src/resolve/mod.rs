@@ -8,34 +8,9 @@ pub mod image;
 pub mod names;
 pub mod registry;
 
-/// Python's `repr()` of a string, as az's messages embed it (`'a/content/read'`).
-pub fn python_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+/// Python's `repr()` of a string, as az's messages embed it (`'a/content/read'`): the one
+/// implementation, shared with the output formatters.
+pub(crate) use crate::output::pyfmt::str_repr as python_repr;
 
 #[cfg(test)]
 mod tests {
@@ -47,5 +22,7 @@ mod tests {
         assert_eq!(python_repr("it's"), "\"it's\"");
         assert_eq!(python_repr("a'b\"c"), "'a\\'b\"c'");
         assert_eq!(python_repr("tab\there"), "'tab\\there'");
+        // Python escapes what str.isprintable() rejects, not only ASCII controls.
+        assert_eq!(python_repr("a\u{85}b\u{200b}"), "'a\\x85b\\u200b'");
     }
 }

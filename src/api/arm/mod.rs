@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::auth::Credential;
 use super::encode::arm_segment;
-use super::http;
+use super::http::{self, Next};
 use crate::error::{ArmError, Error, Result};
 use crate::io::Diag;
 
@@ -21,6 +21,7 @@ mod scope_maps;
 mod tokens;
 
 pub use discovery::RegistryRef;
+pub use scope_maps::Write;
 pub use tokens::{Generate, TokenPatch};
 
 /// The api-version of every `Microsoft.ContainerRegistry` request (D13).
@@ -118,80 +119,70 @@ impl Arm {
             .credential
             .token(&self.credential.cloud.active_directory_resource_id)
             .await?;
-        let payload = body
-            .map(|b| serde_json::to_vec(b).unwrap_or_default())
-            .unwrap_or_default();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut request = self
+        let payload = http::JsonBody::new(body);
+        let build = || {
+            let request = self
                 .http
                 .request(method.clone(), url.clone())
                 .bearer_auth(&token.token)
                 .header("Accept", "application/json");
-            if body.is_some() {
-                request = request
-                    .header("Content-Type", "application/json")
-                    .body(payload.clone());
-            }
-            let request = request.build().map_err(|e| Error::Other(e.into()))?;
-            http::log_request(
-                &self.diag,
-                request.method(),
-                request.url().as_str(),
-                request.headers(),
-                &payload,
-            );
-            match self.http.execute(request).await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let raw = response
-                        .bytes()
-                        .await
-                        .map(|b| b.to_vec())
-                        .unwrap_or_default();
-                    http::log_response(&self.diag, status, &headers, &raw);
+            Ok(payload.attach(request).build()?)
+        };
+        // Throttling is always retried; server errors only where repeating is safe; a
+        // connection that failed before the request went out, or an idempotent one, too.
+        http::exchange(
+            &self.http,
+            &self.diag,
+            build,
+            |attempt, outcome| match outcome {
+                Ok(reply) => {
+                    let status = reply.status;
                     let retry = status == StatusCode::TOO_MANY_REQUESTS
                         || http::retryable_status(status) && http::idempotent(&method);
                     if retry && attempt < MAX_ATTEMPTS {
                         let wait = http::retry_delay(
                             attempt,
-                            headers.get("retry-after").and_then(|v| v.to_str().ok()),
+                            reply
+                                .headers
+                                .get("retry-after")
+                                .and_then(|v| v.to_str().ok()),
                         );
-                        self.diag.debug(&format!(
-                            "Retrying after HTTP {} in {} ms.",
-                            status.as_u16(),
-                            wait.as_millis()
-                        ));
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        return Next::Retry {
+                            wait,
+                            note: format!(
+                                "Retrying after HTTP {} in {} ms.",
+                                status.as_u16(),
+                                wait.as_millis()
+                            ),
+                        };
                     }
-                    let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-                    return Ok(Response {
+                    let body = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+                    Next::Done(Ok(Response {
                         status,
-                        headers,
+                        headers: reply.headers,
                         body,
-                        raw,
-                    });
+                        raw: reply.body,
+                    }))
                 }
                 Err(e) => {
                     let safe = e.is_connect() || http::idempotent(&method);
                     if safe && attempt < MAX_ATTEMPTS {
                         let wait = http::retry_delay(attempt, None);
-                        self.diag.debug(&format!(
-                            "Retrying after a connection error in {} ms: {e}",
-                            wait.as_millis()
-                        ));
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        return Next::Retry {
+                            wait,
+                            note: format!(
+                                "Retrying after a connection error in {} ms: {e}",
+                                wait.as_millis()
+                            ),
+                        };
                     }
-                    return Err(Error::Other(
+                    Next::Done(Err(Error::Other(
                         anyhow::Error::new(e).context(format!("{method} {}", strip_query(&url))),
-                    ));
+                    )))
                 }
-            }
-        }
+            },
+        )
+        .await
     }
 
     /// Sends a request and turns any non-success status into the ARM error.

@@ -8,6 +8,13 @@ use super::{Arm, RegistryRef, arm_error};
 use crate::api::encode::arm_segment;
 use crate::error::Result;
 
+/// Whether a scope-map write creates the scope map or updates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    Create,
+    Update,
+}
+
 /// `{"properties": {"actions": …, "description": …}}`, the description only when given.
 fn body(actions: &[String], description: Option<&str>) -> Value {
     let mut properties = json!({"actions": actions});
@@ -50,29 +57,22 @@ impl Arm {
         self.list(self.registry_url(registry, "/scopeMaps")?).await
     }
 
-    /// `PUT …/scopeMaps/{name}`; the created scope map.
-    pub async fn put_scope_map(
+    /// `PUT …/scopeMaps/{name}` (create) or `PATCH` (update, with the complete action
+    /// list); the scope map as it now is.
+    pub async fn write_scope_map(
         &self,
+        write: Write,
         registry: &RegistryRef,
         name: &str,
         actions: &[String],
         description: Option<&str>,
     ) -> Result<Value> {
+        let method = match write {
+            Write::Create => Method::PUT,
+            Write::Update => Method::PATCH,
+        };
         let url = self.scope_map_url(registry, name)?;
-        self.put_or_patch(Method::PUT, url, &body(actions, description))
-            .await
-    }
-
-    /// `PATCH …/scopeMaps/{name}` with the complete action list; the updated scope map.
-    pub async fn patch_scope_map(
-        &self,
-        registry: &RegistryRef,
-        name: &str,
-        actions: &[String],
-        description: Option<&str>,
-    ) -> Result<Value> {
-        let url = self.scope_map_url(registry, name)?;
-        self.put_or_patch(Method::PATCH, url, &body(actions, description))
+        self.put_or_patch(method, url, &body(actions, description))
             .await
     }
 

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 use super::RegistryAuth;
-use crate::api::http;
+use crate::api::http::{self, Next, Reply};
 use crate::error::{Error, Result};
 use crate::io::Diag;
 
@@ -54,102 +54,38 @@ impl Registry {
         body: Option<&Value>,
     ) -> Result<Answer> {
         let url = format!("https://{}{path}", self.login_server);
-        let payload = body
-            .map(|b| serde_json::to_vec(b).unwrap_or_default())
-            .unwrap_or_default();
-        let mut last_error = String::new();
-        for attempt in 1..=MAX_ATTEMPTS {
-            let mut request = self
+        let payload = http::JsonBody::new(body);
+        let build = || {
+            let request = self
                 .http
                 .request(method.clone(), &url)
                 .query(query)
                 .header("Authorization", self.auth.header());
-            if body.is_some() {
-                request = request
-                    .header("Content-Type", "application/json")
-                    .body(payload.clone());
-            }
-            let request = request.build().map_err(|e| Error::Other(e.into()))?;
-            http::log_request(
-                &self.diag,
-                request.method(),
-                request.url().as_str(),
-                request.headers(),
-                &payload,
-            );
-            let outcome: std::result::Result<(), String> = match self.http.execute(request).await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let raw = response
-                        .bytes()
-                        .await
-                        .map(|b| b.to_vec())
-                        .unwrap_or_default();
-                    http::log_response(&self.diag, status, &headers, &raw);
-                    let body: Option<Value> = serde_json::from_slice(&raw).ok();
-                    let correlation = headers
-                        .get("x-ms-correlation-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let fail = |default: &str| Error::Registry {
-                        status: Some(status.as_u16()),
-                        message: error_message(default, body.as_ref(), correlation.as_deref()),
-                    };
-                    match status.as_u16() {
-                        200 | 201 | 202 | 204 => {
-                            let link = headers
-                                .get("link")
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_owned);
-                            return Ok(Answer {
-                                body: if status == StatusCode::NO_CONTENT {
-                                    None
-                                } else {
-                                    body
-                                },
-                                link,
-                            });
-                        }
-                        401 => return Err(denied(fail("Authentication required."), body.as_ref())),
-                        403 => {
-                            return Err(denied(
-                                fail(&format!(
-                                    "Could not {} the requested data.",
-                                    method.as_str().to_lowercase()
-                                )),
-                                body.as_ref(),
-                            ));
-                        }
-                        404 => return Err(fail("The requested data does not exist.")),
-                        405 => return Err(fail("This operation is not supported.")),
-                        409 => return Err(fail("Failed to request data due to a conflict.")),
-                        _ => Err(error_message(
-                            &format!(
-                                "Could not {} the requested data.",
-                                method.as_str().to_lowercase()
-                            ),
-                            body.as_ref(),
-                            correlation.as_deref(),
-                        )),
-                    }
-                }
-                Err(e) => Err(format!("{e}")),
+            Ok(payload.attach(request).build()?)
+        };
+        let verb = method.as_str().to_lowercase();
+        // az retries every failure but 401, 403, 404, 405 and 409, which fail at once with its
+        // texts; the last failure's text is the error once the attempts are used up.
+        http::exchange(&self.http, &self.diag, build, |attempt, outcome| {
+            let failure = match outcome {
+                Ok(reply) => match answer(reply, &verb) {
+                    Ok(done) => return Next::Done(done),
+                    Err(message) => message,
+                },
+                Err(e) => e.to_string(),
             };
-            if let Err(message) = outcome {
-                last_error = message;
-                if attempt < MAX_ATTEMPTS {
-                    let wait = http::retry_delay(attempt, None);
-                    self.diag
-                        .debug(&format!("Retrying {attempt} with exception {last_error}"));
-                    tokio::time::sleep(wait).await;
-                }
+            if attempt < MAX_ATTEMPTS {
+                return Next::Retry {
+                    wait: http::retry_delay(attempt, None),
+                    note: format!("Retrying {attempt} with exception {failure}"),
+                };
             }
-        }
-        Err(Error::Registry {
-            status: None,
-            message: last_error,
+            Next::Done(Err(Error::Registry {
+                status: None,
+                message: failure,
+            }))
         })
+        .await
     }
 
     /// GET and return `body[index]` (or the body), plus the `Link` header.
@@ -203,6 +139,56 @@ impl Registry {
         }
         Ok(items)
     }
+}
+
+/// What one response means: an answer, one of az's immediate errors, or (as `Err`) the text
+/// of a failure worth another attempt.
+fn answer(reply: Reply, verb: &str) -> std::result::Result<Result<Answer>, String> {
+    let Reply {
+        status,
+        headers,
+        body: raw,
+    } = reply;
+    let body: Option<Value> = serde_json::from_slice(&raw).ok();
+    let correlation = headers
+        .get("x-ms-correlation-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let fail = |default: &str| Error::Registry {
+        status: Some(status.as_u16()),
+        message: error_message(default, body.as_ref(), correlation.as_deref()),
+    };
+    Ok(match status.as_u16() {
+        200 | 201 | 202 | 204 => {
+            let link = headers
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            Ok(Answer {
+                body: if status == StatusCode::NO_CONTENT {
+                    None
+                } else {
+                    body
+                },
+                link,
+            })
+        }
+        401 => Err(denied(fail("Authentication required."), body.as_ref())),
+        403 => Err(denied(
+            fail(&format!("Could not {verb} the requested data.")),
+            body.as_ref(),
+        )),
+        404 => Err(fail("The requested data does not exist.")),
+        405 => Err(fail("This operation is not supported.")),
+        409 => Err(fail("Failed to request data due to a conflict.")),
+        _ => {
+            return Err(error_message(
+                &format!("Could not {verb} the requested data."),
+                body.as_ref(),
+                correlation.as_deref(),
+            ));
+        }
+    })
 }
 
 fn set_param(params: &mut Vec<(String, String)>, key: &str, value: &str) {

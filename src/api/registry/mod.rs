@@ -39,6 +39,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// `repository:{name}:{actions}`.
+    pub fn repository(name: &str, actions: &'static str) -> Scope {
+        Scope::Repository {
+            name: name.to_owned(),
+            actions,
+        }
+    }
+
     pub fn as_string(&self) -> String {
         match self {
             Scope::Catalog => "registry:catalog:*".to_owned(),

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::connectivity;
-use crate::api::http;
+use crate::api::http::{self, Next};
 use crate::error::{Error, Result};
 use crate::io::Diag;
 
@@ -44,35 +44,16 @@ impl TokenRequest<'_> {
             base.host_str().unwrap_or_default().to_owned()
                 + &base.port().map(|p| format!(":{p}")).unwrap_or_default()
         );
-        let request = http
-            .post(&url)
-            .form(form)
-            .build()
-            .map_err(|e| Error::Other(e.into()))?;
-        let body = request
-            .body()
-            .and_then(|b| b.as_bytes())
-            .unwrap_or_default()
-            .to_vec();
-        http::log_request(
-            diag,
-            request.method(),
-            request.url().as_str(),
-            request.headers(),
-            &body,
-        );
-        let response = http
-            .execute(request)
-            .await
-            .map_err(|e| Error::Other(anyhow::Error::new(e).context(format!("POST {url}"))))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let raw = response
-            .bytes()
-            .await
-            .map(|b| b.to_vec())
-            .unwrap_or_default();
-        http::log_response(diag, status, &headers, &raw);
+        let build = || Ok(http.post(&url).form(form).build()?);
+        // One attempt: a token request is never repeated.
+        let reply =
+            http::exchange(http, diag, build, |_, outcome| {
+                Next::Done(outcome.map_err(|e| {
+                    Error::Other(anyhow::Error::new(e).context(format!("POST {url}")))
+                }))
+            })
+            .await?;
+        let (status, raw) = (reply.status, reply.body);
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(connectivity(
                 "CONNECTIVITY_TOOMANYREQUESTS_ERROR",

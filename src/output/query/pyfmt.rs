@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::pynum::{float_repr, is_printable};
+use super::pynum::float_repr;
 use super::value::{Number, Value};
 
 /// Python has no fixed text for an `_Expression` (it embeds a memory address); this is ours.
@@ -113,37 +113,9 @@ pub(super) fn repr(value: &Value, out: &mut String) {
     }
 }
 
-/// `repr(str)`: single quotes unless only double quotes avoid escaping.
+/// `repr(str)`, appended to `out`.
 pub(super) fn str_repr(s: &str, out: &mut String) {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c if (c as u32) <= 0xff => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (c as u32) <= 0xffff => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
-        }
-    }
-    out.push(quote);
+    out.push_str(&crate::output::pyfmt::str_repr(s));
 }
 
 /// `repr()` of a list of str, e.g. the expected-types list in type errors.
@@ -209,25 +181,7 @@ fn dump(value: &Value, out: &mut String) {
     }
 }
 
+/// `json.dumps` of a str with its default `ensure_ascii`.
 fn dump_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
+    crate::output::json::encode_string(s, true, out);
 }

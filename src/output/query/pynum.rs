@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use super::value::Number;
 // The character predicates and `repr(float)` live with the other Python text primitives.
-pub(super) use crate::output::pyfmt::{float_repr, is_printable, is_space};
+pub(super) use crate::output::pyfmt::{float_repr, is_space};
 use crate::output::unicode_tables::DECIMAL_ZEROS;
 
 /// `unicodedata.decimal()`: Python's `int()`/`float()` accept any Unicode decimal digit.
