@@ -69,9 +69,7 @@ impl Context {
     /// Writes a command's result to stdout.
     pub fn render(&mut self, output: Output) -> crate::error::Result<()> {
         let text = crate::output::format(&self.style(), output)?;
-        self.io
-            .out(&text)
-            .map_err(|e| crate::error::Error::Other(e.into()))
+        Ok(self.io.out(&text)?)
     }
 }
 

@@ -13,9 +13,18 @@ pub enum Error {
     /// A validation or usage error raised by a validator or a command (az `CLIError`): exit 1.
     #[error("{0}")]
     Cli(String),
-    /// Something asked for does not exist (az `ResourceNotFoundError`): exit 3.
+    /// No credential source is configured for the management API (exit 1). Data-plane
+    /// commands go on without ARM when they get this one.
     #[error("{0}")]
-    NotFound(String),
+    NotSignedIn(String),
+    /// The registry is not in the subscription's resource listing (exit 1: az reports it
+    /// without a 404 of the service). Data-plane commands then guess its login server.
+    #[error("{0}")]
+    RegistryNotFound(String),
+    /// A registry's token server answered 429 (exit 1): the Entra path gives up instead of
+    /// falling back to the admin user, as az does.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// An error response of the management API, rendered like azure-core.
     #[error("{0}")]
     Arm(Box<ArmError>),
@@ -67,7 +76,6 @@ impl Error {
     pub fn exit_code(&self, show_command: bool) -> i32 {
         match self {
             Error::Parse(_) => 2,
-            Error::NotFound(_) => 3,
             Error::Arm(e) if e.status == 404 => 3,
             Error::Registry {
                 status: Some(404), ..
@@ -298,6 +306,33 @@ mod tests {
             message: "Error: x.".into(),
         };
         assert_eq!((e.exit_code(true), e.exit_code(false)), (3, 1));
+    }
+
+    #[test]
+    fn control_flow_variants_render_like_cli_errors_and_exit_1() {
+        for e in [
+            Error::NotSignedIn("Please run 'acr account login' to setup account.".into()),
+            Error::RegistryNotFound("The resource with name 'x' … could not be found.".into()),
+            Error::TooManyRequests("An error occurred: CONNECTIVITY_TOOMANYREQUESTS_ERROR".into()),
+        ] {
+            let text = e.to_string();
+            assert_eq!(e.render(), format!("ERROR: {text}\n"));
+            assert_eq!((e.exit_code(false), e.exit_code(true)), (1, 1));
+        }
+    }
+
+    #[test]
+    fn plumbing_failures_are_other_with_their_cause() {
+        let e: Error = std::io::Error::other("disk full").into();
+        assert!(matches!(e, Error::Other(_)));
+        assert_eq!(
+            (e.render(), e.exit_code(true)),
+            ("ERROR: disk full\n".into(), 1)
+        );
+        let e: Error = serde_json::from_str::<serde_json::Value>("{")
+            .unwrap_err()
+            .into();
+        assert!(matches!(e, Error::Other(_)));
     }
 
     #[test]

@@ -173,9 +173,12 @@ pub fn register(config: &Config, document: Value) -> Result<()> {
     }
     let mut clouds = custom(config);
     clouds.push(document);
-    let text = serde_json::to_vec_pretty(&clouds).map_err(|e| Error::Other(e.into()))?;
-    crate::config::write_atomic(&custom_path(config), &text, false)
-        .map_err(|e| Error::Other(e.into()))
+    let text = serde_json::to_vec_pretty(&clouds)?;
+    Ok(crate::config::write_atomic(
+        &custom_path(config),
+        &text,
+        false,
+    )?)
 }
 
 /// A cloud document in az's shape from explicit endpoints.

@@ -114,8 +114,8 @@ fn read_file(config: &Config) -> BTreeMap<String, String> {
 }
 
 fn write_file(config: &Config, all: &BTreeMap<String, String>) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(all).map_err(|e| Error::Other(e.into()))?;
-    write_atomic(&file_path(config), &bytes, true).map_err(|e| Error::Other(e.into()))
+    let bytes = serde_json::to_vec_pretty(all)?;
+    Ok(write_atomic(&file_path(config), &bytes, true)?)
 }
 
 async fn keyring_call<T: Send + 'static>(
@@ -123,7 +123,7 @@ async fn keyring_call<T: Send + 'static>(
 ) -> Result<T> {
     match tokio::time::timeout(KEYRING_TIMEOUT, tokio::task::spawn_blocking(f)).await {
         Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(Error::Other(e.into())),
+        Ok(Err(panicked)) => Err(anyhow::Error::new(panicked).into()),
         Err(_) => Err(Error::cli(
             "The OS keyring did not answer within 5 seconds (is it locked?). Set ACR_CREDENTIAL_STORE=file to keep the secret in a 0600 file instead.",
         )),

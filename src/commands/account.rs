@@ -56,7 +56,7 @@ async fn login(ctx: &mut Context, args: AccountLoginArgs) -> Result<Output> {
         .ok_or_else(|| Error::cli("usage error: --tenant is required with --service-principal"))?;
     let secret = match (args.password, args.password_stdin) {
         (Some(p), _) => p,
-        (None, true) => ctx.io.read_all().map_err(|e| Error::Other(e.into()))?,
+        (None, true) => ctx.io.read_all()?,
         (None, false) => {
             return Err(Error::cli(
                 "usage error: give the secret with --password-stdin (or -p)",
@@ -94,9 +94,8 @@ async fn login(ctx: &mut Context, args: AccountLoginArgs) -> Result<Output> {
         secret_store: secrets::preferred_store(&ctx.config)?.to_owned(),
     };
     secrets::save(&ctx.config, &account, &secret).await?;
-    let bytes = serde_json::to_vec_pretty(&account).map_err(|e| Error::Other(e.into()))?;
-    crate::config::write_atomic(&secrets::account_path(&ctx.config), &bytes, true)
-        .map_err(|e| Error::Other(e.into()))?;
+    let bytes = serde_json::to_vec_pretty(&account)?;
+    crate::config::write_atomic(&secrets::account_path(&ctx.config), &bytes, true)?;
     let user = json!({"name": client_id, "type": "servicePrincipal"});
     let listed: Vec<Value> = subscriptions
         .iter()

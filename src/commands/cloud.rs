@@ -31,9 +31,7 @@ pub async fn run(ctx: &mut Context, command: CloudCommand) -> Result<Output> {
             let name = args.name.unwrap_or_default();
             let found = cloud::find(&ctx.config, &name)
                 .ok_or_else(|| Error::cli(format!("The cloud '{name}' is not registered.")))?;
-            ctx.config
-                .set("cloud", "name", &found.name)
-                .map_err(|e| Error::Other(e.into()))?;
+            ctx.config.set("cloud", "name", &found.name)?;
             Ok(Output::none())
         }
         CloudCommand::Register(args) => register(ctx, args).await.map(|()| Output::none()),

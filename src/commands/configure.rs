@@ -17,9 +17,7 @@ pub async fn run(ctx: &mut Context, args: ConfigureArgs) -> Result<Output> {
             pairs.push((name.trim().to_lowercase(), value.trim().to_owned()));
         }
         for (name, value) in pairs {
-            ctx.config
-                .set("defaults", &name, &value)
-                .map_err(|e| Error::Other(e.into()))?;
+            ctx.config.set("defaults", &name, &value)?;
         }
         return Ok(Output::none());
     }

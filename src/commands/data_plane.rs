@@ -70,7 +70,7 @@ pub fn password(
         return Ok(password);
     }
     if from_stdin {
-        let secret = ctx.io.read_all().map_err(|e| Error::Other(e.into()))?;
+        let secret = ctx.io.read_all()?;
         return Ok(Some(secret));
     }
     if username.is_some() {
@@ -79,10 +79,7 @@ pub fn password(
                 "Please specify both username and password in non-interactive mode.",
             ));
         }
-        let secret = ctx
-            .io
-            .read_secret("Password: ")
-            .map_err(|e| Error::Other(e.into()))?;
+        let secret = ctx.io.read_secret("Password: ")?;
         return Ok(Some(secret));
     }
     Ok(None)

@@ -64,9 +64,7 @@ pub async fn run(ctx: &mut Context, args: LoginArgs) -> Result<Output> {
         "Credentials for '{login_server}' written to '{}'.\n",
         path.display()
     ));
-    ctx.io
-        .out("Login Succeeded\n")
-        .map_err(|e| Error::Other(e.into()))?;
+    ctx.io.out("Login Succeeded\n")?;
     Ok(Output::none())
 }
 
@@ -117,8 +115,8 @@ fn store_credentials(
         *auths = json!({});
     }
     auths[login_server] = json!({"auth": encoded});
-    let bytes = serde_json::to_vec_pretty(&document).map_err(|e| Error::Other(e.into()))?;
-    crate::config::write_atomic(path, &bytes, true).map_err(|e| Error::Other(e.into()))
+    let bytes = serde_json::to_vec_pretty(&document)?;
+    Ok(crate::config::write_atomic(path, &bytes, true)?)
 }
 
 #[cfg(test)]

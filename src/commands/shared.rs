@@ -103,10 +103,8 @@ pub fn confirm(ctx: &mut Context, message: &str) -> Result<bool> {
         ));
     }
     loop {
-        ctx.io
-            .out(&format!("{message} (y/n): "))
-            .map_err(|e| Error::Other(e.into()))?;
-        match ctx.io.read_line().map_err(|e| Error::Other(e.into()))? {
+        ctx.io.out(&format!("{message} (y/n): "))?;
+        match ctx.io.read_line()? {
             None => return Ok(false),
             Some(answer) => match answer.trim().to_ascii_lowercase().as_str() {
                 "y" => return Ok(true),

@@ -219,11 +219,11 @@ async fn not_found(arm: &Arm, name: &str) -> Error {
                 .get("displayName")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            Error::cli(format!(
+            Error::RegistryNotFound(format!(
                 "{prefix} in subscription '{display} ({})'.",
                 arm.subscription
             ))
         }
-        Err(_) => Error::cli(format!("{prefix} in the current subscription.")),
+        Err(_) => Error::RegistryNotFound(format!("{prefix} in the current subscription.")),
     }
 }

@@ -88,10 +88,7 @@ impl Arm {
 
     /// An absolute URL for `path` (which starts with `/`) and query pairs.
     pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
-        let mut url = self
-            .base
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| Error::Other(e.into()))?;
+        let mut url = self.base.join(path.trim_start_matches('/'))?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -213,7 +210,7 @@ impl Arm {
                 .and_then(Value::as_str)
                 .filter(|l| !l.is_empty())
             {
-                Some(link) => Some(Url::parse(link).map_err(|e| Error::Other(e.into()))?),
+                Some(link) => Some(Url::parse(link)?),
                 None => None,
             };
         }

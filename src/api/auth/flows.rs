@@ -119,7 +119,7 @@ impl Credential {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<AccessToken> {
-        let request = request.build().map_err(|e| Error::Other(e.into()))?;
+        let request = request.build()?;
         let body = request
             .body()
             .and_then(|b| b.as_bytes())
@@ -139,7 +139,7 @@ impl Credential {
         })?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| Error::Other(e.into()))?;
+        let bytes = response.bytes().await?;
         http::log_response(&self.diag, status, &headers, &bytes);
         let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if !status.is_success() {
@@ -251,11 +251,11 @@ async fn azure_cli_token(
             .find(|l| !l.trim().is_empty())
             .unwrap_or("no message")
             .trim_start_matches("ERROR: ");
-        return Err(Error::cli(format!(
+        return Err(Error::NotSignedIn(format!(
             "Please run 'acr account login' to setup account. (Azure CLI: {first})"
         )));
     }
-    let json: Value = serde_json::from_slice(&output.stdout).map_err(|e| Error::Other(e.into()))?;
+    let json: Value = serde_json::from_slice(&output.stdout)?;
     let token = json
         .get("accessToken")
         .and_then(Value::as_str)

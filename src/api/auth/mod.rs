@@ -229,8 +229,8 @@ impl Credential {
                 env: env.clone(),
             }));
         }
-        Err(Error::cli(
-            "Please run 'acr account login' to setup account.",
+        Err(Error::NotSignedIn(
+            "Please run 'acr account login' to setup account.".to_owned(),
         ))
     }
 

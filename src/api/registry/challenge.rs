@@ -26,7 +26,7 @@ pub(super) async fn probe(
     name: &str,
 ) -> Result<Challenge> {
     let url = format!("https://{login_server}/v2/");
-    let request = http.get(&url).build().map_err(|e| Error::Other(e.into()))?;
+    let request = http.get(&url).build()?;
     http::log_request(
         diag,
         request.method(),

@@ -86,9 +86,7 @@ pub async fn connect(
     // credentials. Any other failure of the management client is.
     let arm: std::result::Result<Arm, String> = match arm {
         Ok(arm) => Ok(arm),
-        Err(Error::Cli(message)) if message.starts_with("Please run 'acr account login'") => {
-            Err(message)
-        }
+        Err(Error::NotSignedIn(message)) => Err(message),
         Err(e) => return Err(e),
     };
     let resolved = match &arm {
@@ -125,17 +123,14 @@ pub async fn connect(
     if managed {
         match with_entra(&server, arm.as_ref(), scope.as_ref()).await {
             Ok(connected) => return Ok(connected),
-            Err(e) => {
-                let text = e.to_string();
-                if text.contains("CONNECTIVITY_TOOMANYREQUESTS_ERROR") {
-                    return Err(Error::cli(format!(
-                        "Unable to get AAD authorization tokens with message: {text}"
-                    )));
-                }
-                diag.warn(&format!(
+            Err(Error::TooManyRequests(text)) => {
+                return Err(Error::cli(format!(
                     "Unable to get AAD authorization tokens with message: {text}"
-                ));
+                )));
             }
+            Err(e) => diag.warn(&format!(
+                "Unable to get AAD authorization tokens with message: {e}"
+            )),
         }
     }
     with_admin(&server, &resolved, arm.as_ref()).await
@@ -354,7 +349,7 @@ async fn resolve(
     let located = discovery::locate(arm, &cache, login.name, None).await;
     let registry = match located {
         Ok(registry) => registry,
-        Err(Error::Cli(message)) if message.contains("could not be found") => {
+        Err(Error::RegistryNotFound(message)) => {
             return Ok(Resolved {
                 login_server: guess(login, acr_suffix),
                 registry: None,

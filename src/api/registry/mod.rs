@@ -80,5 +80,9 @@ impl RegistryAuth {
 /// The `An error occurred: TITLE\nmessage` errors of az's connectivity checks, without the
 /// timestamp (D9).
 fn connectivity(title: &str, message: String) -> Error {
-    Error::cli(format!("An error occurred: {title}\n{message}"))
+    Error::cli(connectivity_text(title, &message))
+}
+
+fn connectivity_text(title: &str, message: &str) -> String {
+    format!("An error occurred: {title}\n{message}")
 }

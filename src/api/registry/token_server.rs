@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::connectivity;
+use super::{connectivity, connectivity_text};
 use crate::api::http::{self, Next};
 use crate::error::{Error, Result};
 use crate::io::Diag;
@@ -55,12 +55,12 @@ impl TokenRequest<'_> {
             .await?;
         let (status, raw) = (reply.status, reply.body);
         if status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(connectivity(
+            return Err(Error::TooManyRequests(connectivity_text(
                 "CONNECTIVITY_TOOMANYREQUESTS_ERROR",
-                format!(
+                &format!(
                     "Too many requests, access to registry '{login_server}' was denied. Please wait a moment before trying again."
                 ),
-            ));
+            )));
         }
         if status != StatusCode::OK {
             return Err(connectivity(
