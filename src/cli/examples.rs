@@ -2,8 +2,9 @@
 //! its help files. They are shown by `--help` and, three at a time, after an argument error.
 //! Each one must run as written against `acr-emulator` (D11: az's wrong examples are fixed here).
 
-/// `(command path, [(summary, command line)])`.
-const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+/// `(command path, [(summary, command line)])`, one entry per leaf command (`cli::table_tests`
+/// ties it to the clap tree both ways).
+pub(in crate::cli) const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     (
         "token create",
         &[

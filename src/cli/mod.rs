@@ -74,6 +74,9 @@ pub struct GlobalArgs {
     pub verbose: bool,
 }
 
+#[cfg(test)]
+mod table_tests;
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Manage tokens for an Azure Container Registry.

@@ -30,7 +30,7 @@ impl Credentials {
 /// The registry a data-plane command names (`--name/-n`, else `defaults.acr`), checked before
 /// the suffix warning is printed.
 pub fn registry(ctx: &mut Context, name: Option<&str>) -> Result<String> {
-    registry_name(ctx, name, "--name/-n", NameCheck::CheckFirst)
+    registry_name(ctx, name, NameCheck::CheckFirst)
 }
 
 /// Registry-name validation, the password from `-p`, `--password-stdin` or a prompt, and the

@@ -54,12 +54,7 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
     for warning in &invocation.warnings {
         ctx.warn(warning);
     }
-    let result = match invocation.cli.command {
-        Some(command) => dispatch(&mut ctx, command).await,
-        None => Err(Error::cli(
-            "the following arguments are required: _subcommand",
-        )),
-    };
+    let result = dispatch(&mut ctx, invocation.command).await;
     match result.and_then(|output| ctx.render(output)) {
         Ok(()) => 0,
         Err(e) => {
@@ -84,7 +79,7 @@ pub struct InvocationMeta {
 impl Invocation {
     fn clone_meta(&self) -> InvocationMeta {
         InvocationMeta {
-            global: self.cli.global.clone(),
+            global: self.global.clone(),
             output_given: self.output_given,
             query: self.query.clone(),
             command: self.path.join(" "),

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::data_plane::{connect, credentials};
 use super::shared::confirm_or_cancel;
 use crate::api::registry::{Attributes, Registry, Scope};
+use crate::cli::parse::given;
 use crate::cli::repository::{
     OrderBy, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs, RepositoryOrImage,
     RepositoryShowArgs, RepositoryShowTagsArgs, RepositoryUntagArgs, RepositoryUpdateArgs,
@@ -41,15 +42,9 @@ async fn list(ctx: &mut Context, args: RepositoryListArgs) -> Result<Output> {
     Ok(Output::value(Value::Array(names)))
 }
 
-fn required_repository(repository: &Option<String>) -> Result<String> {
-    repository
-        .clone()
-        .ok_or_else(|| Error::cli("the following arguments are required: --repository"))
-}
-
 async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
-    let repository = required_repository(&args.repository)?;
+    let repository = given(&args.repository);
     let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let tags = match registry
@@ -87,7 +82,7 @@ async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Ou
 async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Output> {
     ctx.warn("This command has been deprecated and will be removed in a future release. Use 'acr manifest list-metadata' instead.");
     let creds = credentials(ctx, &args.login, true)?;
-    let repository = required_repository(&args.repository)?;
+    let repository = given(&args.repository);
     let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
     let manifests = registry
@@ -179,10 +174,7 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
 
 async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
     let creds = credentials(ctx, &args.login, true)?;
-    let image = args
-        .image
-        .clone()
-        .ok_or_else(|| Error::cli("the following arguments are required: --image/-t"))?;
+    let image = given(&args.image);
     let Image::Tag { repository, tag } = image::parse(&image, false)? else {
         return Err(Error::cli(image::TAG_FORMAT));
     };

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::shared::{proceed, target, with_registry};
 use crate::api::arm::Write;
 use crate::api::models;
+use crate::cli::parse::given;
 use crate::cli::scope_map::{
     ScopeMapCommand, ScopeMapCreateArgs, ScopeMapDeleteArgs, ScopeMapListArgs, ScopeMapShowArgs,
     ScopeMapUpdateArgs,
@@ -26,9 +27,7 @@ pub async fn run(ctx: &mut Context, command: ScopeMapCommand) -> Result<Output> 
 }
 
 fn map_name(name: &Option<String>) -> Result<String> {
-    let name = name
-        .clone()
-        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
+    let name = given(name);
     names::scope_map(&name)?;
     Ok(name)
 }

@@ -27,19 +27,14 @@ pub enum NameCheck {
     CheckFirst,
 }
 
-/// The one resolution of the registry argument: `given` (`flag` on the command line), else
-/// `defaults.acr`, validated against the cloud's suffix, az's warning when a suffix was
-/// stripped.
-pub fn registry_name(
-    ctx: &mut Context,
-    given: Option<&str>,
-    flag: &str,
-    check: NameCheck,
-) -> Result<String> {
+/// The one resolution of the registry argument: `given` on the command line, else
+/// `defaults.acr` (the parser requires one of them), validated against the cloud's suffix,
+/// az's warning when a suffix was stripped.
+pub fn registry_name(ctx: &mut Context, given: Option<&str>, check: NameCheck) -> Result<String> {
     let raw = given
         .map(str::to_owned)
         .or_else(|| ctx.config.get("defaults", "acr"))
-        .ok_or_else(|| Error::cli(format!("the following arguments are required: {flag}")))?;
+        .unwrap_or_default();
     let cloud = ctx.cloud()?;
     let validated = crate::resolve::registry::strip_suffix(&raw, &cloud.acr_suffix)?;
     if check == NameCheck::CheckFirst {
@@ -58,12 +53,7 @@ pub fn registry_name(
 /// The registry of a management command, with the group from `-g` or `defaults.group` (used
 /// silently even when wrong, as az does).
 pub fn target(ctx: &mut Context, args: &RegistryArgs) -> Result<Target> {
-    let name = registry_name(
-        ctx,
-        args.registry.as_deref(),
-        "--registry/-r",
-        NameCheck::WarnFirst,
-    )?;
+    let name = registry_name(ctx, args.registry.as_deref(), NameCheck::WarnFirst)?;
     let group = args
         .resource_group
         .clone()

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::shared::{proceed, target, with_registry};
 use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch, Write};
 use crate::api::models;
+use crate::cli::parse::given;
 use crate::cli::token::{
     CredentialCommand, CredentialDeleteArgs, CredentialGenerateArgs, TokenCommand, TokenCreateArgs,
     TokenDeleteArgs, TokenListArgs, TokenShowArgs, TokenUpdateArgs,
@@ -32,9 +33,7 @@ pub async fn run(ctx: &mut Context, command: TokenCommand) -> Result<Output> {
 }
 
 fn token_name(name: &Option<String>) -> Result<String> {
-    let name = name
-        .clone()
-        .ok_or_else(|| Error::cli("the following arguments are required: --name/-n"))?;
+    let name = given(name);
     names::token(&name)?;
     Ok(name)
 }

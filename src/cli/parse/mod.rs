@@ -10,12 +10,12 @@ use crate::error::{Error, ParseError, Recommendation};
 mod abbrev;
 mod errors;
 mod recommend;
-mod required;
+pub(in crate::cli) mod required;
 
 use abbrev::{expand_prefixes, option_strings};
 use errors::map_clap_error;
 use recommend::recommend;
-pub use required::{RequiredArg, required_args};
+pub use required::{RequiredArg, given, required_args};
 
 /// The outcome of parsing a command line.
 #[derive(Debug)]
@@ -31,7 +31,10 @@ pub enum Parsed {
 /// A successfully parsed command line.
 #[derive(Debug)]
 pub struct Invocation {
-    pub cli: Cli,
+    pub global: super::GlobalArgs,
+    /// The command to run (a command line of global options only is the root help, as az
+    /// shows its welcome text for it).
+    pub command: super::Command,
     /// The command path, e.g. `["token", "create"]`.
     pub path: Vec<String>,
     /// Deprecation warnings argparse prints while parsing (`--days`, `--add`, …).
@@ -115,8 +118,12 @@ pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
             recommendation: Recommendation::Examples(recommend(&path_text, &expanded, leaf)),
         }));
     }
+    let Some(command) = cli.command else {
+        return Ok(Parsed::Help(path));
+    };
     Ok(Parsed::Run(Box::new(Invocation {
-        cli,
+        global: cli.global,
+        command,
         path,
         warnings,
         output_given,

@@ -40,25 +40,50 @@ const CLOUD_NAME: RequiredArg = RequiredArg {
     is_registry: false,
 };
 
-/// Required arguments per command, in the order az reports them.
+/// Every leaf command and its required arguments, in the order az reports them (an empty list
+/// where nothing is required). `cli::table_tests` ties this table to the clap tree both ways.
+pub(in crate::cli) const REQUIRED: &[(&str, &[RequiredArg])] = &[
+    ("token create", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("token update", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("token delete", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("token show", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("token list", &[REGISTRY]),
+    ("token credential generate", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("token credential delete", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("scope-map create", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("scope-map update", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("scope-map delete", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("scope-map show", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    ("scope-map list", &[REGISTRY]),
+    ("repository list", &[REGISTRY_NAME]),
+    ("repository show", &[REGISTRY_NAME]),
+    ("repository show-tags", &[REGISTRY_NAME, REPOSITORY]),
+    ("repository show-manifests", &[REGISTRY_NAME, REPOSITORY]),
+    ("repository update", &[REGISTRY_NAME]),
+    ("repository untag", &[REGISTRY_NAME, IMAGE]),
+    ("repository delete", &[REGISTRY_NAME]),
+    ("login", &[REGISTRY_NAME]),
+    ("account login", &[]),
+    ("account show", &[]),
+    ("account logout", &[]),
+    ("cloud register", &[CLOUD_NAME]),
+    ("cloud set", &[CLOUD_NAME]),
+    ("cloud list", &[]),
+    ("cloud show", &[]),
+    ("configure", &[]),
+];
+
+/// The value of an argument the parser has already required (see [`REQUIRED`]; a missing one
+/// is az's argparse error, exit 2, before any command runs), so commands do not check again.
+pub fn given(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// Required arguments of the command at `path`, in the order az reports them.
 pub fn required_args(path: &str) -> &'static [RequiredArg] {
-    match path {
-        "token create"
-        | "token update"
-        | "token delete"
-        | "token show"
-        | "token credential generate"
-        | "token credential delete"
-        | "scope-map create"
-        | "scope-map update"
-        | "scope-map delete"
-        | "scope-map show" => &[REGISTRY, TOKEN_OR_MAP_NAME],
-        "token list" | "scope-map list" => &[REGISTRY],
-        "repository list" | "repository show" | "repository update" | "repository delete"
-        | "login" => &[REGISTRY_NAME],
-        "repository show-tags" | "repository show-manifests" => &[REGISTRY_NAME, REPOSITORY],
-        "repository untag" => &[REGISTRY_NAME, IMAGE],
-        "cloud register" | "cloud set" => &[CLOUD_NAME],
-        _ => &[],
-    }
+    REQUIRED
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, required)| *required)
+        .unwrap_or(&[])
 }

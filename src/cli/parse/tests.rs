@@ -166,8 +166,8 @@ fn values_parse_like_argparse() {
     let inv = run(
         "token create -n a -n tok1 -r myregistry -o TABLE --status Disabled --no-passwords --repository Hello content/read metadata/read --repository b content/write --expiration-in-days -5",
     );
-    assert_eq!(inv.cli.global.output, OutputFormat::Table);
-    let Some(Cmd::Token(group)) = inv.cli.command else {
+    assert_eq!(inv.global.output, OutputFormat::Table);
+    let Cmd::Token(group) = inv.command else {
         panic!()
     };
     let TokenCommand::Create(args) = group.command else {
@@ -185,7 +185,7 @@ fn values_parse_like_argparse() {
     );
     assert_eq!(args.expiration.expiration_in_days, Some(-5));
     let inv = run("token create -n tok -r reg --scope-map m --no-passwords FALSE");
-    let Some(Cmd::Token(group)) = inv.cli.command else {
+    let Cmd::Token(group) = inv.command else {
         panic!()
     };
     let TokenCommand::Create(args) = group.command else {
@@ -203,7 +203,7 @@ fn prefixes_and_deprecated_aliases() {
             "Option '--days' has been deprecated and will be removed in a future release. Use '--expiration-in-days' instead."
         ]
     );
-    let Some(Cmd::Token(group)) = inv.cli.command else {
+    let Cmd::Token(group) = inv.command else {
         panic!()
     };
     let TokenCommand::Credential(cred) = group.command else {
@@ -223,7 +223,7 @@ fn prefixes_and_deprecated_aliases() {
             "Option '--add' has been deprecated and will be removed in a future release. Use '--add-repository' instead."
         ]
     );
-    let Some(Cmd::ScopeMap(group)) = inv.cli.command else {
+    let Cmd::ScopeMap(group) = inv.command else {
         panic!()
     };
     let ScopeMapCommand::Update(args) = group.command else {
@@ -265,6 +265,10 @@ fn help_and_version_need_nothing_else() {
         Ok(Parsed::Version)
     ));
     assert!(matches!(parse(&[], false), Ok(Parsed::Help(p)) if p.is_empty()));
+    // Global options alone: az shows its welcome text (exit 0), acr the root help.
+    assert!(
+        matches!(parse(&argv("--only-show-errors -o table"), false), Ok(Parsed::Help(p)) if p.is_empty())
+    );
 }
 
 #[test]
