@@ -195,6 +195,25 @@ pub fn credentials(result: &Value) -> Value {
     Value::Object(out)
 }
 
+/// The actions of a scope-map resource, in the stored order.
+pub fn scope_map_actions(resource: &Value) -> Vec<String> {
+    strings(resource.pointer("/properties/actions"), |v| v.as_str())
+}
+
+/// The names of a token resource's passwords (`password1`, `password2`), in the service's
+/// order.
+pub fn password_names(resource: &Value) -> Vec<String> {
+    strings(resource.pointer("/properties/credentials/passwords"), |p| {
+        p.get("name").and_then(Value::as_str)
+    })
+}
+
+fn strings(list: Option<&Value>, pick: impl Fn(&Value) -> Option<&str>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(&pick).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

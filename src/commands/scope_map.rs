@@ -3,10 +3,9 @@
 
 use serde_json::Value;
 
-use super::shared::{proceed, target, with_registry};
+use super::shared::{self, Child, named, target, with_registry};
 use crate::api::arm::Write;
 use crate::api::models;
-use crate::cli::parse::given;
 use crate::cli::scope_map::{
     ScopeMapCommand, ScopeMapCreateArgs, ScopeMapDeleteArgs, ScopeMapListArgs, ScopeMapShowArgs,
     ScopeMapUpdateArgs,
@@ -26,39 +25,26 @@ pub async fn run(ctx: &mut Context, command: ScopeMapCommand) -> Result<Output> 
     }
 }
 
-fn map_name(name: &Option<String>) -> Result<String> {
-    let name = given(name);
-    names::scope_map(&name)?;
-    Ok(name)
-}
-
 fn output(resource: &Value) -> Output {
     Output::table(models::scope_map(resource), transformers::scope_map_table)
 }
 
 async fn create(ctx: &mut Context, args: ScopeMapCreateArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = map_name(&args.name.name)?;
+    let (target, name) = named(ctx, &args.registry, &args.name.name, names::scope_map)?;
     super::shared::warn_shell_expansion(ctx, &args.permissions.repository);
     let (name, permissions, description) = (&name, &args.permissions, &args.description);
     let created = with_registry(ctx, &target, |arm, registry| async move {
         let actions = actions::parse(&permissions.repository, &permissions.gateway)?;
-        arm.write_scope_map(
-            Write::Create,
-            &registry,
-            name,
-            &actions,
-            description.as_deref(),
-        )
-        .await
+        let description = description.as_deref();
+        arm.write_scope_map(Write::Create, &registry, name, &actions, description)
+            .await
     })
     .await?;
     Ok(output(&created))
 }
 
 async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = map_name(&args.name.name)?;
+    let (target, name) = named(ctx, &args.registry, &args.name.name, names::scope_map)?;
     let changes = &args.changes;
     super::shared::warn_shell_expansion(ctx, &changes.add_repository);
     super::shared::warn_shell_expansion(ctx, &changes.remove_repository);
@@ -72,16 +58,7 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
     let (name, description) = (&name, &args.description);
     let updated = with_registry(ctx, &target, |arm, registry| async move {
         let current = arm.get_scope_map(&registry, name).await?;
-        let stored: Vec<String> = current
-            .pointer("/properties/actions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let stored = models::scope_map_actions(&current);
         let actions = if edits {
             let add = actions::parse(&changes.add_repository, &changes.add_gateway)?;
             let remove = actions::parse(&changes.remove_repository, &changes.remove_gateway)?;
@@ -89,44 +66,21 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
         } else {
             stored
         };
-        arm.write_scope_map(
-            Write::Update,
-            &registry,
-            name,
-            &actions,
-            description.as_deref(),
-        )
-        .await
+        let description = description.as_deref();
+        arm.write_scope_map(Write::Update, &registry, name, &actions, description)
+            .await
     })
     .await?;
     Ok(output(&updated))
 }
 
 async fn delete(ctx: &mut Context, args: ScopeMapDeleteArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = map_name(&args.name.name)?;
-    let question = format!(
-        "Deleting the scope map '{name}' will remove its permissions with associated tokens. Proceed?"
-    );
-    if !proceed(ctx, args.yes.yes, &question)? {
-        return Ok(Output::none());
-    }
-    let name = &name;
-    with_registry(ctx, &target, |arm, registry| async move {
-        arm.delete_scope_map(&registry, name).await
-    })
-    .await?;
-    Ok(Output::none())
+    let yes = args.yes.yes;
+    shared::delete(ctx, &args.registry, &args.name.name, yes, Child::ScopeMap).await
 }
 
 async fn show(ctx: &mut Context, args: ScopeMapShowArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = map_name(&args.name.name)?;
-    let name = &name;
-    let map = with_registry(ctx, &target, |arm, registry| async move {
-        arm.get_scope_map(&registry, name).await
-    })
-    .await?;
+    let map = shared::show(ctx, &args.registry, &args.name.name, Child::ScopeMap).await?;
     Ok(output(&map))
 }
 

@@ -10,6 +10,7 @@ use crate::api::arm::{Arm, RegistryRef};
 use crate::cli::args::RegistryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::output::Output;
 
 /// A registry named on the command line (or by `defaults.acr`), validated, with the group from
 /// `-g` or `defaults.group` (used silently even when wrong, as az does).
@@ -59,6 +60,85 @@ pub fn target(ctx: &mut Context, args: &RegistryArgs) -> Result<Target> {
         .clone()
         .or_else(|| ctx.config.get("defaults", "group"));
     Ok(Target { name, group })
+}
+
+/// The registry target and the validated name of the token or scope map a verb acts on, in
+/// az's order (the registry first); `check` is the name's validator.
+pub fn named(
+    ctx: &mut Context,
+    registry: &RegistryArgs,
+    name: &Option<String>,
+    check: fn(&str) -> Result<()>,
+) -> Result<(Target, String)> {
+    let target = target(ctx, registry)?;
+    let name = crate::cli::parse::given(name);
+    check(&name)?;
+    Ok((target, name))
+}
+
+/// What the token and scope-map verbs that take only a name act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    Token,
+    ScopeMap,
+}
+
+impl Child {
+    fn check(self) -> fn(&str) -> Result<()> {
+        match self {
+            Child::Token => crate::resolve::names::token,
+            Child::ScopeMap => crate::resolve::names::scope_map,
+        }
+    }
+}
+
+/// `show`: the token or scope map as the service returns it.
+pub async fn show(
+    ctx: &mut Context,
+    registry: &RegistryArgs,
+    name: &Option<String>,
+    child: Child,
+) -> Result<serde_json::Value> {
+    let (target, name) = named(ctx, registry, name, child.check())?;
+    let name = &name;
+    with_registry(ctx, &target, |arm, registry| async move {
+        match child {
+            Child::Token => arm.get_token(&registry, name).await,
+            Child::ScopeMap => arm.get_scope_map(&registry, name).await,
+        }
+    })
+    .await
+}
+
+/// `delete`: `--yes` or a `y` at az's prompt, then the DELETE; nothing on stdout either way.
+pub async fn delete(
+    ctx: &mut Context,
+    registry: &RegistryArgs,
+    name: &Option<String>,
+    yes: bool,
+    child: Child,
+) -> Result<Output> {
+    let (target, name) = named(ctx, registry, name, child.check())?;
+    let question = match child {
+        Child::Token => format!(
+            "Deleting the token '{name}' will invalidate access to anyone using its credentials. Proceed?"
+        ),
+        Child::ScopeMap => format!(
+            "Deleting the scope map '{name}' will remove its permissions with associated tokens. Proceed?"
+        ),
+    };
+    if !proceed(ctx, yes, &question)? {
+        return Ok(Output::none());
+    }
+    let name = &name;
+    with_registry(ctx, &target, |arm, registry| async move {
+        match child {
+            Child::Token => arm.delete_token(&registry, name).await,
+            Child::ScopeMap => arm.delete_scope_map(&registry, name).await,
+        }
+    })
+    .await?;
+    Ok(Output::none())
 }
 
 /// Locates the registry and runs `body` against it. When the group came from the discovery

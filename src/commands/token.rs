@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::shared::{proceed, target, with_registry};
+use super::shared::{self, Child, named, target, with_registry};
 use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch, Write};
 use crate::api::models;
 use crate::cli::parse::given;
@@ -173,16 +173,7 @@ async fn default_scope_map(
     let map_name = names::default_scope_map(&input.name)?;
     let wanted = actions::parse(&input.repositories, &input.gateways)?;
     if let Some(existing) = arm.find_scope_map(registry, &map_name).await? {
-        let mut stored: Vec<String> = existing
-            .pointer("/properties/actions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut stored = models::scope_map_actions(&existing);
         let mut sorted_wanted = wanted.clone();
         stored.sort();
         sorted_wanted.sort();
@@ -220,8 +211,7 @@ async fn default_scope_map(
 }
 
 async fn update(ctx: &mut Context, args: TokenUpdateArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = token_name(&args.name.name)?;
+    let (target, name) = named(ctx, &args.registry, &args.name.name, names::token)?;
     if let Some(map) = &args.scope_map {
         names::scope_map(map)?;
     }
@@ -243,30 +233,12 @@ async fn update(ctx: &mut Context, args: TokenUpdateArgs) -> Result<Output> {
 }
 
 async fn delete(ctx: &mut Context, args: TokenDeleteArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = token_name(&args.name.name)?;
-    let question = format!(
-        "Deleting the token '{name}' will invalidate access to anyone using its credentials. Proceed?"
-    );
-    if !proceed(ctx, args.yes.yes, &question)? {
-        return Ok(Output::none());
-    }
-    let name = &name;
-    with_registry(ctx, &target, |arm, registry| async move {
-        arm.delete_token(&registry, name).await
-    })
-    .await?;
-    Ok(Output::none())
+    let yes = args.yes.yes;
+    shared::delete(ctx, &args.registry, &args.name.name, yes, Child::Token).await
 }
 
 async fn show(ctx: &mut Context, args: TokenShowArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = token_name(&args.name.name)?;
-    let name = &name;
-    let token = with_registry(ctx, &target, |arm, registry| async move {
-        arm.get_token(&registry, name).await
-    })
-    .await?;
+    let token = shared::show(ctx, &args.registry, &args.name.name, Child::Token).await?;
     Ok(Output::table(
         models::token(&token),
         transformers::token_table,
@@ -326,24 +298,14 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
 }
 
 async fn delete_credential(ctx: &mut Context, args: CredentialDeleteArgs) -> Result<Output> {
-    let target = target(ctx, &args.registry)?;
-    let name = token_name(&args.name.name)?;
+    let (target, name) = named(ctx, &args.registry, &args.name.name, names::token)?;
     if !(args.password1 || args.password2) {
         return Err(Error::cli("No credentials to delete."));
     }
     let (name, password1, password2) = (&name, args.password1, args.password2);
     let token = with_registry(ctx, &target, |arm, registry| async move {
         let token = arm.get_token(&registry, name).await?;
-        let existing: Vec<String> = token
-            .pointer("/properties/credentials/passwords")
-            .and_then(Value::as_array)
-            .map(|p| {
-                p.iter()
-                    .filter_map(|p| p.get("name").and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let existing = models::password_names(&token);
         for (wanted, slot, label) in [
             (password1, "password1", "Password1"),
             (password2, "password2", "Password2"),

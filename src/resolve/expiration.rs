@@ -46,15 +46,10 @@ pub fn days_from_now(now: OffsetDateTime, days: i64) -> PrimitiveDateTime {
 /// The request form of an expiry: naive UTC with `Z`, microseconds only when non-zero
 /// (`2026-12-23T19:09:31.440711Z`, `2030-06-30T12:00:00Z`).
 pub fn to_request(t: PrimitiveDateTime) -> String {
-    let base = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    let seconds =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    // Formatting a full date and time with a literal description cannot fail.
+    let base = t.format(&seconds).unwrap_or_default();
     match t.microsecond() {
         0 => format!("{base}Z"),
         us => format!("{base}.{us:06}Z"),

@@ -9,36 +9,23 @@ pub struct RequiredArg {
     pub is_registry: bool,
 }
 
-const REGISTRY: RequiredArg = RequiredArg {
-    id: "registry",
-    display: "--registry/-r",
-    is_registry: true,
-};
-const TOKEN_OR_MAP_NAME: RequiredArg = RequiredArg {
-    id: "name",
-    display: "--name/-n",
-    is_registry: false,
-};
-const REGISTRY_NAME: RequiredArg = RequiredArg {
-    id: "name",
-    display: "--name/-n",
-    is_registry: true,
-};
-const REPOSITORY: RequiredArg = RequiredArg {
-    id: "repository",
-    display: "--repository",
-    is_registry: false,
-};
-const IMAGE: RequiredArg = RequiredArg {
-    id: "image",
-    display: "--image/-t",
-    is_registry: false,
-};
-const CLOUD_NAME: RequiredArg = RequiredArg {
-    id: "name",
-    display: "--name/-n",
-    is_registry: false,
-};
+impl RequiredArg {
+    const fn new(id: &'static str, display: &'static str, is_registry: bool) -> RequiredArg {
+        RequiredArg {
+            id,
+            display,
+            is_registry,
+        }
+    }
+}
+
+// `is_registry`: optional when `defaults.acr` is configured.
+const REGISTRY: RequiredArg = RequiredArg::new("registry", "--registry/-r", true);
+const TOKEN_OR_MAP_NAME: RequiredArg = RequiredArg::new("name", "--name/-n", false);
+const REGISTRY_NAME: RequiredArg = RequiredArg::new("name", "--name/-n", true);
+const REPOSITORY: RequiredArg = RequiredArg::new("repository", "--repository", false);
+const IMAGE: RequiredArg = RequiredArg::new("image", "--image/-t", false);
+const CLOUD_NAME: RequiredArg = RequiredArg::new("name", "--name/-n", false);
 
 /// Every leaf command and its required arguments, in the order az reports them (an empty list
 /// where nothing is required). `cli::table_tests` ties this table to the clap tree both ways.
