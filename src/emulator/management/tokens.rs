@@ -177,16 +177,7 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
 }
 
 fn check_name(name: &str) -> Result<(), ArmError> {
-    if rules::valid_token_name(name) {
-        Ok(())
-    } else {
-        Err(ArmError::bad_request(
-            "InvalidResourceName",
-            format!(
-                "The token name '{name}' is invalid. Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters."
-            ),
-        ))
-    }
+    rules::check_token_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
 }
 
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
