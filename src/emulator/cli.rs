@@ -123,6 +123,10 @@ fn describe(env: &EnvInfo) -> String {
         ));
     }
     s.push_str(&format!("  CA certificate: {}\n", env.ca_certificate));
+    s.push_str(&format!(
+        "  console (one-time sign-in link): {}\n",
+        env.console_url
+    ));
     s.push_str("  eval \"$(acr-emulator env");
     s
 }
@@ -372,6 +376,7 @@ pub fn sh_lines(env: &EnvInfo) -> String {
             env.acr_login_server_suffix.as_str(),
         ),
         ("ACR_CLOUD_NAME", super::CLOUD_NAME),
+        ("ACR_EMULATOR_CONSOLE_URL", env.console_url.as_str()),
     ];
     vars.iter()
         .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub(crate) mod clock;
+pub mod console;
 mod env;
 pub mod error;
 pub(crate) mod files;
@@ -165,6 +166,8 @@ pub struct AppState {
     pub(crate) hooks: hooks::Hooks,
     pub(crate) operations: management::operations::Operations,
     pub(crate) listeners: Listeners,
+    /// The console's sign-in secret and sessions.
+    pub(crate) console: console::Console,
 }
 
 impl AppState {
@@ -207,6 +210,7 @@ impl AppState {
                 .to_string(),
             acr_login_server_suffix: format!(".{ACR_SUFFIX}"),
             pid: std::process::id(),
+            console_url: console::signin_url(&self.base_url, &self.console.signin_secret()),
         }
     }
 
@@ -234,7 +238,9 @@ impl AppState {
 /// The router of the main port: identity, metadata, management and (when enabled) the test
 /// hooks, with request logging around all of them.
 pub fn app(state: Arc<AppState>) -> Router {
-    let mut router = identity::router().merge(management::router());
+    let mut router = identity::router()
+        .merge(console::router())
+        .merge(management::router());
     if state.hooks.enabled() {
         router = router.merge(hooks::router());
     }
