@@ -106,7 +106,7 @@ impl<'a> Page<'a> {
         h.push_str(concat!(
             "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-            "<meta name=\"referrer\" content=\"no-referrer\">\n",
+            "<meta name=\"referrer\" content=\"same-origin\">\n",
             "<link rel=\"icon\" href=\"data:,\">\n",
             "<link rel=\"stylesheet\" href=\"/portal/static/console.css\">\n",
             "<script src=\"/portal/static/console.js\" defer></script>\n",

@@ -103,7 +103,8 @@ async fn not_found() -> PageError {
 }
 
 /// Headers of every console answer: nothing cached (a password page must not come back from
-/// a cache), no framing, no foreign content, no referrer.
+/// a cache), no framing, no foreign content, no referrer to other sites
+/// (same-origin form POSTs still carry `Origin`, which [`auth`] checks).
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -119,7 +120,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

@@ -205,7 +205,7 @@ fn render_form(
         map_options(maps, &t.existing)
     ));
     body.push_str(&format!(
-        "<fieldset><legend>New scope map</legend>\n<p><label for=\"map-name\">Scope map name</label>\n<input type=\"text\" id=\"map-name\" name=\"map-name\" value=\"{}\" maxlength=\"50\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"map-name-hint\">\n<span class=\"hint\" id=\"map-name-hint\">5 to 50 letters, digits, hyphens and underscores.</span></p>\n<p><label for=\"map-description\">Description</label>\n<input type=\"text\" id=\"map-description\" name=\"map-description\" value=\"{}\" maxlength=\"256\"></p>\n<h3>Repositories</h3>\n{}</fieldset>\n</fieldset>\n",
+        "<fieldset><legend>New scope map</legend>\n<p><label for=\"map-name\">Scope map name</label>\n<input type=\"text\" id=\"map-name\" name=\"map-name\" value=\"{}\" maxlength=\"50\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"map-name-hint\">\n<span class=\"hint\" id=\"map-name-hint\">5 to 50 letters, digits, hyphens and underscores.</span></p>\n<p><label for=\"map-description\">Description</label>\n<input type=\"text\" id=\"map-description\" name=\"map-description\" value=\"{}\" maxlength=\"256\"></p>\n<h2>Repositories</h2>\n{}</fieldset>\n</fieldset>\n",
         esc(&t.map_name),
         esc(&t.description),
         t.draft.render(false)
