@@ -6,7 +6,7 @@
 // SERVER_CERT (the emulator's server.pem), REGISTRY, SHOTS (screenshot directory).
 
 import {
-  audit, audits, check, finish, isoDate, launch, log, settledContent, shot, step, tabTo,
+  audit, auditCanary, audits, check, endProtocol, finish, isoDate, launch, log, settledContent, shot, step, tabTo,
 } from "./lib.mjs";
 
 const { CONSOLE_URL, SERVER_CERT, REGISTRY, SHOTS } = process.env;
@@ -33,6 +33,7 @@ const group = (name) => page.getByRole("group", { name, exact: true });
 const heading = async (text) => check((await page.locator("h1").innerText()) === text, `expected page "${text}", got "${await page.locator("h1").innerText()}"`);
 
 try {
+  await auditCanary(page);
   // Signed out, every page is the sign-in notice.
   let r = await page.goto(`${origin}/portal/`);
   check(r.status() === 401, `signed out: ${r.status()}`);
@@ -294,4 +295,5 @@ try {
   process.exitCode = 1;
 } finally {
   await close();
+  endProtocol();
 }

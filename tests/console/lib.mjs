@@ -18,7 +18,8 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const replies = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const protocol = readline.createInterface({ input: process.stdin });
+const replies = protocol[Symbol.asyncIterator]();
 
 export function log(...args) {
   process.stderr.write(`driver: ${args.join(" ")}\n`);
@@ -37,6 +38,12 @@ export async function step(name, data = {}) {
 
 export function finish(summary) {
   process.stdout.write(`DONE ${JSON.stringify(summary)}\n`);
+}
+
+/** Stops reading stdin, so that node can exit. */
+export function endProtocol() {
+  protocol.close();
+  process.stdin.destroy();
 }
 
 export function check(condition, message) {
@@ -116,6 +123,19 @@ export async function audit(page, label) {
   audits[label] = entry;
   if (violations.length) log(`axe on ${label}: ${JSON.stringify(violations)}`);
   if (overflow > 0) log(`${label} scrolls sideways by ${overflow}px at 320px`);
+}
+
+/**
+ * Proves the checks can fail: axe must report an unlabelled field and the reflow check a
+ * 2000-pixel-wide block on a scratch page (not counted among the console's pages).
+ */
+export async function auditCanary(page) {
+  await page.setContent('<!doctype html><html lang="en"><title>canary</title><main><input type="text"><div style="width:2000px">wide</div></main></html>');
+  await audit(page, "canary");
+  const canary = audits.canary;
+  delete audits.canary;
+  check(canary.violations.some((v) => v.id === "label"), `axe missed an unlabelled field: ${JSON.stringify(canary)}`);
+  check(canary.overflow320 > 1000, `the reflow check missed a wide block: ${canary.overflow320}`);
 }
 
 /** Moves the focus with Tab only until `locator` has it (proving it is reachable). */

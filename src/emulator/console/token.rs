@@ -357,8 +357,8 @@ pub async fn generate(
         concat!(
             "<div class=\"notice warning\" role=\"status\"><p>Copy the password now. It is shown only on this page, once: reloading the page or coming back to it will not show it again.</p></div>\n",
             "<dl class=\"facts\"><dt>User name</dt><dd><code>{user}</code></dd><dt>Password name</dt><dd>{which}</dd><dt>Expiry</dt><dd>{expiry}</dd></dl>\n",
-            "<h2 id=\"value-label\">Password value</h2>\n",
-            "<p class=\"secret\"><code id=\"password-value\" data-once aria-labelledby=\"value-label\">{value}</code></p>\n",
+            "<h2>Password value</h2>\n",
+            "<p class=\"secret\"><code id=\"password-value\" data-once>{value}</code></p>\n",
             "<p><button type=\"button\" data-copy=\"password-value\">Copy password</button> <span id=\"copy-status\" role=\"status\"></span></p>\n",
             "<p>Sign in with it: <code>podman login --username {user} --password-stdin 127.0.0.1:{port}</code></p>\n",
             "<p><a class=\"button\" href=\"{back}\">Done</a></p>\n"
