@@ -407,7 +407,10 @@ mod tests {
 
     #[test]
     fn secret_query_parameters_are_masked() {
-        assert_eq!(logged_query("api-version=2025-04-01"), "api-version=2025-04-01");
+        assert_eq!(
+            logged_query("api-version=2025-04-01"),
+            "api-version=2025-04-01"
+        );
         assert_eq!(logged_query("secret=abc&x=1"), "secret=REDACTED&x=1");
         assert_eq!(logged_query(""), "");
     }

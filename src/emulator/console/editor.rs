@@ -254,7 +254,11 @@ mod tests {
                 "gateway/gw/config/read"
             ]
         );
-        assert!(Draft::from_form(&form(&[("rows", "99999999999")])).rows.is_empty());
+        assert!(
+            Draft::from_form(&form(&[("rows", "99999999999")]))
+                .rows
+                .is_empty()
+        );
     }
 
     #[test]

@@ -177,7 +177,11 @@ fn registry_nav(reg: &str, current: Section) -> String {
         esc(reg),
         link(Section::Overview, base.clone(), "Overview"),
         link(Section::Tokens, format!("{base}/tokens"), "Tokens"),
-        link(Section::ScopeMaps, format!("{base}/scope-maps"), "Scope maps"),
+        link(
+            Section::ScopeMaps,
+            format!("{base}/scope-maps"),
+            "Scope maps"
+        ),
         link(
             Section::Repositories,
             format!("{base}/repositories"),
@@ -270,7 +274,11 @@ mod tests {
 
     #[test]
     fn tables_have_captions_and_header_scopes() {
-        let t = table("Tokens", &["Name", "Status"], &[vec!["a".into(), "b".into()]]);
+        let t = table(
+            "Tokens",
+            &["Name", "Status"],
+            &[vec!["a".into(), "b".into()]],
+        );
         assert!(t.contains("<caption>Tokens</caption>"));
         assert!(t.contains("<th scope=\"col\">Name</th>"));
         assert!(t.contains("<th scope=\"row\">a</th><td>b</td>"));

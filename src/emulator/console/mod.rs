@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod editor;
 mod html;
+mod passwords;
 mod registries;
 mod repositories;
 mod scope_maps;
@@ -25,8 +26,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 
-pub use self::auth::SIGNIN_PARAM;
 pub(crate) use self::auth::Console;
+pub use self::auth::SIGNIN_PARAM;
 use self::html::{Page, esc};
 use super::AppState;
 use super::store::{Actor, Missing, Registry, StoreError};
@@ -69,11 +70,11 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route(
             &format!("{reg}/tokens/{{tok}}/passwords/{{which}}/generate"),
-            post(token::generate),
+            post(passwords::generate),
         )
         .route(
             &format!("{reg}/tokens/{{tok}}/passwords/{{which}}/delete"),
-            post(token::delete_password),
+            post(passwords::delete_password),
         )
         .route(&format!("{reg}/tokens/{{tok}}/delete"), post(token::delete))
         .route(&format!("{reg}/scope-maps"), get(scope_maps::list))
@@ -120,7 +121,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

@@ -91,11 +91,7 @@ fn sign_in(t: &Token) -> &'static str {
             .and_then(clock::parse)
             .is_none_or(|e| e > now)
     });
-    if live {
-        "Yes"
-    } else {
-        "No: passwords expired"
-    }
+    if live { "Yes" } else { "No: passwords expired" }
 }
 
 fn locks(f: &Flags) -> String {

@@ -13,9 +13,7 @@ use super::auth::{Posted, Session};
 use super::editor::Draft;
 use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
 use super::tokens::{title_status, token_href};
-use super::{
-    Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date,
-};
+use super::{Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
 use crate::emulator::AppState;
 use crate::emulator::management::rules;
 use crate::emulator::store::{Registry, ScopeMap, ScopeMapPatch, ScopeMapPut, StoreError, Token};
@@ -202,7 +200,10 @@ pub async fn create(
         })
         .await;
     match result {
-        Ok((m, _)) => Ok(see_other(&format!("{}?done=created", map_href(&r, &m.name)))),
+        Ok((m, _)) => Ok(see_other(&format!(
+            "{}?done=created",
+            map_href(&r, &m.name)
+        ))),
         Err(e) => {
             let (status, m) = refusal(e)?;
             Ok(again(Some(Notice::Error(m)), status))

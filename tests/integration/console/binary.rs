@@ -43,7 +43,11 @@ fn env_sh(dir: &std::path::Path) -> String {
         env!("CARGO_BIN_EXE_acr-emulator"),
         dir.display()
     );
-    let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout)
 }
@@ -80,7 +84,10 @@ async fn start_prints_the_link_and_env_reports_an_unused_one() {
     let log = std::fs::read_to_string(dir.join("emulator.log")).unwrap();
     assert!(log.contains("GET /portal/signin 303"), "{log}");
     let secret = printed.split("secret=").nth(1).unwrap();
-    assert!(!log.contains(secret), "the sign-in secret is in emulator.log");
+    assert!(
+        !log.contains(secret),
+        "the sign-in secret is in emulator.log"
+    );
 
     // A restart: a fresh link; the unused one of the previous run is dead.
     assert!(emulator(&["stop"], &dir).status.success());

@@ -137,13 +137,17 @@ async fn the_chinese_editions_portal_steps_in_chromium() {
         }
     }
     assert!(audits.len() >= 20, "pages audited: {}", audits.len());
-    assert!(failures.is_empty(), "accessibility failures:\n{failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "accessibility failures:\n{failures:#?}"
+    );
 
     // Screenshots: written by this run, and checked in.
     for name in SHOTS {
         for dir in [&shots, &root().join("docs/console")] {
             let file = dir.join(format!("{name}.png"));
-            let bytes = std::fs::read(&file).unwrap_or_else(|_| panic!("{} missing", file.display()));
+            let bytes =
+                std::fs::read(&file).unwrap_or_else(|_| panic!("{} missing", file.display()));
             assert!(
                 bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000,
                 "{} is not a screenshot",

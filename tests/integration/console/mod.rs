@@ -1,13 +1,17 @@
 //! The emulator's console (`/portal/`): headless Chromium through the documentation's portal
-//! steps, each checked with `acr` and skopeo (`browser`); sessions, CSRF tokens, origins and
-//! single-use password forms from a plain HTTP client (`http`); the sign-in link as the binary
-//! prints and `env` reports it (`binary`). [`Browserless`] is a console client without a
+//! steps, each checked with `acr` and skopeo (`browser`, `steps`); the sign-in link and
+//! session (`signin`), CSRF tokens, origins and GETs (`guards`) and the forms' behaviour
+//! (`forms`) from a plain HTTP client; the sign-in link as the binary prints and `env`
+//! reports it (`binary`). [`Browserless`] is a console client without a
 //! browser: it signs in with a link, keeps the session cookie by hand and reads the forms'
 //! hidden fields.
 
 mod binary;
 mod browser;
-mod http;
+mod clients;
+mod forms;
+mod guards;
+mod signin;
 mod steps;
 
 use reqwest::StatusCode;
@@ -79,7 +83,10 @@ impl Browserless {
         let mut c = Browserless::new(ca, console_url);
         let p = c.get(console_url).await;
         assert_eq!(p.status, 303, "sign-in: {}", p.body);
-        let set = p.header("set-cookie").expect("a session cookie").to_string();
+        let set = p
+            .header("set-cookie")
+            .expect("a session cookie")
+            .to_string();
         c.cookie = Some(set.split(';').next().unwrap().to_string());
         c
     }

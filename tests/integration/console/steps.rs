@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::Browserless;
+use super::clients::{AsToken, table_rows};
 use crate::support::clients::{Run, Tools};
 use crate::support::{Acr, Reg};
 
@@ -38,8 +39,7 @@ const DENIED: &str = "requested access to the resource is denied";
 pub struct Checker<'a> {
     r: &'a Reg,
     acr: &'a Acr,
-    tools: &'a Tools,
-    skopeo: PathBuf,
+    as_token: AsToken<'a>,
     seen: Vec<String>,
     /// password1 as the browser showed it (steps after it use it to sign in).
     password1: String,
@@ -71,35 +71,11 @@ fn ok(r: &Run, what: &str) {
 #[track_caller]
 fn refused(r: &Run, what: &str, needle: &str) {
     assert!(!r.ok, "{what} should have been refused:\n{}", r.stdout);
-    assert!(r.stderr.contains(needle), "{what}: no '{needle}' in:\n{}", r.stderr);
-}
-
-/// The cells of `acr … -o table` output, cut at the columns of its dashed rule.
-fn table_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in lines[1].char_indices().chain([(lines[1].len(), ' ')]) {
-        match (c, start) {
-            ('-', None) => start = Some(i),
-            (' ', Some(s0)) => {
-                spans.push((s0, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let cut = |line: &str| -> Vec<String> {
-        spans
-            .iter()
-            .enumerate()
-            .map(|(k, &(a, b))| {
-                let end = if k + 1 == spans.len() { line.len() } else { b };
-                line.get(a..end.min(line.len())).unwrap_or("").trim().to_string()
-            })
-            .collect()
-    };
-    (cut(lines[0]), lines[2..].iter().map(|l| cut(l)).collect())
+    assert!(
+        r.stderr.contains(needle),
+        "{what}: no '{needle}' in:\n{}",
+        r.stderr
+    );
 }
 
 impl<'a> Checker<'a> {
@@ -107,8 +83,7 @@ impl<'a> Checker<'a> {
         Checker {
             r,
             acr,
-            tools,
-            skopeo,
+            as_token: AsToken { tools, skopeo },
             seen: Vec::new(),
             password1: String::new(),
         }
@@ -118,38 +93,11 @@ impl<'a> Checker<'a> {
         self.seen.iter().map(String::as_str).collect()
     }
 
-    async fn skopeo(&self, args: &[&str]) -> Run {
-        self.tools.run(&self.skopeo, args).await
-    }
-
-    async fn push(&self, repo: &str, password: &str) -> Run {
-        let (creds, certdir) = (format!("MyToken:{password}"), self.tools.path("certdir"));
-        let (src, dest) = (
-            format!("oci:{}:v1", self.tools.path("oci/hello")),
-            format!("docker://{}", self.tools.image(&format!("{repo}:v1"))),
-        );
-        self.skopeo(&["copy", "--dest-creds", &creds, "--dest-cert-dir", &certdir, &src, &dest])
-            .await
-    }
-
-    async fn pull(&self, repo: &str, password: &str) -> Run {
-        let (creds, certdir) = (format!("MyToken:{password}"), self.tools.path("certdir"));
-        let src = format!("docker://{}", self.tools.image(&format!("{repo}:v1")));
-        let dest = format!("oci:{}:v1", self.tools.path(&format!("pulled/{}", repo.replace('/', "-"))));
-        self.skopeo(&["copy", "--src-creds", &creds, "--src-cert-dir", &certdir, &src, &dest])
-            .await
-    }
-
-    async fn inspect(&self, repo: &str, password: &str) -> Run {
-        let (creds, certdir) = (format!("MyToken:{password}"), self.tools.path("certdir"));
-        let image = format!("docker://{}", self.tools.image(&format!("{repo}:v1")));
-        // --no-tags: listing tags needs metadata/read, which the token may not have.
-        self.skopeo(&["inspect", "--no-tags", "--creds", &creds, "--cert-dir", &certdir, &image])
-            .await
-    }
-
     async fn token(&self) -> Value {
-        self.acr.ok("token show -n MyToken -r myregistry").await.json()
+        self.acr
+            .ok("token show -n MyToken -r myregistry")
+            .await
+            .json()
     }
 
     async fn scope_map(&self, name: &str) -> Value {
@@ -175,8 +123,15 @@ impl<'a> Checker<'a> {
             "token-created" => {
                 let t = self.token().await;
                 assert_eq!(t["status"], "enabled");
-                assert!(s(&t, "scopeMapId").ends_with("/scopeMaps/MyScopeMap"), "{t}");
-                assert_eq!(t["credentials"]["passwords"], json!([]), "the portal makes no password");
+                assert!(
+                    s(&t, "scopeMapId").ends_with("/scopeMaps/MyScopeMap"),
+                    "{t}"
+                );
+                assert_eq!(
+                    t["credentials"]["passwords"],
+                    json!([]),
+                    "the portal makes no password"
+                );
                 let m = self.scope_map("MyScopeMap").await;
                 assert_eq!(m["description"], "Sample scope map");
                 assert_eq!(
@@ -193,8 +148,15 @@ impl<'a> Checker<'a> {
                 assert_eq!(p[0]["name"], "password1");
                 assert_eq!(p[0]["expiry"], format!("{day}T23:59:59+00:00"));
                 // The token may push to hello-world but not to nginx.
-                ok(&self.push("samples/hello-world", &pw).await, "push hello-world");
-                refused(&self.push("samples/nginx", &pw).await, "push nginx", DENIED);
+                ok(
+                    &self.as_token.push("samples/hello-world", &pw).await,
+                    "push hello-world",
+                );
+                refused(
+                    &self.as_token.push("samples/nginx", &pw).await,
+                    "push nginx",
+                    DENIED,
+                );
                 self.password1 = pw;
             }
             "password-not-shown-again" => {
@@ -207,14 +169,20 @@ impl<'a> Checker<'a> {
                     .iter()
                     .filter(|q| {
                         q["method"] == "POST"
-                            && q["path"].as_str().unwrap().ends_with("/passwords/password1/generate")
+                            && q["path"]
+                                .as_str()
+                                .unwrap()
+                                .ends_with("/passwords/password1/generate")
                     })
                     .map(|q| q["status"].as_u64().unwrap())
                     .collect();
                 assert_eq!(generated.first(), Some(&200), "{generated:?}");
                 assert!(generated[1..].iter().all(|s| *s == 409), "{generated:?}");
                 let pw = s(step, "password");
-                ok(&self.inspect("samples/hello-world", &pw).await, "the password still works");
+                ok(
+                    &self.as_token.inspect("samples/hello-world", &pw).await,
+                    "the password still works",
+                );
             }
             "scope-maps-listed" => {
                 let cli = self.acr.ok("scope-map list -r myregistry").await.json();
@@ -237,10 +205,23 @@ impl<'a> Checker<'a> {
                     ]
                 );
                 let pw = self.password1.clone();
-                ok(&self.push("samples/nginx", &pw).await, "push nginx after the update");
-                refused(&self.push("samples/hello-world", &pw).await, "push hello-world after the update", DENIED);
-                ok(&self.pull("samples/nginx", &pw).await, "pull nginx");
-                ok(&self.pull("samples/hello-world", &pw).await, "pull hello-world");
+                ok(
+                    &self.as_token.push("samples/nginx", &pw).await,
+                    "push nginx after the update",
+                );
+                refused(
+                    &self.as_token.push("samples/hello-world", &pw).await,
+                    "push hello-world after the update",
+                    DENIED,
+                );
+                ok(
+                    &self.as_token.pull("samples/nginx", &pw).await,
+                    "pull nginx",
+                );
+                ok(
+                    &self.as_token.pull("samples/hello-world", &pw).await,
+                    "pull hello-world",
+                );
             }
             "nginx-delete-added" => {
                 let pw = s(step, "password");
@@ -263,15 +244,35 @@ impl<'a> Checker<'a> {
                 // Pull yes, push no, delete no, metadata read yes, metadata write no.
                 assert_eq!(
                     step["cells"],
-                    json!(["MyToken", "MyScopeMap", "Yes", "Yes", "No", "No", "Yes", "No"])
+                    json!([
+                        "MyToken",
+                        "MyScopeMap",
+                        "Yes",
+                        "Yes",
+                        "No",
+                        "No",
+                        "Yes",
+                        "No"
+                    ])
                 );
             }
             "tokens-listed" => {
-                let out = self.acr.ok("token list -r myregistry -o table").await.stdout;
+                let out = self
+                    .acr
+                    .ok("token list -r myregistry -o table")
+                    .await
+                    .stdout;
                 let (headers, rows) = table_rows(&out);
                 assert_eq!(
                     step["headers"],
-                    json!(["Name", "Scope map", "Password1 expiry", "Password2 expiry", "Status", "Creation date"])
+                    json!([
+                        "Name",
+                        "Scope map",
+                        "Password1 expiry",
+                        "Password2 expiry",
+                        "Status",
+                        "Creation date"
+                    ])
                 );
                 let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
                 let page = &step["rows"][0];
@@ -288,24 +289,44 @@ impl<'a> Checker<'a> {
                 assert_eq!(m["description"], step["description"]);
                 assert_eq!(
                     sorted(&m["actions"]),
-                    ["repositories/*/metadata/read", "repositories/samples/*/content/read"]
+                    [
+                        "repositories/*/metadata/read",
+                        "repositories/samples/*/content/read"
+                    ]
                 );
             }
             "token-scope-map-changed" => {
                 assert!(s(&self.token().await, "scopeMapId").ends_with("/scopeMaps/MyNewScopeMap"));
                 let pw = s(step, "password");
-                ok(&self.pull("samples/hello-world", &pw).await, "pull through samples/*");
-                refused(&self.push("samples/hello-world", &pw).await, "push with read only", DENIED);
+                ok(
+                    &self.as_token.pull("samples/hello-world", &pw).await,
+                    "pull through samples/*",
+                );
+                refused(
+                    &self.as_token.push("samples/hello-world", &pw).await,
+                    "push with read only",
+                    DENIED,
+                );
                 let line = format!(
                     "repository show-tags --name myregistry --repository samples/hello-world --username MyToken --password {pw}"
                 );
-                assert_eq!(self.acr.ok(&line).await.json(), json!(["v1"]), "metadata/read on *");
+                assert_eq!(
+                    self.acr.ok(&line).await.json(),
+                    json!(["v1"]),
+                    "metadata/read on *"
+                );
             }
             "password2-generated" => {
                 let p = &self.token().await["credentials"]["passwords"];
                 assert_eq!(p[1]["name"], "password2");
                 assert!(p[1]["expiry"].is_null(), "no expiry: {p}");
-                ok(&self.inspect("samples/hello-world", &s(step, "password")).await, "password2");
+                ok(
+                    &self
+                        .as_token
+                        .inspect("samples/hello-world", &s(step, "password"))
+                        .await,
+                    "password2",
+                );
             }
             "password1-deleted" => {
                 let names: Vec<Value> = self.token().await["credentials"]["passwords"]
@@ -315,15 +336,41 @@ impl<'a> Checker<'a> {
                     .map(|p| p["name"].clone())
                     .collect();
                 assert_eq!(names, [json!("password2")]);
-                assert!(!self.inspect("samples/hello-world", &s(step, "oldPassword")).await.ok, "password1 still works");
-                ok(&self.inspect("samples/hello-world", &s(step, "password")).await, "password2");
+                assert!(
+                    !self
+                        .as_token
+                        .inspect("samples/hello-world", &s(step, "oldPassword"))
+                        .await
+                        .ok,
+                    "password1 still works"
+                );
+                ok(
+                    &self
+                        .as_token
+                        .inspect("samples/hello-world", &s(step, "password"))
+                        .await,
+                    "password2",
+                );
             }
             "token-disabled" => {
                 assert_eq!(self.token().await["status"], "disabled");
-                assert!(!self.inspect("samples/hello-world", &s(step, "password")).await.ok, "a disabled token signs in");
+                assert!(
+                    !self
+                        .as_token
+                        .inspect("samples/hello-world", &s(step, "password"))
+                        .await
+                        .ok,
+                    "a disabled token signs in"
+                );
             }
             "token-deleted" => {
-                assert_eq!(self.acr.run("token show -n MyToken -r myregistry").await.code, 3);
+                assert_eq!(
+                    self.acr
+                        .run("token show -n MyToken -r myregistry")
+                        .await
+                        .code,
+                    3
+                );
                 assert!(self.acr.ok("token list -r myregistry").await.json() == json!([]));
             }
             other => panic!("unknown step {other}"),
