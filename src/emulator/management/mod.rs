@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod certificates;
 mod credentials;
+pub mod models;
 pub(crate) mod operations;
 pub(crate) mod path;
 mod registries;
