@@ -62,28 +62,28 @@ const ECHOED_ENVELOPE_EXTRAS: &[Extra] = &[
     echoed("type"),
 ];
 
-pub const TOKEN: Model = Model {
+pub static TOKEN: Model = Model {
     name: "Token",
     writable: &["properties"],
     read_only: ENVELOPE,
     extra: &[],
 };
 
-pub const TOKEN_UPDATE: Model = Model {
+pub static TOKEN_UPDATE: Model = Model {
     name: "TokenUpdateParameters",
     writable: &["properties"],
     read_only: &[],
     extra: ECHOED_ENVELOPE_EXTRAS,
 };
 
-pub const TOKEN_PROPERTIES: Model = Model {
+pub static TOKEN_PROPERTIES: Model = Model {
     name: "TokenProperties",
     writable: &["credentials", "scopeMapId", "status"],
     read_only: &["creationDate", "provisioningState"],
     extra: &[],
 };
 
-pub const TOKEN_UPDATE_PROPERTIES: Model = Model {
+pub static TOKEN_UPDATE_PROPERTIES: Model = Model {
     name: "TokenUpdateProperties",
     writable: &["credentials", "scopeMapId", "status"],
     read_only: &[],
@@ -93,56 +93,56 @@ pub const TOKEN_UPDATE_PROPERTIES: Model = Model {
     ],
 };
 
-pub const TOKEN_CREDENTIALS: Model = Model {
+pub static TOKEN_CREDENTIALS: Model = Model {
     name: "TokenCredentialsProperties",
     writable: &["certificates", "passwords"],
     read_only: &[],
     extra: &[],
 };
 
-pub const TOKEN_PASSWORD: Model = Model {
+pub static TOKEN_PASSWORD: Model = Model {
     name: "TokenPassword",
     writable: &["creationTime", "expiry", "name"],
     read_only: &["value"],
     extra: &[],
 };
 
-pub const TOKEN_CERTIFICATE: Model = Model {
+pub static TOKEN_CERTIFICATE: Model = Model {
     name: "TokenCertificate",
     writable: &["encodedPemCertificate", "expiry", "name", "thumbprint"],
     read_only: &[],
     extra: &[],
 };
 
-pub const GENERATE_CREDENTIALS: Model = Model {
+pub static GENERATE_CREDENTIALS: Model = Model {
     name: "GenerateCredentialsParameters",
     writable: &["expiry", "name", "tokenId"],
     read_only: &[],
     extra: &[],
 };
 
-pub const SCOPE_MAP: Model = Model {
+pub static SCOPE_MAP: Model = Model {
     name: "ScopeMap",
     writable: &["properties"],
     read_only: ENVELOPE,
     extra: &[],
 };
 
-pub const SCOPE_MAP_UPDATE: Model = Model {
+pub static SCOPE_MAP_UPDATE: Model = Model {
     name: "ScopeMapUpdateParameters",
     writable: &["properties"],
     read_only: &[],
     extra: ECHOED_ENVELOPE_EXTRAS,
 };
 
-pub const SCOPE_MAP_PROPERTIES: Model = Model {
+pub static SCOPE_MAP_PROPERTIES: Model = Model {
     name: "ScopeMapProperties",
     writable: &["actions", "description"],
     read_only: &["creationDate", "provisioningState", "type"],
     extra: &[],
 };
 
-pub const SCOPE_MAP_UPDATE_PROPERTIES: Model = Model {
+pub static SCOPE_MAP_UPDATE_PROPERTIES: Model = Model {
     name: "ScopeMapPropertiesUpdateParameters",
     writable: &["actions", "description"],
     read_only: &[],
@@ -153,28 +153,28 @@ pub const SCOPE_MAP_UPDATE_PROPERTIES: Model = Model {
     ],
 };
 
-pub const REGISTRY: Model = Model {
+pub static REGISTRY: Model = Model {
     name: "Registry",
     writable: &["identity", "location", "properties", "sku", "tags"],
     read_only: ENVELOPE,
     extra: &[],
 };
 
-pub const REGISTRY_UPDATE: Model = Model {
+pub static REGISTRY_UPDATE: Model = Model {
     name: "RegistryUpdateParameters",
     writable: &["identity", "properties", "sku", "tags"],
     read_only: &[],
     extra: ECHOED_ENVELOPE_EXTRAS,
 };
 
-pub const SKU: Model = Model {
+pub static SKU: Model = Model {
     name: "Sku",
     writable: &["name"],
     read_only: &["tier"],
     extra: &[],
 };
 
-pub const REGENERATE_CREDENTIAL: Model = Model {
+pub static REGENERATE_CREDENTIAL: Model = Model {
     name: "RegenerateCredentialParameters",
     writable: &["name"],
     read_only: &[],
@@ -201,7 +201,7 @@ const REGISTRY_READ_ONLY_2026: &[&str] = &[
     "status",
 ];
 
-const REGISTRY_PROPERTIES_2022: Model = Model {
+static REGISTRY_PROPERTIES_2022: Model = Model {
     name: "RegistryProperties",
     writable: &[
         "adminUserEnabled",
@@ -217,7 +217,7 @@ const REGISTRY_PROPERTIES_2022: Model = Model {
     extra: &[],
 };
 
-const REGISTRY_PROPERTIES_2025: Model = Model {
+static REGISTRY_PROPERTIES_2025: Model = Model {
     name: "RegistryProperties",
     writable: &[
         "adminUserEnabled",
@@ -234,7 +234,7 @@ const REGISTRY_PROPERTIES_2025: Model = Model {
     extra: &[],
 };
 
-const REGISTRY_PROPERTIES_2026: Model = Model {
+static REGISTRY_PROPERTIES_2026: Model = Model {
     name: "RegistryProperties",
     writable: &[
         "adminUserEnabled",
@@ -278,7 +278,7 @@ const ECHOED_REGISTRY_2026: &[Extra] = &[
     echoed_property("status"),
 ];
 
-const REGISTRY_UPDATE_PROPERTIES_2022: Model = Model {
+static REGISTRY_UPDATE_PROPERTIES_2022: Model = Model {
     name: "RegistryPropertiesUpdateParameters",
     writable: &[
         "adminUserEnabled",
@@ -293,7 +293,7 @@ const REGISTRY_UPDATE_PROPERTIES_2022: Model = Model {
     extra: ECHOED_REGISTRY,
 };
 
-const REGISTRY_UPDATE_PROPERTIES_2025: Model = Model {
+static REGISTRY_UPDATE_PROPERTIES_2025: Model = Model {
     name: "RegistryPropertiesUpdateParameters",
     writable: &[
         "adminUserEnabled",
@@ -309,7 +309,7 @@ const REGISTRY_UPDATE_PROPERTIES_2025: Model = Model {
     extra: ECHOED_REGISTRY,
 };
 
-const REGISTRY_UPDATE_PROPERTIES_2026: Model = Model {
+static REGISTRY_UPDATE_PROPERTIES_2026: Model = Model {
     name: "RegistryPropertiesUpdateParameters",
     writable: &[
         "adminUserEnabled",
@@ -359,6 +359,9 @@ pub const TOKEN_CERTIFICATE_NAME: &[&str] = &["certificate1", "certificate2"];
 pub const SKU_NAME: &[&str] = &["Classic", "Basic", "Standard", "Premium"];
 /// `PasswordName` (the admin user's passwords).
 pub const PASSWORD_NAME: &[&str] = &["password", "password2"];
+
+/// The api-versions the models are defined for (every one the emulator serves).
+pub const API_VERSIONS: &[&str] = ACR_API_VERSIONS;
 
 /// Every model read on every api-version: (api-version, model), for the test and the docs.
 pub fn all() -> Vec<(&'static str, &'static Model)> {

@@ -4,11 +4,13 @@
 
 mod auth;
 mod cli;
+mod coverage;
 mod identity;
 mod lro_paging_faults;
 mod persistence;
 pub(crate) mod real_az;
 mod registries;
+mod request_models;
 mod robustness;
 mod scope_maps;
 pub(crate) mod support;
