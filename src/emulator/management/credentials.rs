@@ -78,7 +78,7 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
                 target.sub, reg.rg, reg.name
             );
             let (status_url, location) =
-                ctx.start_operation(&parent, "registries", polls, Some(result));
+                ctx.start_operation(&parent, "registries", "InProgress", polls, Some(result));
             Ok(ctx.async_headers(
                 StatusCode::ACCEPTED.into_response(),
                 &status_url,

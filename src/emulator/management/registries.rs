@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::body::{Obj, parse};
 use super::models::{self, Model};
 use super::path::Reg;
-use super::{Ctx, ok, render, rules, with_status};
+use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{Missing, NewRegistry, RegistryPatch, StoreError};
 use crate::emulator::{Sku, listeners};
@@ -180,7 +180,13 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         .serve_registry(&r.name, socket)
         .map_err(ArmError::internal)?;
     ctx.state.write_state_file().await;
-    Ok(with_status(StatusCode::CREATED, render::registry(&sub, &r)))
+    // As recorded from the service: 201 with `Creating` and an `Azure-AsyncOperation` whose
+    // status is `Succeeded` at the first poll (after the LRO hook's polls, if any); the
+    // registry itself is ready at once.
+    let mut body = render::registry(&sub, &r);
+    body["properties"]["provisioningState"] = json!("Creating");
+    let id = render::registry_id(&sub, &r);
+    Ok(ctx.created_async(&id, "registries", ctx.lro_polls().unwrap_or(0), body))
 }
 
 pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {

@@ -12,6 +12,10 @@ use super::{Ctx, certificates, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
+/// The service names token operations `token-<guid>` (every recording; the 2025-04-01
+/// examples show `tokens-`, but the URL is opaque to clients).
+const OPERATION: &str = "token";
+
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let id = ctx.registry_id(&r);
@@ -223,18 +227,14 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
-            // Like the service, a token creation is always answered asynchronously.
-            let state = if polls.is_some() {
-                "Creating"
-            } else {
-                "Succeeded"
-            };
-            let body = render::token(&id, &token, state);
-            Ok(ctx.created_async(&token_id, "tokens", polls.unwrap_or(0), body))
+            // Like the service, a token creation is always answered asynchronously, with
+            // `Creating` in the body and operations named `token-<guid>` (as recorded).
+            let body = render::token(&id, &token, "Creating");
+            Ok(ctx.created_async(&token_id, OPERATION, polls.unwrap_or(0), body))
         }
         (false, Some(polls)) => {
             let body = render::token(&id, &token, "Updating");
-            Ok(ctx.created_async(&token_id, "tokens", polls, body))
+            Ok(ctx.created_async(&token_id, OPERATION, polls, body))
         }
         (false, None) => Ok(ok(render::token(&id, &token, "Succeeded"))),
     }
@@ -270,7 +270,7 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         None => Ok(ok(render::token(&id, &token, "Succeeded"))),
         Some(polls) => Ok(ctx.created_async(
             &format!("{id}/tokens/{}", token.name),
-            "tokens",
+            OPERATION,
             polls,
             render::token(&id, &token, "Updating"),
         )),
@@ -287,5 +287,5 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         .run(move |db| db.delete_token(&r, &n))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), "tokens"))
+    Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), OPERATION))
 }

@@ -198,7 +198,7 @@ impl Emu {
         );
     }
 
-    /// `POST /_emulator/lro`: writes answer asynchronously, `InProgress` `polls` times.
+    /// `POST /_emulator/lro`: writes answer asynchronously, in progress `polls` times.
     pub async fn lro(&self, polls: u32) {
         assert_eq!(
             self.hook(

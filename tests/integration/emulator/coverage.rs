@@ -164,8 +164,7 @@ fn mgmt_path(e: &Emu, template: &str) -> String {
             "{operationId}",
             "tokens-00000000-0000-0000-0000-000000000000",
         )
-        .replace('{', "")
-        .replace('}', "")
+        .replace(['{', '}'], "")
 }
 
 async fn probe_mgmt(e: &Emu, method: &str, template: &str) -> Verdict {

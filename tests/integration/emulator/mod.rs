@@ -9,6 +9,7 @@ mod identity;
 mod lro_paging_faults;
 mod persistence;
 pub(crate) mod real_az;
+mod recorded;
 mod registries;
 mod request_models;
 mod robustness;
