@@ -7,3 +7,4 @@ mod emulator;
 mod generated;
 mod readme;
 mod registry;
+mod support;

@@ -3,7 +3,7 @@
 //! service principal stored by `acr account login`, App Service managed identity and an Azure
 //! CLI login; the token cache; and the failures users see.
 
-use super::harness::{Acr, Emu, setup};
+use crate::support::{Acr, Emu, setup};
 
 const SP_VARS: [&str; 3] = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"];
 
@@ -176,11 +176,13 @@ async fn account_login_without_a_keyring_says_how_to_fall_back() {
 
 #[tokio::test]
 async fn an_azure_cli_login_is_used_when_nothing_else_is_configured() {
-    let Some(bin) = super::parity::az_binary() else {
+    let Some(bin) = crate::support::az::az_binary() else {
         return;
     };
     let (emu, mut acr) = setup().await;
-    let az = super::parity::Az::login(bin, &emu.env).await;
+    let az =
+        crate::support::az::Az::login(bin, &emu.env, crate::support::az::Login::ServicePrincipal)
+            .await;
     without_service_principal(&mut acr);
     acr.unset_env("AZURE_SUBSCRIPTION_ID");
     for (name, value) in az.env() {

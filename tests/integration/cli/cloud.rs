@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::harness::setup;
+use crate::support::setup;
 
 #[tokio::test]
 async fn a_registered_cloud_with_its_ca_bundle_replaces_the_environment() {

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::harness::{Acr, Emu, bodies, setup, table, table_date};
 use super::token::assert_days_from_now;
+use crate::support::{Acr, Emu, bodies, setup, table, table_date};
 
 /// A token `token1` without passwords, and an empty request log.
 async fn with_token() -> (Emu, Acr) {

@@ -4,9 +4,8 @@
 
 mod auth;
 mod cloud;
-mod common;
 mod credential;
-mod harness;
+mod global_arguments;
 mod output;
 mod parity;
 mod repository;

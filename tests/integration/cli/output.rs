@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::harness::{Acr, Emu, setup, table, table_date};
+use crate::support::{Acr, Emu, setup, table, table_date};
 
 /// `token1` with password1 expiring 2030-06-30T12:00:00Z and no password2; `mymap1` with two
 /// actions and a description.

@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::harness::{Acr, Out};
-use crate::registry::clients::{Tools, client};
-use crate::registry::support::{Auth, Reg};
+use crate::support::clients::{Tools, client};
+use crate::support::{Acr, Out};
+use crate::support::{Auth, Reg};
 
 /// An emulator with `hello-world` (`v1` and `latest` on one manifest, `v2` on another),
 /// `other/app:1.0`, and `paged` with 120 tags on one manifest.

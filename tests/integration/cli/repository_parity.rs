@@ -6,11 +6,11 @@
 
 use regex::Regex;
 
-use super::harness::Acr;
 use super::parity::compare::Normaliser;
-use super::parity::{Az, az_binary};
-use crate::registry::clients::{Tools, client};
-use crate::registry::support::{Auth, Reg};
+use crate::support::Acr;
+use crate::support::az::{Az, Login, az_binary};
+use crate::support::clients::{Tools, client};
+use crate::support::{Auth, Reg};
 
 const READ_ONLY: &[&str] = &[
     "repository list -n myregistry",
@@ -112,7 +112,7 @@ async fn az_and_acr_repository_commands_agree() {
         )
         .await;
 
-    let az = Az::login(bin, &reg.e.env).await;
+    let az = Az::login(bin, &reg.e.env, Login::ServicePrincipal).await;
     let acr = Acr::for_env(&reg.e.env);
     let norm = Normaliser::new();
     let timestamp = Regex::new(r"(?m)^ERROR: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ ").unwrap();
@@ -133,7 +133,7 @@ async fn az_and_acr_repository_commands_agree() {
             None => (line.clone(), line.clone()),
         };
         let az_args: Vec<String> = std::iter::once("acr".to_owned())
-            .chain(super::harness::split(&az_line))
+            .chain(crate::support::split(&az_line))
             .collect();
         let a = az.run(az_args).await;
         let b = acr.run(&acr_line).await;

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::harness::{Acr, Emu, bodies, setup};
+use crate::support::{Acr, Emu, Resp, bodies, setup};
 
 const MAP_KEYS: [&str; 10] = [
     "actions",
@@ -234,8 +234,8 @@ async fn update_compares_exactly_so_mixed_case_stays() {
     let (emu, acr) = setup().await;
     // Stored directly (the CLI lower-cases what it sends): a mixed-case gateway action (the
     // emulator refuses upper-case repository names, not gateway names).
-    let (status, _) = emu
-        .arm(
+    let Resp { status, .. } = emu
+        .arm_sp(
             "PUT",
             &format!("{}/scopeMaps/mixedmap", emu.reg()),
             Some(json!({"properties": {"actions": ["gateway/MyGw/config/read"]}})),
@@ -411,7 +411,7 @@ async fn delete_show_and_list() {
 /// the package root, where `src` exists).
 #[tokio::test]
 async fn a_repository_named_like_a_local_file_warns_about_shell_wildcards() {
-    let (_emu, acr) = super::harness::setup().await;
+    let (_emu, acr) = crate::support::setup().await;
     let out = acr.ok("scope-map create -r myregistry -n wildmap --repository src content/read --repository 'samples/*' content/read").await;
     assert_eq!(
         out.stderr,

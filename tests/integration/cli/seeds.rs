@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::harness::{Acr, Emu, Out, passwords_of, setup, table, table_date};
 use super::token::assert_days_from_now;
+use crate::support::{Acr, Emu, Out, passwords_of, setup, table, table_date};
 
 /// The English edition's commands, verbatim but for `az acr` → `acr`.
 const ENGLISH: [&str; 7] = [

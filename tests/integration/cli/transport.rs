@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::harness::{Acr, Emu, setup};
+use crate::support::{Acr, Emu, Resp, setup};
 
 async fn put_registry(emu: &Emu, group: &str, name: &str) {
-    let (status, body) = emu
-        .arm(
+    let Resp { status, body, .. } = emu
+        .arm_sp(
             "PUT",
             &format!(
                 "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.ContainerRegistry/registries/{name}",
@@ -23,8 +23,8 @@ async fn put_registry(emu: &Emu, group: &str, name: &str) {
 }
 
 async fn delete_registry(emu: &Emu, group: &str, name: &str) {
-    let (status, body) = emu
-        .arm(
+    let Resp { status, body, .. } = emu
+        .arm_sp(
             "DELETE",
             &format!(
                 "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.ContainerRegistry/registries/{name}",

@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use super::support::{Emu, forge, now};
+use crate::support::Emu;
+use crate::support::arm::{forge, now};
 
 #[tokio::test]
 async fn bad_tokens_get_arm_401s() {
@@ -78,7 +79,7 @@ async fn bad_tokens_get_arm_401s() {
                     .send()
                     .await
                     .unwrap();
-                Emu::read(resp).await
+                crate::support::Resp::read(resp).await
             }
             t => e.arm_as("GET", &path, None, t).await,
         };

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::support::Emu;
+use crate::support::{Emu, Resp};
 
 const MGMT: &str = "tests/data/azure-specs/mgmt-2025-04-01/containerregistry.json";
 const DATA: &str = "tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json";
@@ -240,7 +240,7 @@ async fn probe_data(e: &Emu, method: &str, template: &str) -> Verdict {
     if method == "PATCH" && path.starts_with("/acr/v1/") {
         req = req.json(&json!({}));
     }
-    let r = Emu::read(req.send().await.unwrap()).await;
+    let r = Resp::read(req.send().await.unwrap()).await;
     let code = r.body["errors"][0]["code"]
         .as_str()
         .unwrap_or_default()

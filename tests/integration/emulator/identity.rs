@@ -4,18 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::Emu;
-
-fn claims(token: &str) -> Value {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
+use crate::support::Emu;
+use crate::support::arm::claims;
 
 #[tokio::test]
 async fn metadata_and_openid_configuration() {
@@ -181,7 +171,7 @@ async fn token_endpoint_and_its_errors() {
         "client_assertion_type",
         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
     ));
-    bad_assertion.push(("client_assertion", e.token.clone()));
+    bad_assertion.push(("client_assertion", e.token().await.to_owned()));
     let (s, v) = post(bad_assertion).await;
     assert_eq!((s, v["error"].as_str().unwrap()), (401, "invalid_client"));
     let r = e
@@ -214,7 +204,7 @@ async fn managed_identity_endpoints() {
     assert_eq!(v["token_type"], "Bearer");
     assert_eq!(v["resource"], "https://containerregistry.azure.net");
     let exp: i64 = v["expires_on"].as_str().unwrap().parse().unwrap();
-    assert!(exp > super::support::now());
+    assert!(exp > crate::support::arm::now());
     let c = claims(v["access_token"].as_str().unwrap());
     assert_eq!(c["aud"], "https://containerregistry.azure.net");
     assert!(c["xms_mirid"].is_string());

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::Emu;
-use super::swagger::assert_valid;
+use crate::support::Emu;
+use crate::support::swagger::assert_valid;
 
 #[tokio::test]
 async fn asynchronous_mode_reports_in_progress_then_succeeded() {
@@ -205,7 +205,7 @@ async fn faults_and_request_log() {
     let g = e.generate("faulty", json!({})).await;
     assert_eq!(g.status, 200);
 
-    let log = e.requests().await;
+    let log = e.request_log().await;
     let seq: Vec<(String, u64)> = log
         .iter()
         .map(|r| {
@@ -246,7 +246,7 @@ async fn faults_and_request_log() {
         .send()
         .await
         .unwrap();
-    let log = serde_json::to_string(&e.requests().await).unwrap();
+    let log = serde_json::to_string(&e.request_log().await).unwrap();
     assert!(
         !log.contains("s3cret-value") && !log.contains(&e.env.client_secret),
         "{log}"

@@ -4,16 +4,16 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::support::{Emu, client_for};
+use crate::support::{Emu, EmulatorProcess, client_for, wait};
 
 #[tokio::test]
 async fn state_and_secrets_survive_a_restart() {
     let e = Emu::start_with(vec!["firstreg".parse().unwrap()]).await;
-    let reg = e.reg_path_of("firstreg");
+    let reg = e.registry_id_of("firstreg");
     let ca_before = std::fs::read(&e.env.ca_certificate).unwrap();
     let put = e
         .arm("PUT", &format!("{reg}/scopeMaps/keepme"), Some(json!({"properties": {"description": "d", "actions": ["repositories/a/content/read"]}})))
@@ -27,7 +27,7 @@ async fn state_and_secrets_survive_a_restart() {
         .arm("POST", &format!("{reg}/generateCredentials"), Some(json!({"tokenId": format!("{reg}/tokens/keeptoken"), "expiry": "2031-01-01T00:00:00Z"})))
         .await;
     assert_eq!(g.status, 200);
-    let old_token = e.token.clone();
+    let old_token = e.token().await.to_owned();
     let env1 = e.env.clone();
     let before = e
         .arm("GET", &format!("{reg}/tokens/keeptoken"), None)
@@ -83,42 +83,10 @@ async fn state_and_secrets_survive_a_restart() {
     assert_eq!(r.status(), 401);
 }
 
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn read_state(dir: &std::path::Path) -> Option<Value> {
-    serde_json::from_slice(&std::fs::read(dir.join("state.json")).ok()?).ok()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let log = std::fs::File::create(dir.path().join("child.log")).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
-        .args(["start", "--port", "0", "--data-dir"])
-        .arg(dir.path())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let mut child = Child(child);
-    let pid = child.0.id() as u64;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let state = loop {
-        if let Some(s) = read_state(dir.path())
-            && s["pid"] == pid
-        {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "the emulator did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let (mut child, state) = EmulatorProcess::spawn(dir.path()).await;
     let http = client_for(state["caCertificate"].as_str().unwrap());
     let base = state["resourceManager"]
         .as_str()
@@ -191,12 +159,11 @@ async fn acknowledged_writes_survive_kill_9() {
         }));
     }
     // Let the burst run, then kill -9 in the middle of it.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while acked_tokens.lock().unwrap().len() < 40 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    child.0.kill().unwrap(); // SIGKILL on Unix
-    child.0.wait().unwrap();
+    wait::poll(Duration::from_secs(30), || {
+        acked_tokens.lock().unwrap().len() >= 40
+    })
+    .await;
+    child.kill_9();
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(35), w).await;
     }

@@ -13,7 +13,7 @@ use std::path::Path;
 use reqwest::{Method, Url};
 use serde_json::{Value, json};
 
-use super::support::Emu;
+use crate::support::{Emu, Resp};
 
 const FILES: &[&str] = &[
     "test_repository_token_create.2021-12-30.json",
@@ -286,11 +286,11 @@ async fn replay(file: &str) -> (usize, Vec<Difference>) {
         let mut r = e
             .http
             .request(Method::from_bytes(method.as_bytes()).unwrap(), &url)
-            .bearer_auth(&e.token);
+            .bearer_auth(e.token().await);
         if !req["body"].is_null() {
             r = r.json(&resubscribe(&req["body"], &sub));
         }
-        let got = Emu::read(r.send().await.unwrap()).await;
+        let got = Resp::read(r.send().await.unwrap()).await;
         if polls > 0 {
             let _ = e
                 .hook("POST", "/_emulator/lro", json!({"inProgressPolls": 0}))

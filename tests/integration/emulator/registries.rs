@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::{Emu, client_for};
-use super::swagger::assert_valid;
+use crate::support::swagger::assert_valid;
+use crate::support::{Emu, client_for, wait};
 
 #[tokio::test]
 async fn subscriptions_and_resource_discovery() {
@@ -156,7 +156,7 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
     );
     assert_eq!(g.body["properties"]["adminUserEnabled"], false);
 
-    let path = e.reg_path_of("NewRegistry");
+    let path = e.registry_id_of("NewRegistry");
     let r = e
         .arm(
             "PUT",
@@ -203,7 +203,7 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
     // The new registry has the system scope maps and shows in env.
     let maps = e.arm("GET", &format!("{path}/scopeMaps"), None).await;
     assert_eq!(maps.body["value"].as_array().unwrap().len(), 5);
-    let env = e.emu.as_ref().unwrap().current_env().await;
+    let env = e.running().current_env().await;
     assert!(
         env.registries
             .iter()
@@ -272,7 +272,7 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
     )
     .await
     .arm_error(409, "AlreadyInUse");
-    let bad = e.reg_path_of("bad-name");
+    let bad = e.registry_id_of("bad-name");
     e.arm(
         "PUT",
         &bad,
@@ -280,7 +280,7 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
     )
     .await
     .arm_error(400, "InvalidResourceName");
-    let fresh = e.reg_path_of("freshregistry");
+    let fresh = e.registry_id_of("freshregistry");
     let m = e
         .arm("PUT", &fresh, Some(json!({"location": "eastus"})))
         .await
@@ -305,14 +305,17 @@ async fn registry_lifecycle_with_data_plane_port_and_admin_user() {
     e.arm("GET", &path, None)
         .await
         .arm_error(404, "ResourceNotFound");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    assert!(
-        client_for(&e.env.ca_certificate)
-            .get(format!("https://{login}/v2/"))
-            .send()
-            .await
-            .is_err()
-    );
+    // The listener stops shortly after the answer: poll until its port refuses.
+    let http = client_for(&e.env.ca_certificate);
+    wait::until(
+        "the deleted registry's port still answers",
+        std::time::Duration::from_secs(10),
+        || async {
+            let answer = http.get(format!("https://{login}/v2/")).send().await;
+            answer.is_err().then_some(())
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -391,12 +394,12 @@ async fn api_versions_paths_and_not_found() {
         .await
         .arm_error(404, "ResourceGroupNotFound");
     assert_eq!(m, "Resource group 'nogroup' could not be found.");
-    e.arm("GET", &e.reg_path_of("nosuchreg"), None)
+    e.arm("GET", &e.registry_id_of("nosuchreg"), None)
         .await
         .arm_error(404, "ResourceNotFound");
     e.arm(
         "GET",
-        &format!("{}/scopeMaps", e.reg_path_of("nosuchreg")),
+        &format!("{}/scopeMaps", e.registry_id_of("nosuchreg")),
         None,
     )
     .await

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::support::Emu;
+use crate::support::Emu;
 
 fn with_version(path: &str, v: &str) -> String {
     format!("{path}?api-version={v}")

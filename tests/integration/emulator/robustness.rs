@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::support::Emu;
+use crate::support::Emu;
 
 #[tokio::test]
 async fn garbage_gets_4xx_never_5xx() {
@@ -63,7 +63,7 @@ async fn garbage_gets_4xx_never_5xx() {
                 let r = e
                     .http
                     .request(method.parse().unwrap(), url)
-                    .bearer_auth(&e.token)
+                    .bearer_auth(e.token().await)
                     .header("content-type", "application/json")
                     .body(body.clone())
                     .send()

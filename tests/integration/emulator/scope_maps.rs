@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::Emu;
-use super::swagger::assert_valid;
+use crate::support::Emu;
+use crate::support::swagger::assert_valid;
 
 #[tokio::test]
 async fn system_scope_maps_are_listed_and_read_only() {

@@ -5,8 +5,8 @@
 use acr::emulator::RegistrySpec;
 use serde_json::{Value, json};
 
-use super::support::Emu;
-use super::swagger::assert_valid;
+use crate::support::Emu;
+use crate::support::swagger::assert_valid;
 
 fn is_guid_suffixed(url: &str, prefix: &str) -> bool {
     let Some(rest) = url.split(prefix).nth(1) else {
@@ -223,7 +223,7 @@ async fn token_rules_give_precise_arm_errors() {
     ])
     .await;
     let reg = e.reg();
-    let other = e.reg_path_of("otherreg");
+    let other = e.registry_id_of("otherreg");
     let put = |name: &str, body: Value| {
         let path = format!("{reg}/tokens/{name}");
         let e = &e;
@@ -426,7 +426,7 @@ async fn token_rules_give_precise_arm_errors() {
     let r = e
         .arm(
             "GET",
-            &format!("{}/tokens", e.reg_path_of("nosuchreg")),
+            &format!("{}/tokens", e.registry_id_of("nosuchreg")),
             None,
         )
         .await;
@@ -483,7 +483,7 @@ async fn basic_token_limit_holds_under_concurrent_creates() {
         }])
         .await,
     );
-    let reg = e.reg_path_of("basicreg");
+    let reg = e.registry_id_of("basicreg");
     let mut tasks = Vec::new();
     for i in 0..110 {
         let (e, reg) = (e.clone(), reg.clone());

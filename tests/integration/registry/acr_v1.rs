@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::*;
+use crate::support::dataplane::assert_shape;
+use crate::support::registry::*;
 
 fn is_acr_time(v: &Value) -> bool {
     let s = v.as_str().unwrap_or_default();

@@ -7,8 +7,8 @@
 
 use serde_json::{Value, json};
 
-use super::support::*;
-use crate::emulator::support::{forge, now};
+use crate::support::arm::{claims, forge, now};
+use crate::support::registry::*;
 
 const AUTH_MESSAGE: &str =
     "authentication required, visit https://aka.ms/acr/authorization for more information.";

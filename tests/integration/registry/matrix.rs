@@ -9,7 +9,7 @@
 
 use serde_json::json;
 
-use super::support::*;
+use crate::support::registry::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pw {

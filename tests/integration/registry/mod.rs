@@ -5,9 +5,8 @@
 
 mod acr_v1;
 mod auth;
-pub(crate) mod clients;
+mod clients;
 mod matrix;
 mod oci;
 mod persistence;
 mod real_az;
-pub(crate) mod support;

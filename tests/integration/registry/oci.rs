@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::support::*;
+use crate::support::registry::*;
 
 fn repo_scope(repo: &str) -> String {
     format!("repository:{repo}:pull,push,delete,metadata_read")

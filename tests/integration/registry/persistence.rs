@@ -4,28 +4,12 @@
 //! bytes do not have); deleting a registry leaves nothing of its data plane reachable.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::support::*;
-use crate::emulator::support::client_for;
-
-impl Reg {
-    async fn restart(self) -> Reg {
-        let login = self.login.clone();
-        let dir = self.e.stop().await;
-        let e = Emu::start_in(dir, vec![]).await;
-        let first = e
-            .env
-            .registries
-            .iter()
-            .find(|r| r.name == "myregistry")
-            .unwrap();
-        assert_eq!(first.login_server, login, "the login server is stable");
-        Reg { e, login }
-    }
-}
+use crate::support::registry::*;
+use crate::support::{Emu, EmulatorProcess, client_for, wait};
 
 /// Every file in the blob store holds exactly the bytes its name says.
 fn assert_blob_store_consistent(data_dir: &std::path::Path) -> usize {
@@ -112,15 +96,6 @@ async fn a_restart_serves_every_committed_image_and_forgets_unfinished_uploads()
     assert!(assert_blob_store_consistent(r.e.dir.path()) >= 7);
 }
 
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// A request body that trickles out forever (until the server dies).
 fn trickle() -> reqwest::Body {
     let s = futures_util::stream::unfold(0u64, |i| async move {
@@ -136,28 +111,7 @@ fn trickle() -> reqwest::Body {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_pushes_leaves_no_partial_blob_or_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let log = std::fs::File::create(dir.path().join("child.log")).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
-        .args(["start", "--port", "0", "--data-dir"])
-        .arg(dir.path())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let mut child = Child(child);
-    let pid = child.0.id() as u64;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let state: Value = loop {
-        if let Some(s) = std::fs::read(dir.path().join("state.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            && s["pid"] == pid
-        {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "the emulator did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let (mut child, state) = EmulatorProcess::spawn(dir.path()).await;
     let http = client_for(state["caCertificate"].as_str().unwrap());
     let base = format!(
         "https://{}",
@@ -278,12 +232,11 @@ async fn kill_9_during_pushes_leaves_no_partial_blob_or_manifest() {
         })
     };
 
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while acked.lock().unwrap().len() < 30 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    child.0.kill().unwrap(); // SIGKILL
-    child.0.wait().unwrap();
+    wait::poll(Duration::from_secs(60), || {
+        acked.lock().unwrap().len() >= 30
+    })
+    .await;
+    child.kill_9();
     for w in workers {
         let _ = tokio::time::timeout(Duration::from_secs(35), w).await;
     }
@@ -360,7 +313,7 @@ async fn deleting_a_registry_leaves_nothing_of_its_data_plane_reachable() {
     let r = Reg::start().await;
     let (sp, secret) = r.sp();
     let a = Auth::Basic(&sp, &secret);
-    let path = r.e.reg_path_of("doomedreg");
+    let path = r.e.registry_id_of("doomedreg");
     let body = json!({"location": "eastus", "sku": {"name": "Premium"}});
     let c = r.e.arm("PUT", &path, Some(body.clone())).await;
     assert!(c.status.is_success(), "{}", c.body);
@@ -369,13 +322,7 @@ async fn deleting_a_registry_leaves_nothing_of_its_data_plane_reachable() {
         .unwrap()
         .to_string();
     let doomed = Reg {
-        e: Emu {
-            emu: None,
-            dir: tempfile::tempdir().unwrap(),
-            env: r.e.env.clone(),
-            http: r.e.http.clone(),
-            token: String::new(),
-        },
+        e: r.e.view(),
         login: login.clone(),
     };
     let (digest, _) = doomed
@@ -391,23 +338,15 @@ async fn deleting_a_registry_leaves_nothing_of_its_data_plane_reachable() {
         .oci_error(404, "NAME_UNKNOWN");
 
     assert!(r.e.arm("DELETE", &path, None).await.status.is_success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if r.e
-            .http
-            .get(format!("https://{login}/v2/"))
-            .send()
-            .await
-            .is_err()
-        {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the deleted registry's port still answers"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait::until(
+        "the deleted registry's port still answers",
+        Duration::from_secs(10),
+        || async {
+            let answer = r.e.http.get(format!("https://{login}/v2/")).send().await;
+            answer.is_err().then_some(())
+        },
+    )
+    .await;
     // Re-created under the same name: a new, empty registry.
     let c = r.e.arm("PUT", &path, Some(body)).await;
     let login2 = c.body["properties"]["loginServer"]
@@ -415,13 +354,7 @@ async fn deleting_a_registry_leaves_nothing_of_its_data_plane_reachable() {
         .unwrap()
         .to_string();
     let again = Reg {
-        e: Emu {
-            emu: None,
-            dir: tempfile::tempdir().unwrap(),
-            env: r.e.env.clone(),
-            http: r.e.http.clone(),
-            token: String::new(),
-        },
+        e: r.e.view(),
         login: login2,
     };
     again

@@ -9,9 +9,10 @@
 
 use serde_json::{Value, json};
 
-use super::clients::{Tools, client};
-use super::support::*;
-use crate::emulator::real_az::{Az, az_binary};
+use crate::support::arm::claims;
+use crate::support::az::{Az, Login, az_binary};
+use crate::support::clients::{Tools, client};
+use crate::support::registry::*;
 
 /// Pushes the OCI layout as `samples/hello-world:v1` and `:latest` and `other/app:1.0`
 /// with the owner's credentials; returns the manifest digest.
@@ -297,7 +298,7 @@ async fn az_acr_repository_with_token_credentials() {
     let r = Reg::start().await;
     let t = Tools::new(&r).await;
     let digest = seed(&r, &t, &skopeo).await;
-    let az = Az::new(bin, &r.e, true).await;
+    let az = Az::login(bin, &r.e.env, Login::ManagedIdentity).await;
 
     // Registry-wide metadata (the catalog) plus what each verb needs on the two repositories.
     let mut actions = vec!["repositories/*/metadata/read".to_string()];
@@ -380,7 +381,7 @@ async fn az_acr_repository_with_token_credentials() {
     ];
     args.extend(["-u", "RepoToken", "-p", pw.as_str()]);
     let missing = az.run(&args).await;
-    assert_eq!(missing.rc, 3, "{}", missing.stderr);
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
     assert!(
         missing
             .stderr
@@ -404,7 +405,7 @@ async fn az_acr_repository_logged_in_through_the_identity_endpoint() {
     let r = Reg::start().await;
     let t = Tools::new(&r).await;
     let digest = seed(&r, &t, &skopeo).await;
-    let az = Az::new(bin, &r.e, true).await;
+    let az = Az::login(bin, &r.e.env, Login::ManagedIdentity).await;
     // No -u/-p and no admin user: only the /oauth2/exchange path can succeed.
     repository_verbs(&az, &r, &t, &skopeo, &digest, &[]).await;
     let token = az

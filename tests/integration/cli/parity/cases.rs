@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::cli::harness::split;
+use crate::support::split;
 
 /// How az's and acr's results may differ for one command line.
 #[derive(Clone, Debug, PartialEq)]

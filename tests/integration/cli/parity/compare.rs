@@ -3,9 +3,9 @@
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::Run;
 use super::cases::{Case, D5_ORDER, Diff};
-use crate::cli::harness::{split, table};
+use crate::support::az::Run;
+use crate::support::{split, table};
 
 /// Replaces what legitimately differs between two runs (the emulator's ids and ports,
 /// generated passwords, timestamps) by masks of the same length, so table layouts survive.

@@ -16,152 +16,22 @@
 //! Runs when `ACR_TEST_AZ` names an `az` executable. Without it the test prints
 //! `skipped: ACR_TEST_AZ not set` and passes, unless `ACR_REQUIRE_AZ=1`, which makes it fail.
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
 use self::cases::{Step, steps};
 use self::compare::{Normaliser, compare};
-use super::harness::{Acr, Emu, split};
+use crate::support::az::{Az, Login, Run, az_binary};
+use crate::support::{Acr, Emu, Resp, split};
 
 mod cases;
 pub(super) mod compare;
-
-const SYSTEM_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
-
-pub(super) struct Az {
-    bin: PathBuf,
-    _work: tempfile::TempDir,
-    env: Vec<(String, String)>,
-}
-
-pub(super) struct Run {
-    pub(super) code: i32,
-    pub(super) stdout: String,
-    pub(super) stderr: String,
-}
-
-impl Az {
-    /// az set up as real-clients.md §4.6 shows: isolated config dir, a bundle of the system
-    /// CAs and the emulator's CA set unconditionally, the emulator registered as a cloud by
-    /// endpoint discovery, a service-principal login.
-    pub(super) async fn login(bin: PathBuf, e: &acr::emulator::EnvInfo) -> Az {
-        let work = tempfile::tempdir().unwrap();
-        let mut bundle = std::fs::read(SYSTEM_BUNDLE).unwrap_or_default();
-        bundle.extend(std::fs::read(&e.ca_certificate).unwrap());
-        let bundle_path = work.path().join("bundle.pem");
-        std::fs::write(&bundle_path, bundle).unwrap();
-        let home = work.path().display().to_string();
-        let env = vec![
-            ("PATH".to_owned(), "/usr/local/bin:/usr/bin:/bin".to_owned()),
-            ("HOME".to_owned(), home.clone()),
-            ("AZURE_CONFIG_DIR".to_owned(), format!("{home}/azcfg")),
-            (
-                "AZURE_CORE_COLLECT_TELEMETRY".to_owned(),
-                "false".to_owned(),
-            ),
-            ("AZURE_CORE_SURVEY_MESSAGE".to_owned(), "false".to_owned()),
-            ("AZURE_CORE_NO_COLOR".to_owned(), "true".to_owned()),
-            ("AZURE_LOGGING_ENABLE_LOG_FILE".to_owned(), "no".to_owned()),
-            (
-                "REQUESTS_CA_BUNDLE".to_owned(),
-                bundle_path.display().to_string(),
-            ),
-        ];
-        let az = Az {
-            bin,
-            _work: work,
-            env,
-        };
-        for args in [
-            vec![
-                "cloud",
-                "register",
-                "--name",
-                "Emulator",
-                "--endpoint-resource-manager",
-                e.resource_manager.as_str(),
-            ],
-            vec!["cloud", "set", "--name", "Emulator", "--only-show-errors"],
-            vec![
-                "config",
-                "set",
-                "core.instance_discovery=false",
-                "--only-show-errors",
-            ],
-            vec![
-                "login",
-                "--service-principal",
-                "-u",
-                e.client_id.as_str(),
-                "-p",
-                e.client_secret.as_str(),
-                "--tenant",
-                e.tenant_id.as_str(),
-                "-o",
-                "none",
-            ],
-        ] {
-            let run = az.run(args.iter().map(|a| a.to_string()).collect()).await;
-            assert_eq!(
-                run.code,
-                0,
-                "az {}\n{}\n{}",
-                args[..2].join(" "),
-                run.stdout,
-                run.stderr
-            );
-        }
-        az
-    }
-
-    /// The environment az runs with (its config dir holds the login).
-    pub(super) fn env(&self) -> &[(String, String)] {
-        &self.env
-    }
-
-    pub(super) fn bin(&self) -> &std::path::Path {
-        &self.bin
-    }
-
-    pub(super) async fn run(&self, args: Vec<String>) -> Run {
-        let out = tokio::process::Command::new(&self.bin)
-            .args(&args)
-            .env_clear()
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(std::process::Stdio::null())
-            .output()
-            .await
-            .unwrap_or_else(|e| panic!("running {}: {e}", self.bin.display()));
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
-pub(super) fn az_binary() -> Option<PathBuf> {
-    match std::env::var_os("ACR_TEST_AZ").filter(|v| !v.is_empty()) {
-        Some(path) => Some(PathBuf::from(path)),
-        None => {
-            assert_ne!(
-                std::env::var("ACR_REQUIRE_AZ").as_deref(),
-                Ok("1"),
-                "ACR_REQUIRE_AZ=1 but ACR_TEST_AZ is not set"
-            );
-            println!("skipped: ACR_TEST_AZ not set");
-            None
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn az_and_acr_agree() {
     let Some(bin) = az_binary() else { return };
     let started = std::time::Instant::now();
     let (az_emu, acr_emu) = tokio::join!(Emu::start(), Emu::start());
-    let az = Az::login(bin, &az_emu.env).await;
+    let az = Az::login(bin, &az_emu.env, Login::ServicePrincipal).await;
     let acr = Acr::new(&acr_emu);
     let norm = Normaliser::new();
     let mut failures = Vec::new();
@@ -218,11 +88,15 @@ async fn az_and_acr_agree() {
             ));
         }
         if let Some(map) = case.reordered_scope_map().filter(|_| b.code == 0) {
-            let (_, current) = acr_emu
-                .arm("GET", &format!("{}/scopeMaps/{map}", acr_emu.reg()), None)
+            let Resp { body: current, .. } = acr_emu
+                .arm_sp("GET", &format!("{}/scopeMaps/{map}", acr_emu.reg()), None)
                 .await;
-            let (status, answer) = az_emu
-                .arm(
+            let Resp {
+                status,
+                body: answer,
+                ..
+            } = az_emu
+                .arm_sp(
                     "PATCH",
                     &format!("{}/scopeMaps/{map}", az_emu.reg()),
                     Some(json!({"properties": {"actions": current["properties"]["actions"]}})),
@@ -231,10 +105,17 @@ async fn az_and_acr_agree() {
             assert_eq!(status, 200, "resync {map}: {answer}");
         }
         for (method, child, body) in case.resync() {
-            let (status, answer) = az_emu
-                .arm(method, &format!("{}{child}", az_emu.reg()), body)
+            let Resp {
+                status,
+                body: answer,
+                ..
+            } = az_emu
+                .arm_sp(method, &format!("{}{child}", az_emu.reg()), body)
                 .await;
-            assert!(status < 300, "resync {method} {child}: {status} {answer}");
+            assert!(
+                status.as_u16() < 300,
+                "resync {method} {child}: {status} {answer}"
+            );
         }
     }
     println!(

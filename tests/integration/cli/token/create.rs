@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{TOKEN_KEYS, assert_days_from_now, assert_generated, hint, keys};
-use crate::cli::harness::{bodies, setup};
+use crate::support::{bodies, setup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_with_repositories_and_gateways_makes_the_default_scope_map() {

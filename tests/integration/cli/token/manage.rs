@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{TOKEN_KEYS, keys};
-use crate::cli::harness::{bodies, setup};
+use crate::support::{bodies, setup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_sends_only_the_given_properties_d1() {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::harness::Emu;
+use crate::support::Emu;
 
 mod create;
 mod manage;

@@ -2,14 +2,14 @@
 
 use serde_json::{Value, json};
 
-use super::super::support::Emu;
 use super::*;
+use crate::support::Emu;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn az_with_service_principal_asynchronous_operations_and_throttling() {
     let Some(bin) = az_binary() else { return };
     let e = Emu::start().await;
-    let az = Az::new(bin, &e, false).await;
+    let az = Az::login(bin, &e.env, Login::ServicePrincipal).await;
     assert_eq!(
         e.hook("POST", "/_emulator/lro", json!({"inProgressPolls": 1}))
             .await,
@@ -131,7 +131,7 @@ async fn az_with_service_principal_asynchronous_operations_and_throttling() {
     ])
     .await;
     let statuses: Vec<Value> = e
-        .requests()
+        .request_log()
         .await
         .into_iter()
         .filter(|r| r["path"].as_str().unwrap().contains("/operationStatuses/"))
@@ -159,7 +159,7 @@ async fn az_with_service_principal_asynchronous_operations_and_throttling() {
         .await;
     assert_eq!(r.json(), json!([]));
     let statuses: Vec<u64> = e
-        .requests()
+        .request_log()
         .await
         .iter()
         .filter(|r| r["path"].as_str().unwrap().ends_with("/tokens"))

@@ -2,14 +2,14 @@
 
 use serde_json::json;
 
-use super::super::support::Emu;
 use super::*;
+use crate::support::Emu;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn az_scope_map_commands_with_managed_identity() {
     let Some(bin) = az_binary() else { return };
     let e = Emu::start().await;
-    let az = Az::new(bin, &e, true).await;
+    let az = Az::login(bin, &e.env, Login::ManagedIdentity).await;
     let reg_id = e.reg();
 
     let r = az
@@ -335,7 +335,7 @@ async fn az_scope_map_commands_with_managed_identity() {
             "myregistry",
         ])
         .await;
-    assert_eq!(r.rc, 1, "no TTY: az refuses to prompt");
+    assert_eq!(r.code, 1, "no TTY: az refuses to prompt");
     let r = az
         .ok(&[
             "acr",

@@ -2,14 +2,14 @@
 
 use serde_json::json;
 
-use super::super::support::Emu;
 use super::*;
+use crate::support::Emu;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn az_token_and_credential_commands_with_managed_identity() {
     let Some(bin) = az_binary() else { return };
     let e = Emu::start().await;
-    let az = Az::new(bin, &e, true).await;
+    let az = Az::login(bin, &e.env, Login::ManagedIdentity).await;
     let reg_id = e.reg();
 
     // token create --repository: the default scope map, the token, both passwords.
@@ -480,7 +480,7 @@ async fn az_token_and_credential_commands_with_managed_identity() {
             "myregistry",
         ])
         .await;
-    assert_eq!(r.rc, 1, "no TTY: az refuses to prompt");
+    assert_eq!(r.code, 1, "no TTY: az refuses to prompt");
     // Invalid names reach the service, which refuses them.
     az.fails(
         &[

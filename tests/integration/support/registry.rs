@@ -1,17 +1,16 @@
-//! Shared fixture for the data-plane tests: the in-process emulator of `emulator::support`,
-//! its first registry's login server, tokens made through the management API, access tokens
-//! from `/oauth2/token`, raw requests with any credentials, image pushes through the
-//! distribution API, and a small validator for the 2021-07-01 data-plane swagger's shapes.
+//! Registry (OCI data plane) helpers: [`Reg`] is an [`Emu`] plus its first registry's login
+//! server, with raw requests under any credentials ([`Auth`]), tokens made through the
+//! management API ([`Reg::token`], [`Reg::set_actions`]), access tokens from `/oauth2/token`
+//! ([`Reg::access`], [`Reg::owner`]), and blob and image pushes through the distribution API
+//! ([`Reg::upload`], [`Reg::push_image`]). Media-type constants, [`sha256`] and
+//! [`image_manifest`] build the documents.
 
-use std::sync::OnceLock;
-
-use base64::Engine;
-use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
-pub use crate::emulator::support::Emu;
+use super::arm::Resp;
+use super::emulator::Emu;
 
 pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -33,32 +32,6 @@ pub enum Auth<'a> {
     Basic(&'a str, &'a str),
 }
 
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub bytes: Vec<u8>,
-}
-
-impl Resp {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.bytes).into_owned()))
-    }
-
-    /// Asserts an OCI error envelope with `status` and `code`; returns the first error.
-    #[track_caller]
-    pub fn oci_error(&self, status: u16, code: &str) -> Value {
-        let body = self.json();
-        assert_eq!(self.status.as_u16(), status, "status; body {body}");
-        assert_eq!(body["errors"][0]["code"], code, "body {body}");
-        body["errors"][0].clone()
-    }
-}
-
 pub struct Reg {
     pub e: Emu,
     /// `127.0.0.1:PORT` of the first registry.
@@ -72,6 +45,23 @@ impl Reg {
         Reg { e, login }
     }
 
+    /// Stops the emulator and starts it again on the same data dir; asserts that
+    /// `myregistry` keeps its login server.
+    pub async fn restart(self) -> Reg {
+        let login = self.login.clone();
+        let dir = self.e.stop().await;
+        let e = Emu::start_in(dir, vec![]).await;
+        let first = e
+            .env
+            .registries
+            .iter()
+            .find(|r| r.name == "myregistry")
+            .unwrap();
+        assert_eq!(first.login_server, login, "the login server is stable");
+        Reg { e, login }
+    }
+
+    /// `path` on the registry's login server.
     pub fn url(&self, path: &str) -> String {
         format!("https://{}{path}", self.login)
     }
@@ -99,15 +89,7 @@ impl Reg {
         if let Some(b) = body {
             req = req.body(b);
         }
-        let r = req.send().await.unwrap();
-        let status = r.status();
-        let headers = r.headers().clone();
-        let bytes = r.bytes().await.unwrap().to_vec();
-        Resp {
-            status,
-            headers,
-            bytes,
-        }
+        Resp::read(req.send().await.unwrap()).await
     }
 
     pub async fn get(&self, path: &str, auth: Auth<'_>) -> Resp {
@@ -265,102 +247,4 @@ pub fn image_manifest(config: &[u8], layers: &[&[u8]]) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
-}
-
-/// The claims of a JWT, unverified.
-pub fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
-fn dataplane() -> &'static Value {
-    static S: OnceLock<Value> = OnceLock::new();
-    S.get_or_init(|| {
-        let p = format!(
-            "{}/tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-    })
-}
-
-fn deref(s: &Value) -> &Value {
-    match s.get("$ref").and_then(Value::as_str) {
-        Some(r) => deref(
-            dataplane()
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("unresolved {r}")),
-        ),
-        None => s,
-    }
-}
-
-fn check(schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
-    let s = deref(schema);
-    match s.get("type").and_then(Value::as_str) {
-        Some("string") if !v.is_string() => {
-            errors.push(format!("{at}: expected a string, got {v}"))
-        }
-        Some("integer") if !v.is_i64() => {
-            errors.push(format!("{at}: expected an integer, got {v}"))
-        }
-        Some("boolean") if !v.is_boolean() => {
-            errors.push(format!("{at}: expected a boolean, got {v}"))
-        }
-        Some("array") => match v.as_array() {
-            None => errors.push(format!("{at}: expected an array, got {v}")),
-            Some(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    check(&s["items"], item, &format!("{at}[{i}]"), errors);
-                }
-            }
-        },
-        _ => {}
-    }
-    if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        let Some(o) = v.as_object() else {
-            errors.push(format!("{at}: expected an object, got {v}"));
-            return;
-        };
-        for r in s
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !o.contains_key(r) {
-                errors.push(format!("{at}: missing required '{r}'"));
-            }
-        }
-        for (k, val) in o {
-            match props.get(k) {
-                Some(p) => check(p, val, &format!("{at}.{k}"), errors),
-                // The service returns `mediaType` on manifests though the model lacks it
-                // (rest-api.md §15); everything else must be in the model.
-                None if k == "mediaType" => {}
-                None => errors.push(format!("{at}: unknown property '{k}'")),
-            }
-        }
-    }
-}
-
-/// Asserts that `v` matches definition `def` of the data-plane swagger (unknown properties
-/// are errors, `mediaType` on manifests excepted).
-#[track_caller]
-pub fn assert_shape(def: &str, v: &Value) {
-    let schema = &dataplane()["definitions"][def];
-    assert!(!schema.is_null(), "no definition {def}");
-    let mut errors = Vec::new();
-    check(schema, v, def, &mut errors);
-    assert!(
-        errors.is_empty(),
-        "{v}\ndoes not match {def}:\n{}",
-        errors.join("\n")
-    );
 }

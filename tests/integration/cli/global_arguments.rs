@@ -2,7 +2,7 @@
 //! `defaults.acr`/`defaults.group` from `acr configure` and from `AZURE_DEFAULTS_*`,
 //! `--only-show-errors`, and secrets kept off stderr even with `--debug` (D12).
 
-use super::harness::{passwords_of, setup};
+use crate::support::{passwords_of, setup};
 
 const BAD_NAME: &str = "Registry names may contain only alpha numeric characters and must be between 5 and 50 characters";
 
@@ -68,7 +68,7 @@ async fn the_login_server_suffix_is_stripped_with_a_warning() {
     assert_eq!(out.stderr, "");
     // The name keeps the user's casing in URLs; a discovered group is lower-cased (az-compat).
     emu.clear_requests().await;
-    let fresh = super::harness::Acr::new(&emu);
+    let fresh = crate::support::Acr::new(&emu);
     fresh.ok("acr token list -r MyRegistry").await;
     let paths: Vec<String> = emu
         .arm_requests()
