@@ -5,7 +5,6 @@
 //! `docs/emulator-coverage.md`, compared byte for byte (`UPDATE_GENERATED=1` rewrites it).
 //! The operations the token, scope-map and repository commands use must be served.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -14,10 +13,12 @@ use serde_json::{Value, json};
 
 use crate::support::{Emu, Resp};
 
+mod render;
+
 const MGMT: &str = "tests/data/azure-specs/mgmt-2025-04-01/containerregistry.json";
 const DATA: &str = "tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json";
 const DOC: &str = "docs/emulator-coverage.md";
-const REG: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
+pub(super) const REG: &str = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 
 /// What `acr token|scope-map|repository` (and az's) use: each must be served.
 const USED_BY_COMMANDS: &[&str] = &[
@@ -107,13 +108,13 @@ const BEYOND: &[(&str, &str, &str)] = &[
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Verdict {
+pub(super) enum Verdict {
     Served,
     NotEmulated(u16, String),
 }
 
 impl Verdict {
-    fn cell(&self) -> String {
+    pub(super) fn cell(&self) -> String {
         match self {
             Verdict::Served => "served".to_string(),
             Verdict::NotEmulated(s, c) => format!("not emulated ({s} `{c}`)"),
@@ -121,11 +122,11 @@ impl Verdict {
     }
 }
 
-struct Probe {
-    operation: String,
-    method: String,
-    path: String,
-    verdict: Verdict,
+pub(super) struct Probe {
+    pub operation: String,
+    pub method: String,
+    pub path: String,
+    pub verdict: Verdict,
 }
 
 fn load(rel: &str) -> Value {
@@ -260,110 +261,6 @@ async fn probe_data(e: &Emu, method: &str, template: &str) -> Verdict {
     }
 }
 
-fn table(out: &mut String, probes: &[Probe]) {
-    out.push_str("| operation | method | path | emulator |\n|---|---|---|---|\n");
-    for p in probes {
-        let path = p.path.replace(REG, "REG");
-        let _ = writeln!(
-            out,
-            "| {} | {} | `{}` | {} |",
-            p.operation,
-            p.method,
-            path,
-            p.verdict.cell()
-        );
-    }
-}
-
-fn summary(probes: &[Probe]) -> (usize, usize) {
-    let served = probes
-        .iter()
-        .filter(|p| p.verdict == Verdict::Served)
-        .count();
-    (served, probes.len() - served)
-}
-
-fn models_section(out: &mut String) {
-    use acr::emulator::request_models as m;
-    out.push_str("## Request models\n\nWhat the emulator accepts in request bodies, per swagger definition and api-version \
-        (`src/emulator/management/models.rs`, checked against the definitions of every version in \
-        `tests/data/azure-specs/definitions/`). *Accepted* members are the swagger's writable ones; \
-        *ignored* ones are read-only members a client may echo from a GET; *extras* are tolerated beyond the \
-        definition, each for the reason given. Any other member is refused with `400 InvalidRequestContent`.\n\n");
-    out.push_str("| model | api-versions | accepted | ignored (read-only) | extras |\n|---|---|---|---|---|\n");
-    let all = m::all();
-    // Group identical models (the same constant) across versions, keeping the order of first use.
-    let mut rows: Vec<(&m::Model, Vec<&str>)> = Vec::new();
-    for (version, model) in &all {
-        match rows.iter_mut().find(|(r, _)| std::ptr::eq(*r, *model)) {
-            Some((_, vs)) => vs.push(version),
-            None => rows.push((model, vec![version])),
-        }
-    }
-    // Extras share a few reasons: each reason is a numbered note below the table.
-    let mut reasons: Vec<&str> = Vec::new();
-    for (model, versions) in rows {
-        let list = |xs: &[&str]| {
-            if xs.is_empty() {
-                "–".to_string()
-            } else {
-                xs.iter()
-                    .map(|x| format!("`{x}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        };
-        let mut extras: Vec<(usize, Vec<&str>)> = Vec::new();
-        for e in model.extra {
-            let n = match reasons.iter().position(|r| *r == e.reason) {
-                Some(i) => i + 1,
-                None => {
-                    reasons.push(e.reason);
-                    reasons.len()
-                }
-            };
-            match extras.iter_mut().find(|(k, _)| *k == n) {
-                Some((_, ms)) => ms.push(e.member),
-                None => extras.push((n, vec![e.member])),
-            }
-        }
-        let extras = if extras.is_empty() {
-            "–".to_string()
-        } else {
-            extras
-                .iter()
-                .map(|(n, ms)| format!("{} ({n})", list(ms)))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let versions = if versions.len() == m::API_VERSIONS.len() {
-            "all".to_string()
-        } else {
-            versions.join(", ")
-        };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            model.name,
-            versions,
-            list(model.writable),
-            list(model.read_only),
-            extras
-        );
-    }
-    out.push('\n');
-    for (i, r) in reasons.iter().enumerate() {
-        let _ = writeln!(out, "({}) {}.  ", i + 1, r[..1].to_uppercase() + &r[1..]);
-    }
-    let _ = writeln!(
-        out,
-        "\nEnums checked (`400 InvalidRequestContent` outside them):\n"
-    );
-    for (model, member, values) in m::ENUMS {
-        let _ = writeln!(out, "* `{model}.{member}`: {}", values.join(", "));
-    }
-}
-
 #[tokio::test]
 async fn coverage_map_is_current() {
     let e = Emu::start().await;
@@ -413,31 +310,7 @@ async fn coverage_map_is_current() {
         );
     }
 
-    let (ms, mn) = summary(&mgmt);
-    let (ds, dn) = summary(&data);
-    let mut out = String::new();
-    out.push_str("# Emulator coverage\n\n<!-- Generated by tests/integration/emulator/coverage.rs from the swaggers in tests/data/azure-specs/; \
-        UPDATE_GENERATED=1 cargo nextest run coverage_map rewrites it. Do not edit. -->\n\n");
-    out.push_str("Every path and method of the service's own API descriptions, probed against an in-process emulator \
-        (a registry that does not exist, empty JSON bodies: nothing is changed). *Served* means the emulator routes the \
-        operation to a handler (whose answer to the probe may well be a 400 or 404 in ARM's envelope); *not emulated* \
-        means the emulator answers ARM's `404 InvalidResourceType` or `405 MethodNotAllowed` (data plane: OCI \
-        `405 UNSUPPORTED`, `404 NOT_FOUND`) in the wire format's error envelope. `REG` is \
-        `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}`.\n\n");
-    let _ = writeln!(
-        out,
-        "## Management API (`Microsoft.ContainerRegistry` 2025-04-01): {ms} served, {mn} not emulated\n"
-    );
-    table(&mut out, &mgmt);
-    let _ = writeln!(
-        out,
-        "\n## Data plane (2021-07-01: `/v2`, `/acr/v1`, `/oauth2`): {ds} served, {dn} not emulated\n"
-    );
-    table(&mut out, &data);
-    out.push_str("\n## Served beyond the swaggers\n\n");
-    table(&mut out, &beyond);
-    out.push('\n');
-    models_section(&mut out);
+    let out = render::document(&mgmt, &data, &beyond);
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let file = root.join(DOC);

@@ -15,6 +15,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Emu, Resp};
 
+mod compare;
+
+use compare::{flatten, normalise, polling_shape, resubscribe};
+
 const FILES: &[&str] = &[
     "test_repository_token_create.2021-12-30.json",
     "test_repository_token_create.2025-03-19.json",
@@ -22,7 +26,7 @@ const FILES: &[&str] = &[
 ];
 
 /// The recordings' subscription (the CLI's test framework scrubs it to zeros).
-const RECORDED_SUB: &str = "00000000-0000-0000-0000-000000000000";
+pub(super) const RECORDED_SUB: &str = "00000000-0000-0000-0000-000000000000";
 
 /// The api-version every replayed request uses: the emulator serves the contract's versions
 /// only, and the recordings' previews (2020-11-01-preview for tokens and scope maps,
@@ -119,70 +123,6 @@ fn listed(kind: &str, what: &str) -> bool {
         .any(|(k, w, _)| (*k == "*" || *k == kind) && *w == what)
 }
 
-/// Replaces the recorded subscription by the emulator's in every string.
-fn resubscribe(v: &Value, sub: &str) -> Value {
-    match v {
-        Value::String(s) => Value::String(s.replace(RECORDED_SUB, sub)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| resubscribe(x, sub)).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), resubscribe(x, sub)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-const TIMES: &[&str] = &[
-    "createdAt",
-    "lastModifiedAt",
-    "creationDate",
-    "creationTime",
-    "lastUpdatedTime",
-    "startTime",
-    "endTime",
-];
-
-/// What differs by nature between any two runs: server-chosen times (an `expiry` is an echo
-/// of the request and is compared), who called (a user in the recordings, an application
-/// here), and password values.
-fn normalise(v: &Value, key: &str) -> Value {
-    match v {
-        Value::String(_) if TIMES.contains(&key) => json!("<time>"),
-        Value::String(_) if key == "value" => json!("<secret>"),
-        Value::String(_) if key == "createdBy" || key == "lastModifiedBy" => json!("<caller>"),
-        Value::String(_) if key == "createdByType" || key == "lastModifiedByType" => {
-            json!("<caller type>")
-        }
-        Value::Array(a) => Value::Array(a.iter().map(|x| normalise(x, key)).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), normalise(x, k)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// JSON pointer → scalar (or empty container) of a document.
-fn flatten(v: &Value, at: &str, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Object(o) if !o.is_empty() => {
-            for (k, x) in o {
-                flatten(x, &format!("{at}/{k}"), out);
-            }
-        }
-        Value::Array(a) if !a.is_empty() => {
-            for (i, x) in a.iter().enumerate() {
-                flatten(x, &format!("{at}/{i}"), out);
-            }
-        }
-        other => {
-            out.insert(at.to_string(), other.clone());
-        }
-    }
-}
-
 /// The first listed pointer that `pointer` is or lies under.
 fn covering(kind: &str, pointer: &str) -> Option<String> {
     DIFFERENCES
@@ -190,32 +130,6 @@ fn covering(kind: &str, pointer: &str) -> Option<String> {
         .filter(|(k, w, _)| (*k == "*" || *k == kind) && w.starts_with('/'))
         .map(|(_, w, _)| w.to_string())
         .find(|w| pointer == w || pointer.starts_with(&format!("{w}/")))
-}
-
-/// A polling URL reduced to what a client relies on: the path with ids as placeholders and
-/// the api-version; the host and the service's signature parameters (`t`, `c`, `s`, `h`) go.
-fn polling_shape(url: &str, sub: &str) -> String {
-    let Ok(u) = Url::parse(url) else {
-        return format!("<not a URL: {url}>");
-    };
-    let path = u.path().replace(RECORDED_SUB, sub);
-    let path: Vec<String> = path
-        .split('/')
-        .map(|seg| match seg.split_once('-') {
-            Some((prefix, rest)) if uuid::Uuid::parse_str(rest).is_ok() => format!("{prefix}-<id>"),
-            _ => seg.to_string(),
-        })
-        .collect();
-    let has_version = u.query_pairs().any(|(k, _)| k == "api-version");
-    format!(
-        "{}{}",
-        path.join("/"),
-        if has_version {
-            "?api-version=<version>"
-        } else {
-            ""
-        }
-    )
 }
 
 fn request_url(e: &Emu, recorded: &str, polling: Option<&String>) -> String {
