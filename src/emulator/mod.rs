@@ -35,6 +35,8 @@ use self::store::Store;
 
 use self::env::write_state;
 pub use self::env::{EnvInfo, RegistryEnv, read_env};
+/// The request models the management API reads (for generated documentation).
+pub use self::management::models as request_models;
 pub use self::startup::start;
 pub use self::store::{Denied, TokenIdentity};
 

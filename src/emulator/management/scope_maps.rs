@@ -6,13 +6,11 @@
 use axum::response::Response;
 
 use super::body::{Obj, parse};
+use super::models;
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
-
-const ROOT_READ_ONLY: &[&str] = &["id", "name", "type", "systemData"];
-const PROPS_READ_ONLY: &[&str] = &["type", "creationDate", "provisioningState"];
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
@@ -69,14 +67,14 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     check_name(name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "ScopeMap")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
-    let Some(props) = root.obj("properties", "ScopeMapProperties")? else {
+    let root = Obj::new(&v, "", models::SCOPE_MAP.name)?;
+    root.allow_model(&models::SCOPE_MAP)?;
+    let Some(props) = root.obj("properties", models::SCOPE_MAP_PROPERTIES.name)? else {
         return Err(ArmError::content(
             "Required property 'properties' not found in JSON. Path ''",
         ));
     };
-    props.allow(&["description", "actions"], PROPS_READ_ONLY)?;
+    props.allow_model(&models::SCOPE_MAP_PROPERTIES)?;
     let description = props.str("description")?.map(str::to_string);
     check_description(description.as_deref())?;
     let Some(actions) = props.strings("actions")? else {
@@ -111,11 +109,11 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "ScopeMapUpdateParameters")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
+    let root = Obj::new(&v, "", models::SCOPE_MAP_UPDATE.name)?;
+    root.allow_model(&models::SCOPE_MAP_UPDATE)?;
     let mut patch = ScopeMapPatch::default();
-    if let Some(props) = root.obj("properties", "ScopeMapPropertiesUpdateParameters")? {
-        props.allow(&["description", "actions"], PROPS_READ_ONLY)?;
+    if let Some(props) = root.obj("properties", models::SCOPE_MAP_UPDATE_PROPERTIES.name)? {
+        props.allow_model(&models::SCOPE_MAP_UPDATE_PROPERTIES)?;
         patch.description = props.str("description")?.map(str::to_string);
         check_description(patch.description.as_deref())?;
         patch.actions = props.strings("actions")?;
