@@ -176,6 +176,7 @@ impl<'a> Checker<'a> {
                     })
                     .map(|q| q["status"].as_u64().unwrap())
                     .collect();
+                println!("password1 generate POSTs (first, then any reload): {generated:?}");
                 assert_eq!(generated.first(), Some(&200), "{generated:?}");
                 assert!(generated[1..].iter().all(|s| *s == 409), "{generated:?}");
                 let pw = s(step, "password");
