@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'acr-emulator' -ScriptBlock {
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable')
             [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Run in the background; return once every listener answers')
             [CompletionResult]::new('--test-hooks', '--test-hooks', [CompletionResultType]::ParameterName, 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)')
+            [CompletionResult]::new('--no-signin-link', '--no-signin-link', [CompletionResultType]::ParameterName, 'Leave the console''s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent''s stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

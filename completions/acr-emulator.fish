@@ -35,6 +35,7 @@ complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l port
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l registry -d 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable' -r
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l detach -d 'Run in the background; return once every listener answers'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l test-hooks -d 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l no-signin-link -d 'Leave the console\'s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent\'s stdout'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -s h -l help -d 'Print help'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand stop" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand stop" -s h -l help -d 'Print help'

@@ -18,6 +18,10 @@ const SECRET_KEYS: &[&str] = &[
     "assertion",
     "token",
     "x-identity-header",
+    // The console's sign-in link parameter and its forms' CSRF token and nonce.
+    "secret",
+    "csrf_token",
+    "nonce",
 ];
 
 /// Whether the JSON key or form field `key` holds a secret.

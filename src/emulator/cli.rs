@@ -70,6 +70,10 @@ pub struct StartArgs {
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
+    /// Leave the console's sign-in link out of the start-up lines: the child of `--detach`
+    /// writes them to emulator.log, and the link (a secret) belongs only on the parent's stdout.
+    #[arg(long, hide = true)]
+    pub no_signin_link: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -111,7 +115,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn describe(env: &EnvInfo) -> String {
+fn describe(env: &EnvInfo, signin_link: bool) -> String {
     let mut s = format!(
         "acr-emulator listening on {} (pid {})\n",
         env.resource_manager, env.pid
@@ -123,6 +127,12 @@ fn describe(env: &EnvInfo) -> String {
         ));
     }
     s.push_str(&format!("  CA certificate: {}\n", env.ca_certificate));
+    if signin_link {
+        s.push_str(&format!(
+            "  console (one-time sign-in link): {}\n",
+            env.console_url
+        ));
+    }
     s.push_str("  eval \"$(acr-emulator env");
     s
 }
@@ -138,7 +148,7 @@ fn foreground(a: StartArgs) -> Result<()> {
             test_hooks: a.test_hooks,
         })
         .await?;
-        let mut hint = describe(emu.env());
+        let mut hint = describe(emu.env(), !a.no_signin_link);
         hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
         eprintln!("{hint}");
         wait_for_signal().await;
@@ -199,6 +209,7 @@ fn detach(a: &StartArgs) -> Result<()> {
     if a.test_hooks {
         cmd.arg("--test-hooks");
     }
+    cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
@@ -224,7 +235,7 @@ fn detach(a: &StartArgs) -> Result<()> {
             && env.pid == pid
             && answers(&env)
         {
-            let mut hint = describe(&env);
+            let mut hint = describe(&env, true);
             hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
             println!("{hint}");
             println!("  log: {}", log_path.display());
@@ -372,6 +383,7 @@ pub fn sh_lines(env: &EnvInfo) -> String {
             env.acr_login_server_suffix.as_str(),
         ),
         ("ACR_CLOUD_NAME", super::CLOUD_NAME),
+        ("ACR_EMULATOR_CONSOLE_URL", env.console_url.as_str()),
     ];
     vars.iter()
         .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))

@@ -25,23 +25,23 @@ pub fn format(t: OffsetDateTime) -> String {
     )
 }
 
-/// An expiry echoed back: no fraction when the client sent none
-/// (`2100-12-31T12:59:59+00:00`, as the service answers), seven digits otherwise.
+/// An expiry echoed back as the service answers it (.NET's `FFFFFFF`): the fraction without
+/// its trailing zeros, none when it is zero (`2100-12-31T12:59:59.000Z` comes back as
+/// `2100-12-31T12:59:59+00:00`, `…52.300508Z` as `…52.300508+00:00`; both recorded).
 pub fn format_expiry(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
-    if t.nanosecond() == 0 {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-    } else {
-        format(t)
-    }
+    let digits = format!("{:07}", t.nanosecond() / 100);
+    let fraction = digits.trim_end_matches('0');
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{fraction}+00:00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        if fraction.is_empty() { "" } else { "." }
+    )
 }
 
 /// Parses what clients send as a date-time. A value without offset is UTC (az sends
@@ -67,6 +67,27 @@ mod tests {
     fn formats_seven_digits_and_offset() {
         let t = parse("2026-11-23T19:08:49.863484Z").unwrap();
         assert_eq!(format(t), "2026-11-23T19:08:49.8634840+00:00");
+    }
+
+    #[test]
+    fn expiry_drops_trailing_zeros_as_recorded() {
+        for (sent, echoed) in [
+            ("2100-12-31T12:59:59.000Z", "2100-12-31T12:59:59+00:00"),
+            (
+                "2025-03-20T20:06:52.300508Z",
+                "2025-03-20T20:06:52.300508+00:00",
+            ),
+            (
+                "2021-12-31T21:13:20.947132Z",
+                "2021-12-31T21:13:20.947132+00:00",
+            ),
+            (
+                "2030-01-01T00:00:00.1234567Z",
+                "2030-01-01T00:00:00.1234567+00:00",
+            ),
+        ] {
+            assert_eq!(format_expiry(parse(sent).unwrap()), echoed, "{sent}");
+        }
     }
 
     #[test]

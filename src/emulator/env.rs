@@ -30,6 +30,10 @@ pub struct EnvInfo {
     pub acr_login_server_suffix: String,
     /// The emulator process, for `stop`.
     pub pid: u32,
+    /// The console's one-time sign-in link; replaced by a fresh one each time it is used
+    /// and at each start. (Absent in state files of older versions.)
+    #[serde(default)]
+    pub console_url: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -285,6 +285,27 @@ fn logged_body(content_type: Option<&str>, bytes: &[u8]) -> Value {
     v
 }
 
+/// The query string as recorded: unchanged, unless a parameter is a secret (the console's
+/// sign-in link), whose value is then masked.
+fn logged_query(query: &str) -> String {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !pairs.iter().any(|(k, _)| crate::redact::is_secret_key(k)) {
+        return query.to_string();
+    }
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        let v = if crate::redact::is_secret_key(k) {
+            "REDACTED"
+        } else {
+            v
+        };
+        out.append_pair(k, v);
+    }
+    out.finish()
+}
+
 fn fault_response(f: FaultSpec) -> Response {
     let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let code = match status.as_u16() {
@@ -312,7 +333,7 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     let path = req.uri().path().to_string();
     let hooked = state.hooks.enabled && !path.starts_with("/_emulator");
     let resp = if hooked {
-        let query = req.uri().query().unwrap_or("").to_string();
+        let query = logged_query(req.uri().query().unwrap_or(""));
         let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -382,6 +403,16 @@ mod tests {
             logged_body(Some("application/json"), b"password=oops"),
             json!({"unparsedBytes": 13})
         );
+    }
+
+    #[test]
+    fn secret_query_parameters_are_masked() {
+        assert_eq!(
+            logged_query("api-version=2025-04-01"),
+            "api-version=2025-04-01"
+        );
+        assert_eq!(logged_query("secret=abc&x=1"), "secret=REDACTED&x=1");
+        assert_eq!(logged_query(""), "");
     }
 
     #[test]

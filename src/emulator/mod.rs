@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub(crate) mod clock;
+pub mod console;
 mod env;
 pub mod error;
 pub(crate) mod files;
@@ -34,6 +35,8 @@ use self::store::Store;
 
 use self::env::write_state;
 pub use self::env::{EnvInfo, RegistryEnv, read_env};
+/// The request models the management API reads (for generated documentation).
+pub use self::management::models as request_models;
 pub use self::startup::start;
 pub use self::store::{Denied, TokenIdentity};
 
@@ -165,6 +168,8 @@ pub struct AppState {
     pub(crate) hooks: hooks::Hooks,
     pub(crate) operations: management::operations::Operations,
     pub(crate) listeners: Listeners,
+    /// The console's sign-in secret and sessions.
+    pub(crate) console: console::Console,
 }
 
 impl AppState {
@@ -207,6 +212,7 @@ impl AppState {
                 .to_string(),
             acr_login_server_suffix: format!(".{ACR_SUFFIX}"),
             pid: std::process::id(),
+            console_url: console::signin_url(&self.base_url, &self.console.signin_secret()),
         }
     }
 
@@ -234,7 +240,9 @@ impl AppState {
 /// The router of the main port: identity, metadata, management and (when enabled) the test
 /// hooks, with request logging around all of them.
 pub fn app(state: Arc<AppState>) -> Router {
-    let mut router = identity::router().merge(management::router());
+    let mut router = identity::router()
+        .merge(console::router())
+        .merge(management::router());
     if state.hooks.enabled() {
         router = router.merge(hooks::router());
     }

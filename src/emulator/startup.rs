@@ -95,6 +95,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         hooks: hooks::Hooks::new(opts.test_hooks),
         operations: Default::default(),
         listeners,
+        console: Default::default(),
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;

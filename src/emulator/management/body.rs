@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value};
 
+use super::models::Model;
 use crate::emulator::error::ArmError;
 
 /// Parses a request body; an empty body is `missing`'s error.
@@ -69,12 +70,14 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// Fails on any member not in `known` or `ignored` (case-insensitive).
-    pub fn allow(&self, known: &[&str], ignored: &[&str]) -> Result<(), ArmError> {
+    /// Fails on any member `model` does not accept (see `models`), case-insensitively.
+    pub fn allow_model(&self, model: &Model) -> Result<(), ArmError> {
         for k in self.map.keys() {
-            let ok = known
+            let ok = model
+                .writable
                 .iter()
-                .chain(ignored)
+                .copied()
+                .chain(model.ignored())
                 .any(|n| n.eq_ignore_ascii_case(k));
             if !ok {
                 return Err(ArmError::content(format!(
@@ -231,11 +234,14 @@ mod tests {
     fn members_are_case_insensitive_and_unknown_ones_fail() {
         let v = json!({"Properties": {"ScopeMapId": "x", "status": null, "foo": 1}});
         let root = Obj::new(&v, "", "Token").unwrap();
-        root.allow(&["properties"], &["id"]).unwrap();
+        root.allow_model(&crate::emulator::management::models::TOKEN)
+            .unwrap();
         let p = root.obj("properties", "TokenProperties").unwrap().unwrap();
         assert_eq!(p.str("scopeMapId").unwrap(), Some("x"));
         assert_eq!(p.str("status").unwrap(), None);
-        let e = msg(p.allow(&["scopeMapId", "status"], &[]).unwrap_err());
+        let e = msg(p
+            .allow_model(&crate::emulator::management::models::TOKEN_PROPERTIES)
+            .unwrap_err());
         assert!(
             e.contains("'foo' on object of type 'TokenProperties'. Path 'properties.foo'"),
             "{e}"

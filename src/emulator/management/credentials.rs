@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::body::{Obj, parse};
+use super::models;
 use super::path::{self, Reg, Route};
 use super::{Ctx, ok};
 use crate::emulator::clock;
@@ -15,8 +16,8 @@ use crate::emulator::error::ArmError;
 pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "GenerateCredentialsParameters")?;
-    root.allow(&["tokenId", "expiry", "name"], &[])?;
+    let root = Obj::new(&v, "", models::GENERATE_CREDENTIALS.name)?;
+    root.allow_model(&models::GENERATE_CREDENTIALS)?;
     let Some(token_id) = root.str("tokenId")? else {
         return Err(ArmError::rule(
             "tokenId is required: the resource ID of the token whose passwords are generated.",
@@ -47,7 +48,7 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
             ctx.registry_id(&r)
         )));
     }
-    let which = root.enumeration("name", &["password1", "password2"])?;
+    let which = root.enumeration("name", models::TOKEN_PASSWORD_NAME)?;
     let expiry = root.date_time("expiry")?.map(clock::format_expiry);
     let (t, e) = (token.clone(), expiry.clone());
     let (username, generated) = ctx
@@ -77,7 +78,7 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
                 target.sub, reg.rg, reg.name
             );
             let (status_url, location) =
-                ctx.start_operation(&parent, "registries", polls, Some(result));
+                ctx.start_operation(&parent, "registries", "InProgress", polls, Some(result));
             Ok(ctx.async_headers(
                 StatusCode::ACCEPTED.into_response(),
                 &status_url,

@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod certificates;
 mod credentials;
+pub mod models;
 pub(crate) mod operations;
 pub(crate) mod path;
 mod registries;
@@ -219,20 +220,14 @@ impl Ctx {
                     reg.name, reg.rg
                 ),
             ),
-            StoreError::NotFound(Missing::Token(t)) => ArmError::not_found(
-                "ResourceNotFound",
-                format!(
-                    "The Resource 'Microsoft.ContainerRegistry/registries/{}/tokens/{t}' under resource group '{}' was not found.",
-                    reg.name, reg.rg
-                ),
-            ),
-            StoreError::NotFound(Missing::ScopeMap(m)) => ArmError::not_found(
-                "ResourceNotFound",
-                format!(
-                    "The Resource 'Microsoft.ContainerRegistry/registries/{}/scopeMaps/{m}' under resource group '{}' was not found.",
-                    reg.name, reg.rg
-                ),
-            ),
+            // The registry's own answer for its child resources, as recorded from the service
+            // (az-acr-behaviour.md §3.5), not ARM's wording for top-level resources.
+            StoreError::NotFound(Missing::Token(name) | Missing::ScopeMap(name)) => {
+                ArmError::not_found(
+                    "ResourceNotFound",
+                    format!("The resource {name} could not be found."),
+                )
+            }
             StoreError::Conflict(msg) => ArmError::conflict("Conflict", msg),
             StoreError::Quota(msg) => ArmError::conflict("QuotaExceeded", msg),
             StoreError::Rule(msg) => ArmError::rule(msg),
@@ -316,20 +311,19 @@ impl Ctx {
         self.state.hooks.lro_polls()
     }
 
-    /// Registers an operation under `parent` (an ARM id) and returns its status and result
-    /// URLs.
+    /// Registers an operation under `parent` (an ARM id), reported as `running` for `polls`
+    /// polls, and returns its status and result URLs.
     pub fn start_operation(
         &self,
         parent: &str,
         kind: &str,
+        running: &str,
         polls: u32,
         result: Option<Value>,
     ) -> (String, String) {
         let name = format!("{kind}-{}", uuid::Uuid::new_v4());
         let status_path = format!("{parent}/operationStatuses/{name}");
-        self.state
-            .operations
-            .start(&name, status_path.clone(), polls, result);
+        self.state.operations.start(&name, running, polls, result);
         let registry_path = parent.split("/tokens/").next().unwrap_or(parent);
         let registry_path = registry_path
             .split("/scopeMaps/")
@@ -381,7 +375,13 @@ impl Ctx {
     /// A 201 carrying `body`, with the `Azure-AsyncOperation` of a new operation on
     /// `resource` (an ARM path) that reports `InProgress` `polls` times.
     pub fn created_async(&self, resource: &str, kind: &str, polls: u32, body: Value) -> Response {
-        let (status_url, _) = self.start_operation(resource, kind, polls, None);
+        // While running, the status says what the resource does (`Creating`, `Updating`), as
+        // the service's did in the recordings.
+        let running = match body["properties"]["provisioningState"].as_str() {
+            Some(s @ ("Creating" | "Updating")) => s.to_string(),
+            _ => "InProgress".to_string(),
+        };
+        let (status_url, _) = self.start_operation(resource, kind, &running, polls, None);
         self.async_headers(with_status(StatusCode::CREATED, body), &status_url, None)
     }
 
@@ -394,7 +394,8 @@ impl Ctx {
         match self.lro_polls() {
             None => StatusCode::OK.into_response(),
             Some(polls) => {
-                let (status_url, location) = self.start_operation(resource, kind, polls, None);
+                let (status_url, location) =
+                    self.start_operation(resource, kind, "Deleting", polls, None);
                 self.async_headers(
                     StatusCode::ACCEPTED.into_response(),
                     &status_url,
@@ -413,12 +414,10 @@ fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
         )
     })?;
     // Without Retry-After on the poll answer, azure-core waits 30 s before the next poll.
-    let mut resp = ok(doc);
-    resp.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(ctx.state.hooks.retry_after()),
-    );
-    Ok(resp)
+    // The service repeats the status URL as `Azure-AsyncOperation` on every poll answer.
+    let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
+    let resp = ok(doc);
+    Ok(ctx.async_headers(resp, &url, None))
 }
 
 fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {

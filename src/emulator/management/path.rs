@@ -108,6 +108,17 @@ pub fn parse(path: &str) -> Result<Route, PathError> {
         .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    // Tenant-level provider operations (`/providers/Microsoft.ContainerRegistry/operations`):
+    // none is served, but they get ARM's answer for an unknown type, not a bare not-found.
+    if let [p, ns, t, ..] = s.as_slice()
+        && eq(p, "providers")
+    {
+        return Err(if eq(ns, "Microsoft.ContainerRegistry") {
+            PathError::UnknownType(t.to_string())
+        } else {
+            PathError::UnknownProvider(ns.to_string())
+        });
+    }
     if s.is_empty() || !eq(s[0], "subscriptions") {
         return Err(PathError::NotFound);
     }
@@ -247,6 +258,15 @@ mod tests {
             ),
             ("/subscriptions/S/providers/Microsoft.ContainerRegistry/registries/x".into(), Err(PathError::NotFound)),
             ("/".into(), Err(PathError::NotFound)),
+            (
+                "/providers/Microsoft.ContainerRegistry/operations".into(),
+                Err(PathError::UnknownType("operations".into())),
+            ),
+            (
+                "/providers/Microsoft.Web/operations".into(),
+                Err(PathError::UnknownProvider("Microsoft.Web".into())),
+            ),
+            ("/providers".into(), Err(PathError::NotFound)),
             ("/tenants".into(), Err(PathError::NotFound)),
             ("/subscriptions/S/other".into(), Err(PathError::NotFound)),
         ];

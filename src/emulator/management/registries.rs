@@ -8,34 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::body::{Obj, parse};
+use super::models::{self, Model};
 use super::path::Reg;
-use super::{Ctx, ok, render, rules, with_status};
+use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{Missing, NewRegistry, RegistryPatch, StoreError};
 use crate::emulator::{Sku, listeners};
-
-const ROOT_READ_ONLY: &[&str] = &["id", "name", "type", "systemData"];
-const PROPERTIES: &[&str] = &[
-    "adminUserEnabled",
-    "networkRuleSet",
-    "policies",
-    "encryption",
-    "dataEndpointEnabled",
-    "publicNetworkAccess",
-    "networkRuleBypassOptions",
-    "zoneRedundancy",
-    "anonymousPullEnabled",
-    "roleAssignmentMode",
-];
-const PROPERTIES_READ_ONLY: &[&str] = &[
-    "loginServer",
-    "creationDate",
-    "provisioningState",
-    "status",
-    "dataEndpointHostNames",
-    "privateEndpointConnections",
-];
-const SKUS: &[&str] = &["Basic", "Standard", "Premium", "Classic"];
 
 pub async fn list(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
     let rg2 = rg.clone();
@@ -73,11 +51,11 @@ pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
 }
 
 fn parse_sku(root: &Obj<'_>) -> Result<Option<Sku>, ArmError> {
-    let Some(sku) = root.obj("sku", "Sku")? else {
+    let Some(sku) = root.obj("sku", models::SKU.name)? else {
         return Ok(None);
     };
-    sku.allow(&["name"], &["tier"])?;
-    match sku.enumeration("name", SKUS)? {
+    sku.allow_model(&models::SKU)?;
+    match sku.enumeration("name", models::SKU_NAME)? {
         None => Err(ArmError::content(
             "Required property 'name' not found in JSON. Path 'sku'",
         )),
@@ -107,11 +85,12 @@ fn parse_tags(root: &Obj<'_>) -> Result<Option<serde_json::Map<String, Value>>, 
     }
 }
 
-fn parse_admin(root: &Obj<'_>) -> Result<Option<bool>, ArmError> {
-    let Some(props) = root.obj("properties", "RegistryProperties")? else {
+/// `properties.adminUserEnabled`; the other members of `model` are accepted and ignored.
+fn parse_admin(root: &Obj<'_>, model: &'static Model) -> Result<Option<bool>, ArmError> {
+    let Some(props) = root.obj("properties", model.name)? else {
         return Ok(None);
     };
-    props.allow(PROPERTIES, PROPERTIES_READ_ONLY)?;
+    props.allow_model(model)?;
     props.bool("adminUserEnabled")
 }
 
@@ -132,15 +111,12 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         ));
     }
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "Registry")?;
-    root.allow(
-        &["location", "sku", "tags", "properties", "identity"],
-        ROOT_READ_ONLY,
-    )?;
+    let root = Obj::new(&v, "", models::REGISTRY.name)?;
+    root.allow_model(&models::REGISTRY)?;
     let location = root.str("location")?;
     let sku = parse_sku(&root)?;
     let tags = parse_tags(&root)?;
-    let admin = parse_admin(&root)?;
+    let admin = parse_admin(&root, models::registry_properties(&ctx.api_version))?;
 
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
     let existing = match ctx
@@ -204,16 +180,25 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         .serve_registry(&r.name, socket)
         .map_err(ArmError::internal)?;
     ctx.state.write_state_file().await;
-    Ok(with_status(StatusCode::CREATED, render::registry(&sub, &r)))
+    // As recorded from the service: 201 with `Creating` and an `Azure-AsyncOperation` whose
+    // status is `Succeeded` at the first poll (after the LRO hook's polls, if any); the
+    // registry itself is ready at once.
+    let mut body = render::registry(&sub, &r);
+    body["properties"]["provisioningState"] = json!("Creating");
+    let id = render::registry_id(&sub, &r);
+    Ok(ctx.created_async(&id, "registries", ctx.lro_polls().unwrap_or(0), body))
 }
 
 pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "RegistryUpdateParameters")?;
-    root.allow(&["sku", "tags", "properties", "identity"], ROOT_READ_ONLY)?;
+    let root = Obj::new(&v, "", models::REGISTRY_UPDATE.name)?;
+    root.allow_model(&models::REGISTRY_UPDATE)?;
     let patch = RegistryPatch {
         sku: parse_sku(&root)?,
-        admin_user_enabled: parse_admin(&root)?,
+        admin_user_enabled: parse_admin(
+            &root,
+            models::registry_update_properties(&ctx.api_version),
+        )?,
         tags: parse_tags(&root)?,
     };
     let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
@@ -266,9 +251,9 @@ pub async fn list_credentials(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError
 
 pub async fn regenerate_credential(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "RegenerateCredentialParameters")?;
-    root.allow(&["name"], &[])?;
-    let Some(which) = root.enumeration("name", &["password", "password2"])? else {
+    let root = Obj::new(&v, "", models::REGENERATE_CREDENTIAL.name)?;
+    root.allow_model(&models::REGENERATE_CREDENTIAL)?;
+    let Some(which) = root.enumeration("name", models::PASSWORD_NAME)? else {
         return Err(ArmError::content(
             "Required property 'name' not found in JSON. Path ''",
         ));

@@ -104,7 +104,7 @@ pub fn sku(r: &Registry) -> Value {
 }
 
 pub fn registry(sub: &str, r: &Registry) -> Value {
-    json!({
+    let mut v = json!({
         "sku": sku(r),
         "type": REGISTRY_TYPE,
         "id": registry_id(sub, r),
@@ -117,6 +117,9 @@ pub fn registry(sub: &str, r: &Registry) -> Value {
             "creationDate": r.audit.created_at,
             "provisioningState": "Succeeded",
             "adminUserEnabled": r.admin_user_enabled,
+            // As recorded from the service for Premium registries; network rules are a
+            // Premium feature, so the other tiers have none.
+            "networkRuleSet": {"defaultAction": "Allow", "ipRules": []},
             "policies": {
                 "quarantinePolicy": {"status": "disabled"},
                 "trustPolicy": {"type": "Notary", "status": "disabled"},
@@ -133,7 +136,13 @@ pub fn registry(sub: &str, r: &Registry) -> Value {
             "zoneRedundancy": "Disabled",
             "anonymousPullEnabled": false
         }
-    })
+    });
+    if r.sku != crate::emulator::Sku::Premium
+        && let Some(p) = v["properties"].as_object_mut()
+    {
+        p.shift_remove("networkRuleSet");
+    }
+    v
 }
 
 /// An item of the generic resources listing (`GET /subscriptions/{s}/resources`).

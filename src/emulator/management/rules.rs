@@ -80,6 +80,83 @@ pub fn well_formed_api_version(v: &str) -> bool {
                 && suffix.len() > 1))
 }
 
+/// The message of an invalid token name (5–50, `^[a-zA-Z0-9-]*$`), shared by the management
+/// API (`InvalidResourceName`) and the console.
+pub fn check_token_name(name: &str) -> Result<(), String> {
+    if valid_token_name(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The token name '{name}' is invalid. Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters."
+        ))
+    }
+}
+
+/// The message of an invalid scope-map name (5–50, `^[a-zA-Z0-9-_]*$`).
+pub fn check_scope_map_name(name: &str) -> Result<(), String> {
+    if valid_scope_map_name(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The scope map name '{name}' is invalid. Scope map names may contain only alpha numeric characters, hyphens and underscores and must be between 5 and 50 characters."
+        ))
+    }
+}
+
+/// A scope-map description of at most [`MAX_DESCRIPTION`] characters.
+pub fn check_description(d: Option<&str>) -> Result<(), String> {
+    match d {
+        Some(d) if d.chars().count() > MAX_DESCRIPTION => Err(format!(
+            "properties.description is {} characters long; the maximum is {MAX_DESCRIPTION}.",
+            d.chars().count()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Why a scope map's action list is refused: the index of the bad action, if one is to
+/// blame, and the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionsError {
+    pub index: Option<usize>,
+    pub message: String,
+}
+
+/// Checks every action ([`check_action`]) and the per-map limits (`limit` actions, and as
+/// many distinct repositories).
+pub fn check_actions(actions: &[String], limit: usize) -> Result<(), ActionsError> {
+    for (i, a) in actions.iter().enumerate() {
+        check_action(a).map_err(|message| ActionsError {
+            index: Some(i),
+            message,
+        })?;
+    }
+    if actions.len() > limit {
+        return Err(ActionsError {
+            index: None,
+            message: format!(
+                "A scope map can have at most {limit} actions; the request has {}.",
+                actions.len()
+            ),
+        });
+    }
+    let repos: std::collections::HashSet<&str> = actions
+        .iter()
+        .filter(|a| a.starts_with("repositories/"))
+        .map(|a| action_target(a))
+        .collect();
+    if repos.len() > limit {
+        return Err(ActionsError {
+            index: None,
+            message: format!(
+                "A scope map can reference at most {limit} repositories; the request has {}.",
+                repos.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Checks one scope-map action: `repositories/<repo>/<action>` or `gateway/<name>/<action>`.
 pub fn check_action(action: &str) -> Result<(), String> {
     let invalid = |why: &str| Err(format!("The action '{action}' is invalid: {why}"));

@@ -3,18 +3,14 @@
 //! delete (409 while a token uses the map). The five system maps are read-only. Actions are
 //! checked against ACR's grammar (`rules::check_action`) and the per-map limits.
 
-use std::collections::HashSet;
-
 use axum::response::Response;
 
 use super::body::{Obj, parse};
+use super::models;
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
-
-const ROOT_READ_ONLY: &[&str] = &["id", "name", "type", "systemData"];
-const PROPS_READ_ONLY: &[&str] = &["type", "creationDate", "provisioningState"];
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
@@ -46,73 +42,39 @@ pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
 }
 
 fn check_description(d: Option<&str>) -> Result<(), ArmError> {
-    match d {
-        Some(d) if d.chars().count() > rules::MAX_DESCRIPTION => Err(ArmError::rule(format!(
-            "properties.description is {} characters long; the maximum is {}.",
-            d.chars().count(),
-            rules::MAX_DESCRIPTION
-        ))),
-        _ => Ok(()),
-    }
+    rules::check_description(d).map_err(ArmError::rule)
 }
 
 /// Checks every action and the per-map limits (actions, and distinct repositories).
 async fn check_actions(ctx: &Ctx, actions: &[String]) -> Result<(), ArmError> {
-    for (i, a) in actions.iter().enumerate() {
-        rules::check_action(a)
-            .map_err(|m| ArmError::rule(format!("{m} Path 'properties.actions[{i}]'.")))?;
-    }
     let limit = ctx
         .state
         .store
         .run(|db| Ok(db.limits.actions_per_scope_map))
         .await
         .map_err(ArmError::internal)?;
-    if actions.len() > limit {
-        return Err(ArmError::rule(format!(
-            "A scope map can have at most {limit} actions; the request has {}.",
-            actions.len()
-        )));
-    }
-    let repos: HashSet<&str> = actions
-        .iter()
-        .filter(|a| a.starts_with("repositories/"))
-        .map(|a| rules::action_target(a))
-        .collect();
-    if repos.len() > limit {
-        return Err(ArmError::rule(format!(
-            "A scope map can reference at most {limit} repositories; the request has {}.",
-            repos.len()
-        )));
-    }
-    Ok(())
+    rules::check_actions(actions, limit).map_err(|e| match e.index {
+        Some(i) => ArmError::rule(format!("{} Path 'properties.actions[{i}]'.", e.message)),
+        None => ArmError::rule(e.message),
+    })
 }
 
 fn check_name(name: &str) -> Result<(), ArmError> {
-    if rules::valid_scope_map_name(name) {
-        Ok(())
-    } else {
-        Err(ArmError::bad_request(
-            "InvalidResourceName",
-            format!(
-                "The scope map name '{name}' is invalid. Scope map names may contain only alpha numeric characters, hyphens and underscores and must be between 5 and 50 characters."
-            ),
-        ))
-    }
+    rules::check_scope_map_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
 }
 
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     check_name(name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "ScopeMap")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
-    let Some(props) = root.obj("properties", "ScopeMapProperties")? else {
+    let root = Obj::new(&v, "", models::SCOPE_MAP.name)?;
+    root.allow_model(&models::SCOPE_MAP)?;
+    let Some(props) = root.obj("properties", models::SCOPE_MAP_PROPERTIES.name)? else {
         return Err(ArmError::content(
             "Required property 'properties' not found in JSON. Path ''",
         ));
     };
-    props.allow(&["description", "actions"], PROPS_READ_ONLY)?;
+    props.allow_model(&models::SCOPE_MAP_PROPERTIES)?;
     let description = props.str("description")?.map(str::to_string);
     check_description(description.as_deref())?;
     let Some(actions) = props.strings("actions")? else {
@@ -147,11 +109,11 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "ScopeMapUpdateParameters")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
+    let root = Obj::new(&v, "", models::SCOPE_MAP_UPDATE.name)?;
+    root.allow_model(&models::SCOPE_MAP_UPDATE)?;
     let mut patch = ScopeMapPatch::default();
-    if let Some(props) = root.obj("properties", "ScopeMapPropertiesUpdateParameters")? {
-        props.allow(&["description", "actions"], PROPS_READ_ONLY)?;
+    if let Some(props) = root.obj("properties", models::SCOPE_MAP_UPDATE_PROPERTIES.name)? {
+        props.allow_model(&models::SCOPE_MAP_UPDATE_PROPERTIES)?;
         patch.description = props.str("description")?.map(str::to_string);
         check_description(patch.description.as_deref())?;
         patch.actions = props.strings("actions")?;

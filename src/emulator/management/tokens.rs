@@ -6,14 +6,15 @@
 use axum::response::Response;
 
 use super::body::{Obj, parse};
+use super::models;
 use super::path::{self, Reg, Route};
 use super::{Ctx, certificates, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 
-const ROOT_READ_ONLY: &[&str] = &["id", "name", "type", "systemData"];
-const PROPS_READ_ONLY: &[&str] = &["creationDate", "provisioningState", "objectId"];
-const STATUSES: &[&str] = &["enabled", "disabled"];
+/// The service names token operations `token-<guid>` (every recording; the 2025-04-01
+/// examples show `tokens-`, but the URL is opaque to clients).
+const OPERATION: &str = "token";
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
@@ -86,14 +87,14 @@ struct Credentials {
 }
 
 fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
-    let Some(creds) = props.obj("credentials", "TokenCredentialsProperties")? else {
+    let Some(creds) = props.obj("credentials", models::TOKEN_CREDENTIALS.name)? else {
         return Ok(Credentials {
             keep_passwords: None,
             certificates: None,
         });
     };
-    creds.allow(&["passwords", "certificates"], &[])?;
-    let keep_passwords = match creds.objects("passwords", "TokenPassword")? {
+    creds.allow_model(&models::TOKEN_CREDENTIALS)?;
+    let keep_passwords = match creds.objects("passwords", models::TOKEN_PASSWORD.name)? {
         None => None,
         Some(list) => {
             if list.len() > 2 {
@@ -103,8 +104,8 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
             }
             let mut names: Vec<String> = Vec::new();
             for (i, p) in list.iter().enumerate() {
-                p.allow(&["name", "creationTime", "expiry"], &["value"])?;
-                let Some(name) = p.enumeration("name", &["password1", "password2"])? else {
+                p.allow_model(&models::TOKEN_PASSWORD)?;
+                let Some(name) = p.enumeration("name", models::TOKEN_PASSWORD_NAME)? else {
                     return Err(ArmError::content(format!(
                         "Required property 'name' not found in JSON. Path 'properties.credentials.passwords[{i}]'"
                     )));
@@ -121,7 +122,7 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
             Some(names)
         }
     };
-    let certificates = match creds.objects("certificates", "TokenCertificate")? {
+    let certificates = match creds.objects("certificates", models::TOKEN_CERTIFICATE.name)? {
         None => None,
         Some(list) => {
             if list.len() > 2 {
@@ -131,11 +132,8 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
             }
             let mut out: Vec<CertificateInput> = Vec::new();
             for (i, c) in list.iter().enumerate() {
-                c.allow(
-                    &["name", "expiry", "thumbprint", "encodedPemCertificate"],
-                    &[],
-                )?;
-                let Some(name) = c.enumeration("name", &["certificate1", "certificate2"])? else {
+                c.allow_model(&models::TOKEN_CERTIFICATE)?;
+                let Some(name) = c.enumeration("name", models::TOKEN_CERTIFICATE_NAME)? else {
                     return Err(ArmError::content(format!(
                         "Required property 'name' not found in JSON. Path 'properties.credentials.certificates[{i}]'"
                     )));
@@ -177,30 +175,21 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
 }
 
 fn check_name(name: &str) -> Result<(), ArmError> {
-    if rules::valid_token_name(name) {
-        Ok(())
-    } else {
-        Err(ArmError::bad_request(
-            "InvalidResourceName",
-            format!(
-                "The token name '{name}' is invalid. Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters."
-            ),
-        ))
-    }
+    rules::check_token_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
 }
 
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     check_name(name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "Token")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
-    let Some(props) = root.obj("properties", "TokenProperties")? else {
+    let root = Obj::new(&v, "", models::TOKEN.name)?;
+    root.allow_model(&models::TOKEN)?;
+    let Some(props) = root.obj("properties", models::TOKEN_PROPERTIES.name)? else {
         return Err(ArmError::content(
             "Required property 'properties' not found in JSON. Path ''",
         ));
     };
-    props.allow(&["scopeMapId", "status", "credentials"], PROPS_READ_ONLY)?;
+    props.allow_model(&models::TOKEN_PROPERTIES)?;
     let Some(map_id) = props.str("scopeMapId")? else {
         return Err(ArmError::rule(
             "properties.scopeMapId is required: a token must be associated with a scope map.",
@@ -208,7 +197,7 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     };
     let scope_map = scope_map_name(ctx, &r, map_id, "properties.scopeMapId")?;
     let status = props
-        .enumeration("status", STATUSES)?
+        .enumeration("status", models::TOKEN_STATUS)?
         .unwrap_or("enabled")
         .to_string();
     let creds = parse_credentials(&props)?;
@@ -229,18 +218,14 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
-            // Like the service, a token creation is always answered asynchronously.
-            let state = if polls.is_some() {
-                "Creating"
-            } else {
-                "Succeeded"
-            };
-            let body = render::token(&id, &token, state);
-            Ok(ctx.created_async(&token_id, "tokens", polls.unwrap_or(0), body))
+            // Like the service, a token creation is always answered asynchronously, with
+            // `Creating` in the body and operations named `token-<guid>` (as recorded).
+            let body = render::token(&id, &token, "Creating");
+            Ok(ctx.created_async(&token_id, OPERATION, polls.unwrap_or(0), body))
         }
         (false, Some(polls)) => {
             let body = render::token(&id, &token, "Updating");
-            Ok(ctx.created_async(&token_id, "tokens", polls, body))
+            Ok(ctx.created_async(&token_id, OPERATION, polls, body))
         }
         (false, None) => Ok(ok(render::token(&id, &token, "Succeeded"))),
     }
@@ -249,15 +234,17 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", "TokenUpdateParameters")?;
-    root.allow(&["properties"], ROOT_READ_ONLY)?;
+    let root = Obj::new(&v, "", models::TOKEN_UPDATE.name)?;
+    root.allow_model(&models::TOKEN_UPDATE)?;
     let mut patch = TokenPatch::default();
-    if let Some(props) = root.obj("properties", "TokenUpdateProperties")? {
-        props.allow(&["scopeMapId", "status", "credentials"], PROPS_READ_ONLY)?;
+    if let Some(props) = root.obj("properties", models::TOKEN_UPDATE_PROPERTIES.name)? {
+        props.allow_model(&models::TOKEN_UPDATE_PROPERTIES)?;
         if let Some(map_id) = props.str("scopeMapId")? {
             patch.scope_map = Some(scope_map_name(ctx, &r, map_id, "properties.scopeMapId")?);
         }
-        patch.status = props.enumeration("status", STATUSES)?.map(str::to_string);
+        patch.status = props
+            .enumeration("status", models::TOKEN_STATUS)?
+            .map(str::to_string);
         let creds = parse_credentials(&props)?;
         patch.keep_passwords = creds.keep_passwords;
         patch.certificates = creds.certificates;
@@ -274,7 +261,7 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         None => Ok(ok(render::token(&id, &token, "Succeeded"))),
         Some(polls) => Ok(ctx.created_async(
             &format!("{id}/tokens/{}", token.name),
-            "tokens",
+            OPERATION,
             polls,
             render::token(&id, &token, "Updating"),
         )),
@@ -291,5 +278,5 @@ pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErr
         .run(move |db| db.delete_token(&r, &n))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), "tokens"))
+    Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), OPERATION))
 }

@@ -80,6 +80,17 @@ fn manifest_json(m: &ManifestInfo) -> Value {
     v
 }
 
+/// The members of the 2021-07-01 data-plane swagger's `RepositoryChangeableAttributes`,
+/// `TagChangeableAttributes` and `ManifestChangeableAttributes`: what a PATCH body sets (other
+/// members are ignored; the swagger does not close the model). Checked against the swagger in
+/// the tests below.
+pub(crate) const CHANGEABLE_ATTRIBUTES: [&str; 4] = [
+    "deleteEnabled",
+    "writeEnabled",
+    "listEnabled",
+    "readEnabled",
+];
+
 /// A PATCH body: only the four changeable flags, as booleans.
 fn flags_patch(body: &[u8]) -> Result<FlagsPatch, OciError> {
     let bad = |m: String| OciError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", m);
@@ -98,11 +109,12 @@ fn flags_patch(body: &[u8]) -> Result<FlagsPatch, OciError> {
             Some(other) => Err(bad(format!("'{k}' must be a boolean, not {other}."))),
         }
     };
+    let [delete, write, list, read] = CHANGEABLE_ATTRIBUTES;
     Ok(FlagsPatch {
-        delete: flag("deleteEnabled")?,
-        write: flag("writeEnabled")?,
-        list: flag("listEnabled")?,
-        read: flag("readEnabled")?,
+        delete: flag(delete)?,
+        write: flag(write)?,
+        list: flag(list)?,
+        read: flag(read)?,
     })
 }
 
@@ -364,5 +376,27 @@ mod tests {
         );
         assert!(flags_patch(br#"{"writeEnabled": "false"}"#).is_err());
         assert!(flags_patch(b"[1]").is_err());
+    }
+
+    #[test]
+    fn changeable_attributes_are_the_swaggers() {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/azure-specs/dataplane-2021-07-01/containerregistry.json");
+        let swagger: Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        let mut ours: Vec<&str> = CHANGEABLE_ATTRIBUTES.to_vec();
+        ours.sort_unstable();
+        for model in [
+            "RepositoryChangeableAttributes",
+            "TagChangeableAttributes",
+            "ManifestChangeableAttributes",
+        ] {
+            let props = swagger["definitions"][model]["properties"]
+                .as_object()
+                .unwrap();
+            let mut theirs: Vec<&str> = props.keys().map(String::as_str).collect();
+            theirs.sort_unstable();
+            assert_eq!(ours, theirs, "{model}");
+            assert!(props.values().all(|p| p["type"] == "boolean"), "{model}");
+        }
     }
 }

@@ -244,9 +244,9 @@ async fn generate_for_a_missing_token_passes_the_404_through() {
         .await
         .error(
             3,
-            "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.\n\
+            "(ResourceNotFound) The resource nosuch could not be found.\n\
              Code: ResourceNotFound\n\
-             Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.",
+             Message: The resource nosuch could not be found.",
         );
     // The existence of the token is not checked first.
     assert_eq!(
@@ -358,8 +358,8 @@ async fn delete_credentials() {
         .await
         .error(
             3,
-            "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.\n\
+            "(ResourceNotFound) The resource nosuch could not be found.\n\
              Code: ResourceNotFound\n\
-             Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.",
+             Message: The resource nosuch could not be found.",
         );
 }

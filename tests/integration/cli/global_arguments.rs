@@ -204,9 +204,9 @@ async fn only_show_errors_silences_warnings_not_errors() {
         .await
         .error(
             3,
-            "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.\n\
+            "(ResourceNotFound) The resource nosuch could not be found.\n\
              Code: ResourceNotFound\n\
-             Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.",
+             Message: The resource nosuch could not be found.",
         );
 }
 

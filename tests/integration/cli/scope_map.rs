@@ -300,9 +300,9 @@ async fn update_errors() {
         .await
         .error(
             3,
-            "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/scopeMaps/nosuchmap' under resource group 'myresourcegroup' was not found.\n\
+            "(ResourceNotFound) The resource nosuchmap could not be found.\n\
              Code: ResourceNotFound\n\
-             Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/scopeMaps/nosuchmap' under resource group 'myresourcegroup' was not found.",
+             Message: The resource nosuchmap could not be found.",
         );
     // System-defined maps are read-only: the service says so.
     acr.run("acr scope-map update -r myregistry -n _repositories_admin --description x")
@@ -342,12 +342,14 @@ async fn delete_show_and_list() {
         .await;
     assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
     assert_eq!(emu.sequence().await, ["DELETE REG/scopeMaps/mymap2 200"]);
-    acr.run("acr scope-map show -r myregistry -n mymap2").await.error(
-        3,
-        "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/scopeMaps/mymap2' under resource group 'myresourcegroup' was not found.\n\
+    acr.run("acr scope-map show -r myregistry -n mymap2")
+        .await
+        .error(
+            3,
+            "(ResourceNotFound) The resource mymap2 could not be found.\n\
          Code: ResourceNotFound\n\
-         Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/scopeMaps/mymap2' under resource group 'myresourcegroup' was not found.",
-    );
+         Message: The resource mymap2 could not be found.",
+        );
 
     // Whether a map is in use is the service's to decide.
     acr.ok(

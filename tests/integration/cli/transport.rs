@@ -66,7 +66,10 @@ async fn discovery_lists_once_then_uses_the_cache_d6() {
     emu.clear_requests().await;
     let out = acr.run("acr token show -r myregistry -n nosuch").await;
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.starts_with("ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch'"));
+    assert!(
+        out.stderr
+            .starts_with("ERROR: (ResourceNotFound) The resource nosuch could not be found.")
+    );
     assert_eq!(
         emu.sequence().await,
         ["GET REG/tokens/nosuch 404", "GET RES 200"]

@@ -4,11 +4,14 @@
 
 mod auth;
 mod cli;
+mod coverage;
 mod identity;
 mod lro_paging_faults;
 mod persistence;
 mod real_az;
+mod recorded;
 mod registries;
+mod request_models;
 mod robustness;
 mod scope_maps;
 mod swagger;

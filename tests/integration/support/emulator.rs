@@ -180,7 +180,7 @@ impl Emu {
         );
     }
 
-    /// `POST /_emulator/lro`: writes answer asynchronously, `InProgress` `polls` times.
+    /// `POST /_emulator/lro`: writes answer asynchronously, in progress `polls` times.
     pub async fn lro(&self, polls: u32) {
         assert_eq!(
             self.hook("POST", "/_emulator/lro", json!({"inProgressPolls": polls}))

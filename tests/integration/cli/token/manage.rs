@@ -78,9 +78,9 @@ async fn update_errors_come_from_the_service() {
         .await
         .error(
             3,
-            "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.\n\
+            "(ResourceNotFound) The resource nosuch could not be found.\n\
              Code: ResourceNotFound\n\
-             Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.",
+             Message: The resource nosuch could not be found.",
         );
     acr.ok(
         "acr token create -r myregistry -n token1 --repository repo1 content/read --no-passwords",
@@ -208,12 +208,14 @@ async fn show_prints_the_token_without_secrets() {
     );
     assert_eq!(emu.sequence().await, ["GET REG/tokens/token1 200"]);
     // An ARM 404 exits 3 and prints the service's error like azure-core.
-    acr.run("acr token show -r myregistry -n nosuch").await.error(
-        3,
-        "(ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.\n\
+    acr.run("acr token show -r myregistry -n nosuch")
+        .await
+        .error(
+            3,
+            "(ResourceNotFound) The resource nosuch could not be found.\n\
          Code: ResourceNotFound\n\
-         Message: The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/nosuch' under resource group 'myresourcegroup' was not found.",
-    );
+         Message: The resource nosuch could not be found.",
+        );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

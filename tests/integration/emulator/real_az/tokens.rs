@@ -73,7 +73,7 @@ async fn az_token_and_credential_commands_with_managed_identity() {
         ]
     );
     assert!(
-        seq[4].starts_with("GET REG/tokens/MyToken/operationStatuses/tokens-")
+        seq[4].starts_with("GET REG/tokens/MyToken/operationStatuses/token-")
             && seq[4].ends_with(" 200"),
         "{}",
         seq[4]
@@ -205,7 +205,21 @@ async fn az_token_and_credential_commands_with_managed_identity() {
             .iter()
             .all(|p| p["value"].is_null())
     );
-    let r = az.fails(&["acr", "token", "show", "-n", "NoSuchToken", "-r", "myregistry"], 3, "ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerRegistry/registries/myregistry/tokens/NoSuchToken' under resource group 'myresourcegroup' was not found.").await;
+    let r = az
+        .fails(
+            &[
+                "acr",
+                "token",
+                "show",
+                "-n",
+                "NoSuchToken",
+                "-r",
+                "myregistry",
+            ],
+            3,
+            "ERROR: (ResourceNotFound) The resource NoSuchToken could not be found.",
+        )
+        .await;
     assert!(r.stderr.contains("Code: ResourceNotFound"));
     let r = az.ok(&["acr", "token", "list", "-r", "myregistry"]).await;
     let names: Vec<String> = r

@@ -1,0 +1,313 @@
+//! One token's page: its details, the settings form (scope map and status, like `acr token
+//! update`), its passwords with their generate and delete forms (handled in `passwords`),
+//! what its scope map allows, and deleting the token. The page never shows a password value.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::auth::{Posted, Session};
+use super::editor::Draft;
+use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
+use super::tokens::{password_expiry, title_status, token_href, tokens_href};
+use super::{Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
+use crate::emulator::store::{Registry, ScopeMap, StoreError, Token, TokenPatch};
+use crate::emulator::{AppState, clock};
+
+pub(super) const PASSWORDS: [&str; 2] = ["password1", "password2"];
+
+fn done_notice(done: Option<&str>) -> Option<Notice> {
+    let m = match done? {
+        "created" => "Token created. Generate a password to use it.",
+        "saved" => "Token settings saved.",
+        "deleted-password1" => "password1 deleted.",
+        "deleted-password2" => "password2 deleted.",
+        _ => return None,
+    };
+    Some(Notice::Success(m.to_string()))
+}
+
+async fn load(
+    state: &AppState,
+    reg: &str,
+    tok: &str,
+) -> Result<(Registry, Token, Vec<ScopeMap>), PageError> {
+    let r = registry(state, reg).await?;
+    let (r2, t) = (r.clone(), tok.to_string());
+    let (token, maps) = state
+        .store
+        .run(move |db| Ok((db.get_token(&r2, &t)?, db.list_scope_maps(&r2)?)))
+        .await
+        .map_err(PageError::store)?;
+    Ok((r, token, maps))
+}
+
+/// `GET …/tokens/{tok}`.
+pub async fn show(
+    session: Session,
+    State(state): State<Arc<AppState>>,
+    Path((reg, tok)): Path<(String, String)>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    let (r, t, maps) = load(&state, &reg, &tok).await?;
+    Ok(render(
+        &state,
+        &session,
+        &r,
+        &t,
+        &maps,
+        done_notice(q.done.as_deref()),
+        StatusCode::OK,
+    ))
+}
+
+fn render(
+    state: &AppState,
+    session: &Session,
+    r: &Registry,
+    t: &Token,
+    maps: &[ScopeMap],
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let href = token_href(r, &t.name);
+    let map_href = format!(
+        "{}/scope-maps/{}",
+        super::registry_href(r),
+        seg(&t.scope_map)
+    );
+    let csrf = csrf_input(&session.csrf);
+    let mut body = format!(
+        concat!(
+            "<dl class=\"facts\">\n<dt>Name (user name)</dt><dd><code>{name}</code></dd>\n",
+            "<dt>Status</dt><dd>{status}</dd>\n<dt>Scope map</dt><dd>{map}</dd>\n",
+            "<dt>Creation date</dt><dd>{created}</dd>\n<dt>Last modified</dt><dd>{modified} by {by}</dd>\n</dl>\n"
+        ),
+        name = esc(&t.name),
+        status = title_status(&t.status),
+        map = link(&map_href, &t.scope_map),
+        created = esc(&table_date(&t.audit.created_at)),
+        modified = esc(&table_date(&t.audit.modified_at)),
+        by = esc(&t.audit.modified_by),
+    );
+
+    // Settings: the scope map and the status, saved together.
+    let options: String = maps
+        .iter()
+        .map(|m| {
+            let sel = if m.name.eq_ignore_ascii_case(&t.scope_map) {
+                " selected"
+            } else {
+                ""
+            };
+            let kind = if m.system { " (system)" } else { "" };
+            format!(
+                "<option value=\"{}\"{sel}>{}{kind}</option>",
+                esc(&m.name),
+                esc(&m.name)
+            )
+        })
+        .collect();
+    let checked = |s: &str| if t.status == s { " checked" } else { "" };
+    body.push_str(&format!(
+        concat!(
+            "<h2>Settings</h2>\n<form method=\"post\" action=\"{href}/settings\" class=\"stack\">\n{csrf}\n",
+            "<p><label for=\"scope-map\">Scope map</label>\n<select id=\"scope-map\" name=\"scope-map\">{options}</select></p>\n",
+            "<fieldset><legend>Status</legend>\n",
+            "<label class=\"check\" for=\"status-enabled\"><input type=\"radio\" id=\"status-enabled\" name=\"status\" value=\"enabled\"{en}> Enabled</label>\n",
+            "<label class=\"check\" for=\"status-disabled\"><input type=\"radio\" id=\"status-disabled\" name=\"status\" value=\"disabled\"{dis}> Disabled</label>\n",
+            "</fieldset>\n<p class=\"actions\"><button type=\"submit\">Save</button></p>\n</form>\n"
+        ),
+        href = esc(&href),
+        csrf = csrf,
+        options = options,
+        en = checked("enabled"),
+        dis = checked("disabled"),
+    ));
+
+    // Passwords: one group per name, each with its own generate (and delete) form.
+    body.push_str("<h2>Passwords</h2>\n<p>A password's value is shown once, when it is generated. Generating replaces the previous value of that password.</p>\n");
+    let today = clock::now().date();
+    for name in PASSWORDS {
+        let existing = t.passwords.iter().find(|p| p.name == name);
+        let nonce = state.console.issue_nonce(session);
+        body.push_str(&format!(
+            "<section class=\"password\" aria-labelledby=\"h-{name}\">\n<h3 id=\"h-{name}\">{name}</h3>\n"
+        ));
+        match existing {
+            Some(p) => body.push_str(&format!(
+                "<dl class=\"facts\"><dt>Created</dt><dd>{}</dd><dt>Expiry</dt><dd>{}</dd></dl>\n",
+                esc(&table_date(&p.created_at)),
+                esc(&password_expiry(t, name))
+            )),
+            None => body.push_str("<p>Not generated.</p>\n"),
+        }
+        body.push_str(&format!(
+            concat!(
+                "<form method=\"post\" action=\"{href}/passwords/{name}/generate\" class=\"inline\">\n{csrf}\n",
+                "<input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\n",
+                "<p><label for=\"expiry-{name}\">Expiry date of {name} (optional; valid through that day, UTC)</label>\n",
+                "<input type=\"date\" id=\"expiry-{name}\" name=\"expiry\" min=\"{today}\"></p>\n",
+                "<p><button type=\"submit\">Generate {name}</button></p>\n</form>\n"
+            ),
+            href = esc(&href),
+            name = name,
+            csrf = csrf,
+            nonce = esc(&nonce),
+            today = today,
+        ));
+        if existing.is_some() {
+            body.push_str(&format!(
+                "<form method=\"post\" action=\"{}/passwords/{name}/delete\" class=\"inline\">\n{csrf}\n<p><button type=\"submit\" class=\"danger\">Delete {name}</button></p>\n</form>\n",
+                esc(&href)
+            ));
+        }
+        body.push_str("</section>\n");
+    }
+
+    // What the scope map allows, read-only.
+    if let Some(m) = maps
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(&t.scope_map))
+    {
+        let rows: Vec<Vec<String>> = Draft::from_actions(&m.actions)
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    format!("<code>{}</code>", esc(&row.repo)),
+                    esc(&row.perms.join(", ")),
+                ]
+            })
+            .collect();
+        body.push_str(&format!(
+            "<h2>Permissions</h2>\n<p>From scope map {}.</p>\n{}",
+            link(&map_href, &m.name),
+            table(
+                "Repositories and permissions",
+                &["Repository", "Permissions"],
+                &rows
+            )
+        ));
+    }
+
+    body.push_str(&format!(
+        concat!(
+            "<h2>Delete</h2>\n<form method=\"post\" action=\"{href}/delete\" class=\"stack\">\n{csrf}\n",
+            "<p><label class=\"check\" for=\"confirm-delete\"><input type=\"checkbox\" id=\"confirm-delete\" name=\"confirm\" value=\"yes\" required> ",
+            "Delete token {name}: anyone using its passwords loses access.</label></p>\n",
+            "<p><button type=\"submit\" class=\"danger\">Delete token</button></p>\n</form>\n"
+        ),
+        href = esc(&href),
+        csrf = csrf,
+        name = esc(&t.name),
+    ));
+    let mut p = page(&t.name, r, Section::Tokens, &session.csrf);
+    p.crumbs = crumbs(r, &[("Tokens", tokens_href(r))]);
+    p.notice = notice;
+    html_response(status, p.render(&body))
+}
+
+/// Re-renders the token page with `message` (a refused change).
+pub(super) async fn refused(
+    state: &AppState,
+    session: &Session,
+    reg: &str,
+    tok: &str,
+    status: StatusCode,
+    message: String,
+) -> Result<Response, PageError> {
+    let (r, t, maps) = load(state, reg, tok).await?;
+    Ok(render(
+        state,
+        session,
+        &r,
+        &t,
+        &maps,
+        Some(Notice::Error(message)),
+        status,
+    ))
+}
+
+/// `POST …/tokens/{tok}/settings`: scope map and status.
+pub async fn settings(
+    State(state): State<Arc<AppState>>,
+    Path((reg, tok)): Path<(String, String)>,
+    posted: Posted,
+) -> Result<Response, PageError> {
+    let r = registry(&state, &reg).await?;
+    let status = posted.form.text("status");
+    if !["enabled", "disabled"].contains(&status) {
+        return refused(
+            &state,
+            &posted.session,
+            &reg,
+            &tok,
+            StatusCode::BAD_REQUEST,
+            "Choose Enabled or Disabled.".into(),
+        )
+        .await;
+    }
+    let patch = TokenPatch {
+        scope_map: Some(posted.form.text("scope-map").to_string()),
+        status: Some(status.to_string()),
+        ..Default::default()
+    };
+    let (r2, t) = (r.clone(), tok.clone());
+    match state
+        .store
+        .run(move |db| db.patch_token(&r2, &t, patch, &actor()))
+        .await
+    {
+        Ok(token) => Ok(see_other(&format!(
+            "{}?done=saved",
+            token_href(&r, &token.name)
+        ))),
+        Err(StoreError::Rule(m)) => {
+            refused(
+                &state,
+                &posted.session,
+                &reg,
+                &tok,
+                StatusCode::BAD_REQUEST,
+                m,
+            )
+            .await
+        }
+        Err(e) => Err(PageError::store(e)),
+    }
+}
+
+/// `POST …/tokens/{tok}/delete` (with the confirmation box ticked).
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    Path((reg, tok)): Path<(String, String)>,
+    posted: Posted,
+) -> Result<Response, PageError> {
+    let r = registry(&state, &reg).await?;
+    if posted.form.text("confirm") != "yes" {
+        return refused(
+            &state,
+            &posted.session,
+            &reg,
+            &tok,
+            StatusCode::BAD_REQUEST,
+            "Tick the confirmation box to delete the token.".into(),
+        )
+        .await;
+    }
+    let (r2, t) = (r.clone(), tok.clone());
+    let existed = state
+        .store
+        .run(move |db| db.delete_token(&r2, &t))
+        .await
+        .map_err(PageError::store)?;
+    if !existed {
+        return Err(PageError::NotFound(format!(
+            "There is no token '{tok}' in this registry."
+        )));
+    }
+    Ok(see_other(&format!("{}?done=deleted", tokens_href(&r))))
+}
