@@ -5,7 +5,7 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
-use super::recommend::{close_matches, recommend};
+use super::recommend::{close_matches, looks_like_option, recommend};
 use crate::error::{ParseError, Recommendation};
 
 /// argparse's display of an option: its option strings joined by `/` (`--output/-o`).
@@ -193,17 +193,6 @@ fn value_missing(arg: &Arg, args: &[String]) -> bool {
         None => true,
         Some(next) => looks_like_option(next),
     }
-}
-
-pub(super) fn looks_like_option(token: &str) -> bool {
-    token.starts_with('-') && token.len() > 1 && !is_negative_number(token)
-}
-
-fn is_negative_number(token: &str) -> bool {
-    let rest = &token[1..];
-    !rest.is_empty()
-        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && rest.chars().filter(|&c| c == '.').count() <= 1
 }
 
 /// clap reports `--password1=true` (a value given to a plain flag) as an unexpected value.

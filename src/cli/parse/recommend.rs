@@ -1,9 +1,9 @@
 //! az's recommender: which help examples an argument error shows (those using most of the
-//! user's parameters first), and difflib's close matches for a misspelt subcommand.
+//! user's parameters first), difflib's close matches for a misspelt subcommand, and what argparse
+//! counts as an option token.
 
 use clap::Command;
 
-use super::errors::looks_like_option;
 use crate::cli::examples;
 use crate::error::Example;
 
@@ -86,4 +86,16 @@ pub(super) fn recommend(path: &str, args: &[String], leaf: &Command) -> Vec<Exam
         .collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     candidates.into_iter().take(3).map(|(_, _, e)| e).collect()
+}
+
+/// Whether a token is an option (`-x`, `--long`), not a value such as `-5`.
+pub(super) fn looks_like_option(token: &str) -> bool {
+    token.starts_with('-') && token.len() > 1 && !is_negative_number(token)
+}
+
+fn is_negative_number(token: &str) -> bool {
+    let rest = &token[1..];
+    !rest.is_empty()
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && rest.chars().filter(|&c| c == '.').count() <= 1
 }
