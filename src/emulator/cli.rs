@@ -67,6 +67,11 @@ pub struct StartArgs {
     /// Run in the background; return once every listener answers.
     #[arg(long)]
     pub detach: bool,
+    /// Serve the VM-style managed-identity endpoint (/metadata/identity/oauth2/token). Like a
+    /// VM's metadata service it asks for no secret, so every local user and process gets owner
+    /// tokens from it: use it only on a machine you do not share.
+    #[arg(long)]
+    pub imds: bool,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
@@ -146,6 +151,7 @@ fn foreground(a: StartArgs) -> Result<()> {
             port: a.port,
             registries: a.registries,
             test_hooks: a.test_hooks,
+            imds: a.imds,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -182,8 +188,7 @@ async fn wait_for_signal() {
 
 fn detach(a: &StartArgs) -> Result<()> {
     let dir = a.dir.dir();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating data dir {}", dir.display()))?;
+    super::files::private_dir(&dir)?;
     if DataDirLock::is_held(&dir) {
         bail!(
             "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
@@ -193,10 +198,11 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let exe = std::env::current_exe().context("locating the acr-emulator executable")?;
     let log_path = dir.join(LOG_FILE);
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)?;
+    let mut log = std::fs::OpenOptions::new();
+    log.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut log, 0o600);
+    let log = log.open(&log_path)?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("start")
         .arg("--data-dir")
@@ -208,6 +214,9 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     if a.test_hooks {
         cmd.arg("--test-hooks");
+    }
+    if a.imds {
+        cmd.arg("--imds");
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
@@ -441,7 +450,7 @@ mod tests {
         };
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
-        assert!(a.detach && !a.test_hooks);
+        assert!(a.detach && !a.test_hooks && !a.imds);
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());
