@@ -308,11 +308,9 @@ fn stop(dir: &Path) -> Result<()> {
         );
         return Ok(());
     }
-    let pid: i32 = std::fs::read_to_string(dir.join(PID_FILE))
-        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?
-        .trim()
-        .parse()
-        .context("the pid file is corrupt")?;
+    let text = std::fs::read_to_string(dir.join(PID_FILE))
+        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?;
+    let pid = checked_pid(&text, lock_holder(dir))?;
     signal(pid, SIGTERM)?;
     if wait_unlocked(dir, Duration::from_secs(15)) {
         eprintln!("acr-emulator: stopped (pid {pid})");
@@ -324,6 +322,38 @@ fn stop(dir: &Path) -> Result<()> {
         return Ok(());
     }
     bail!("the emulator (pid {pid}) did not exit")
+}
+
+/// The pid to signal: the pid file's, only if it is a real process (> 1: 0 and -1 would
+/// signal the caller's process group or every process the user may signal) and the one that
+/// holds the data dir's lock; anything else is refused and nothing is signalled (finding 8).
+fn checked_pid(pid_file: &str, holder: Option<i32>) -> Result<i32> {
+    let pid: i32 = pid_file
+        .trim()
+        .parse()
+        .context("the pid file is corrupt; nothing was signalled")?;
+    if pid <= 1 {
+        bail!("the pid file names pid {pid}, which cannot be an emulator; nothing was signalled");
+    }
+    match holder {
+        Some(h) if h == pid => Ok(pid),
+        Some(h) => bail!(
+            "the pid file names pid {pid}, but the data dir is locked by pid {h}; nothing was signalled"
+        ),
+        None => bail!(
+            "the pid file names pid {pid}, which does not hold the data dir's lock; nothing was signalled"
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn lock_holder(dir: &Path) -> Option<i32> {
+    DataDirLock::holder(dir)
+}
+
+#[cfg(not(unix))]
+fn lock_holder(_dir: &Path) -> Option<i32> {
+    None
 }
 
 #[cfg(unix)]
@@ -429,6 +459,26 @@ mod tests {
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote(""), "''");
+    }
+
+    /// Finding 8: only a pid > 1 that holds the data dir's lock is signalled.
+    #[test]
+    fn stop_signals_only_the_lock_holder() {
+        assert_eq!(checked_pid("4242\n", Some(4242)).unwrap(), 4242);
+        for (text, holder) in [
+            ("0", Some(0)),
+            ("-1", Some(-1)),
+            ("1", Some(1)),
+            ("0", Some(4242)),
+            ("-1", None),
+            ("4242", Some(4243)),
+            ("4242", None),
+            ("", Some(4242)),
+            ("42x", Some(42)),
+        ] {
+            let e = checked_pid(text, holder).unwrap_err().to_string();
+            assert!(e.contains("nothing was signalled"), "{text}: {e}");
+        }
     }
 
     #[test]

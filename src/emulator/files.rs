@@ -151,7 +151,15 @@ impl DataDirLock {
             .open(&path)
             .with_context(|| format!("opening {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(DataDirLock { _file: file }),
+            Ok(()) => {
+                // Also a POSIX record lock on the same file: unlike flock, its holder's pid can
+                // be asked for (F_GETLK), which is how `stop` makes sure the pid file names the
+                // process that holds the data dir (finding 8). Only this process opens the
+                // file while it runs, so no other descriptor's close drops the record lock.
+                #[cfg(unix)]
+                posix_lock(&file).with_context(|| format!("locking {} (fcntl)", path.display()))?;
+                Ok(DataDirLock { _file: file })
+            }
             Err(std::fs::TryLockError::WouldBlock) => bail!(
                 "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
                 dir.display(),
@@ -163,12 +171,48 @@ impl DataDirLock {
         }
     }
 
+    /// The pid of the process holding the data dir's lock, if one does (Unix; from the POSIX
+    /// record lock taken beside the flock).
+    #[cfg(unix)]
+    pub fn holder(dir: &Path) -> Option<i32> {
+        let file = File::options().write(true).open(dir.join(LOCK_FILE)).ok()?;
+        // SAFETY: an all-zero `flock` is a valid value of this plain C struct.
+        let mut probe: libc::flock = unsafe { std::mem::zeroed() };
+        probe.l_type = libc::F_WRLCK as libc::c_short;
+        probe.l_whence = libc::SEEK_SET as libc::c_short;
+        // SAFETY: F_GETLK reads and writes only `probe`, which outlives the call.
+        let rc = unsafe {
+            libc::fcntl(
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                libc::F_GETLK,
+                &mut probe,
+            )
+        };
+        (rc == 0 && probe.l_type != libc::F_UNLCK as libc::c_short).then_some(probe.l_pid)
+    }
+
     /// True when some process holds the lock on `dir` (i.e. an emulator runs there).
     pub fn is_held(dir: &Path) -> bool {
         let Ok(file) = File::options().write(true).open(dir.join(LOCK_FILE)) else {
             return false;
         };
         matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    }
+}
+
+/// A whole-file POSIX write lock on `file` (F_SETLK: fails at once if another process has it).
+#[cfg(unix)]
+fn posix_lock(file: &File) -> std::io::Result<()> {
+    // SAFETY: an all-zero `flock` is a valid value of this plain C struct.
+    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+    lock.l_type = libc::F_WRLCK as libc::c_short;
+    lock.l_whence = libc::SEEK_SET as libc::c_short;
+    // SAFETY: F_SETLK reads only `lock`, which outlives the call.
+    let rc = unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(file), libc::F_SETLK, &lock) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
 }
 

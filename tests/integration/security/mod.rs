@@ -6,5 +6,6 @@
 mod data_dir;
 mod imds;
 mod referrers;
+mod stop;
 mod tokens;
 mod uploads;
