@@ -5,7 +5,9 @@
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Output};
 
-use crate::support::EmulatorProcess;
+use std::time::Duration;
+
+use crate::support::{EmulatorProcess, wait};
 
 /// `acr-emulator stop` in a process group of its own: should it signal "its" group, it hits
 /// only itself, never the test runner.
@@ -46,12 +48,12 @@ async fn finding_8_stop_signals_only_the_lock_holder() {
     std::fs::write(&pid_file, pid.to_string()).unwrap();
     let out = stop(dir.path());
     assert!(out.status.success(), "{out:?}");
-    // stop returns once the lock is released, i.e. the emulator has exited.
-    assert!(
-        emulator.0.try_wait().unwrap().is_some() || {
-            emulator.0.wait().unwrap();
-            true
-        }
-    );
+    // stop returns once the lock is released; the process exits right after.
+    wait::until(
+        "the emulator still runs after stop",
+        Duration::from_secs(30),
+        || std::future::ready(emulator.0.try_wait().unwrap()),
+    )
+    .await;
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("stopped (pid {pid})")));
 }
