@@ -5,6 +5,7 @@
 
 mod data_dir;
 mod imds;
+mod login_files;
 mod referrers;
 mod stop;
 mod tokens;
