@@ -11,6 +11,7 @@ pub(crate) mod clock;
 pub mod console;
 mod env;
 pub mod error;
+pub mod faults;
 pub(crate) mod files;
 pub(crate) mod hooks;
 pub(crate) mod identity;
@@ -133,6 +134,10 @@ pub struct EmulatorOptions {
     pub registries: Vec<RegistrySpec>,
     /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
     pub test_hooks: bool,
+    /// `--faults`: injected errors, resets, latency and ARM's rate limit, per plane.
+    pub faults: faults::FaultSpec,
+    /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
+    pub fault_seed: Option<u64>,
 }
 
 impl EmulatorOptions {
@@ -170,6 +175,8 @@ pub struct AppState {
     pub(crate) listeners: Listeners,
     /// The console's sign-in secret and sessions.
     pub(crate) console: console::Console,
+    /// `--faults`, shared with every data-plane router.
+    pub(crate) faults: Arc<faults::Faults>,
 }
 
 impl AppState {
@@ -247,6 +254,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         router = router.merge(hooks::router());
     }
     let inner = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::arm_or_identity,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hooks::observe,

@@ -59,6 +59,7 @@ impl Ctx {
 
 pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     let blobs = BlobStore::new(&state.data_dir);
+    let faults = state.faults.clone();
     let ctx = Arc::new(Ctx {
         state,
         registry: registry.to_string(),
@@ -70,6 +71,10 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
         .fallback(dispatch)
         .with_state(ctx)
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            faults,
+            super::faults::registry,
+        ))
         .layer(axum::middleware::from_fn(common_headers))
 }
 
@@ -167,9 +172,12 @@ async fn common_headers(req: Request, next: axum::middleware::Next) -> Response 
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
     eprintln!(
-        "{method} {path} {} {}ms (registry)",
+        "{method} {path} {} {}ms (registry){}",
         resp.status().as_u16(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        super::faults::label(&resp)
+            .map(|f| format!(" fault={f}"))
+            .unwrap_or_default()
     );
     resp
 }
