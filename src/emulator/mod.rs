@@ -133,6 +133,10 @@ pub struct EmulatorOptions {
     pub registries: Vec<RegistrySpec>,
     /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
     pub test_hooks: bool,
+    /// Serves the VM-style managed-identity endpoint (`/metadata/identity/oauth2/token`),
+    /// which, like the real IMDS, asks for no secret: anyone who can reach 127.0.0.1 gets
+    /// owner tokens from it. Off unless `start --imds` (docs/security.md, finding 1).
+    pub imds: bool,
 }
 
 impl EmulatorOptions {
@@ -170,6 +174,8 @@ pub struct AppState {
     pub(crate) listeners: Listeners,
     /// The console's sign-in secret and sessions.
     pub(crate) console: console::Console,
+    /// Whether the unauthenticated VM-style identity endpoint answers (`start --imds`).
+    pub(crate) imds: bool,
 }
 
 impl AppState {

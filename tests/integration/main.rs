@@ -9,4 +9,5 @@ mod emulator;
 mod generated;
 mod readme;
 mod registry;
+mod security;
 mod support;

@@ -69,11 +69,23 @@ impl Emu {
     /// An emulator on an existing data dir (a restart after [`Emu::stop`]); `registries` are
     /// honoured on first start only.
     pub async fn start_in(dir: tempfile::TempDir, registries: Vec<RegistrySpec>) -> Emu {
+        Emu::launch(dir, registries, false).await
+    }
+
+    /// A fresh emulator that also serves the unauthenticated VM-style identity endpoint
+    /// (`start --imds`), for the tests of the VM managed-identity path.
+    pub async fn start_with_imds() -> Emu {
+        let dir = tempfile::tempdir().expect("temporary data dir");
+        Emu::launch(dir, vec![], true).await
+    }
+
+    async fn launch(dir: tempfile::TempDir, registries: Vec<RegistrySpec>, imds: bool) -> Emu {
         let running = acr::emulator::start(EmulatorOptions {
             data_dir: dir.path().to_path_buf(),
             port: 0,
             registries,
             test_hooks: true,
+            imds,
         })
         .await
         .expect("the emulator starts");
@@ -303,14 +315,42 @@ impl EmulatorProcess {
     /// Spawns the binary on `dir` and waits (up to 60 s) for the `state.json` its pid wrote;
     /// returns the process and that state (the environment, camelCase).
     pub async fn spawn(dir: &Path) -> (EmulatorProcess, Value) {
+        EmulatorProcess::spawn_with(dir, &[], None).await
+    }
+
+    /// Like [`EmulatorProcess::spawn`], with more `start` arguments and, when `nofile` is
+    /// given, `RLIMIT_NOFILE` lowered to it in the child (as `ulimit -n` would).
+    pub async fn spawn_with(
+        dir: &Path,
+        args: &[&str],
+        nofile: Option<u64>,
+    ) -> (EmulatorProcess, Value) {
         let log = std::fs::File::create(dir.join("child.log")).expect("child.log");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
-            .args(["start", "--port", "0", "--data-dir"])
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"));
+        cmd.args(["start", "--port", "0", "--data-dir"])
             .arg(dir)
+            .args(args)
             .stdout(log.try_clone().expect("child.log"))
-            .stderr(log)
-            .spawn()
-            .expect("acr-emulator starts");
+            .stderr(log);
+        if let Some(limit) = nofile {
+            use std::os::unix::process::CommandExt;
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            // SAFETY: between fork and exec only setrlimit runs, which is async-signal-safe
+            // and touches no memory of the parent.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let child = cmd.spawn().expect("acr-emulator starts");
         let child = EmulatorProcess(child);
         let pid = child.0.id() as u64;
         let state = wait::until(
