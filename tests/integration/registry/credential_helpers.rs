@@ -8,14 +8,21 @@
 
 use serde_json::{Value, json};
 
-use super::docker::{DENIED, Walkthrough, ok, refused};
+use super::docker::{Walkthrough, ok};
 use crate::support::clients::{client, run_env};
 use crate::support::keystores::{PassStore, SecretService};
 
-/// A token that may read `samples/hello-world`, and its password.
-async fn puller(w: &Walkthrough) -> String {
-    w.r.token("Puller", &["repositories/samples/hello-world/content/read"])
-        .await
+/// The helper `program`, a daemon and an emulator with the seed images, and a `Puller`
+/// token that may read `samples/hello-world`: the helper, the walkthrough, hello-world's
+/// image id and the token's password.
+async fn prepared(program: &str) -> Option<(std::path::PathBuf, Walkthrough, String, String)> {
+    let helper = client(program)?;
+    let w = Walkthrough::start().await?;
+    let [hello_id, _] = w.seed_images().await;
+    let pw =
+        w.r.token("Puller", &["repositories/samples/hello-world/content/read"])
+            .await;
+    Some((helper, w, hello_id, pw))
 }
 
 fn write_config(w: &Walkthrough, config: &Value) -> std::path::PathBuf {
@@ -44,17 +51,12 @@ fn share_env(w: &mut Walkthrough, env: &[(String, String)]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acr_login_stores_through_creds_store_pass_and_docker_pulls_with_it() {
-    let Some(helper) = client("docker-credential-pass") else {
-        return;
-    };
-    let Some(mut w) = Walkthrough::start().await else {
+    let Some((helper, mut w, hello_id, pw)) = prepared("docker-credential-pass").await else {
         return;
     };
     let Some(store) = PassStore::start().await else {
         return;
     };
-    let [hello_id, _] = w.seed_images().await;
-    let pw = puller(&w).await;
     share_env(&mut w, &store.env());
     // An earlier plain-text login for this registry, and one for another registry.
     let path = write_config(
@@ -98,31 +100,18 @@ async fn acr_login_stores_through_creds_store_pass_and_docker_pulls_with_it() {
     assert!(store.store_dir().join("docker-credential-helpers").is_dir());
 
     // The Docker engine pulls with the helper's credential, with no docker login.
-    ok(&w.pull("samples/hello-world:v1").await, "docker pull");
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/hello-world:v1")).await,
-        Some(hello_id)
-    );
-    refused(
-        &w.pull("samples/nginx:v1").await,
-        "docker pull outside the map",
-        DENIED,
-    );
+    w.pulls_only_hello_world(&hello_id).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acr_login_honours_cred_helpers_secretservice_over_creds_store() {
-    let Some(helper) = client("docker-credential-secretservice") else {
-        return;
-    };
-    let Some(mut w) = Walkthrough::start().await else {
+    let Some((helper, mut w, hello_id, pw)) = prepared("docker-credential-secretservice").await
+    else {
         return;
     };
     let Some(keyring) = SecretService::start().await else {
         return;
     };
-    let [hello_id, _] = w.seed_images().await;
-    let pw = puller(&w).await;
     share_env(&mut w, &keyring.env());
     // credHelpers wins over credsStore (which names a helper that does not exist).
     let path = write_config(
@@ -165,11 +154,7 @@ async fn acr_login_honours_cred_helpers_secretservice_over_creds_store() {
         found.stdout
     );
 
-    ok(&w.pull("samples/hello-world:v1").await, "docker pull");
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/hello-world:v1")).await,
-        Some(hello_id)
-    );
+    w.pulls_only_hello_world(&hello_id).await;
 }
 
 /// A helper that fails (pass with no store initialised) or is not installed: acr login fails

@@ -57,6 +57,13 @@ impl Walkthrough {
         format!("{}/{repo_tag}", self.r.login)
     }
 
+    /// `docker login` that must succeed and say `Login Succeeded`.
+    pub async fn logged_in(&self, user: &str, password: &str) {
+        let login = self.login(user, password).await;
+        ok(&login, &format!("docker login as {user}"));
+        assert!(login.stdout.contains("Login Succeeded"), "{}", login.stdout);
+    }
+
     /// `echo $TOKEN_PWD | docker login --username $TOKEN_NAME --password-stdin <server>`.
     pub async fn login(&self, user: &str, password: &str) -> Run {
         self.docker
@@ -83,6 +90,44 @@ impl Walkthrough {
         self.docker.run(&["rmi", "--force", &image]).await;
         assert!(self.docker.image_id(&image).await.is_none());
         self.docker.run(&["pull", &image]).await
+    }
+
+    /// Pulls `repo_tag` and checks that the image is the one pushed as `id`.
+    pub async fn pulled(&self, repo_tag: &str, id: &str) {
+        ok(
+            &self.pull(repo_tag).await,
+            &format!("docker pull {repo_tag}"),
+        );
+        assert_eq!(
+            self.docker.image_id(&self.image(repo_tag)).await.as_deref(),
+            Some(id)
+        );
+    }
+
+    /// With a `Puller` token's credentials in place: hello-world pulls (and is `hello_id`),
+    /// nginx is refused.
+    pub async fn pulls_only_hello_world(&self, hello_id: &str) {
+        self.pulled("samples/hello-world:v1", hello_id).await;
+        refused(
+            &self.pull("samples/nginx:v1").await,
+            "docker pull outside the map",
+            DENIED,
+        );
+    }
+
+    /// A disabled or deleted token: `docker login` is refused, and so is a pull with the
+    /// credentials an earlier login stored.
+    pub async fn locked_out(&self, user: &str, password: &str, why: &str) {
+        refused(
+            &self.login(user, password).await,
+            &format!("docker login, {why}"),
+            UNAUTHORIZED,
+        );
+        refused(
+            &self.pull("samples/nginx:v1").await,
+            &format!("docker pull, {why}"),
+            UNAUTHORIZED,
+        );
     }
 
     /// `docker tag <local> <server>/<repo_tag>`.
@@ -146,21 +191,11 @@ async fn docker_walks_through_the_english_edition() {
             "acr token create --name MyToken --registry myregistry \\\n  --repository samples/hello-world content/write content/read \\\n  --repository samples/nginx content/read --status enabled",
         )
         .await;
-    let login = w.login("MyToken", &pw).await;
-    ok(&login, "docker login");
-    assert!(login.stdout.contains("Login Succeeded"), "{}", login.stdout);
+    w.logged_in("MyToken", &pw).await;
 
     // docker pull succeeds for both repositories, and brings back the pushed images.
-    ok(&w.pull("samples/hello-world:v1").await, "pull hello-world");
-    ok(&w.pull("samples/nginx:v1").await, "pull nginx");
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/hello-world:v1")).await,
-        Some(hello_id)
-    );
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/nginx:v1")).await,
-        Some(nginx_id)
-    );
+    w.pulled("samples/hello-world:v1", &hello_id).await;
+    w.pulled("samples/nginx:v1", &nginx_id).await;
 
     // docker push succeeds to hello-world and fails for nginx.
     w.docker.import("local/next", "next version\n").await;
@@ -192,44 +227,23 @@ async fn docker_walks_through_the_english_edition() {
             "acr token credential generate \\\n  --name MyToken --registry myregistry --days 30",
         )
         .await;
-    ok(
-        &w.login("MyToken", &pw2).await,
-        "docker login with the new password",
-    );
+    w.logged_in("MyToken", &pw2).await;
 
     // A disabled token logs in no more, and its stored credentials pull no more.
     w.acr
         .ok("acr token update --name MyToken --registry myregistry --status disabled")
         .await;
-    refused(
-        &w.login("MyToken", &pw2).await,
-        "login disabled",
-        UNAUTHORIZED,
-    );
-    refused(
-        &w.pull("samples/nginx:v1").await,
-        "pull with a disabled token",
-        UNAUTHORIZED,
-    );
+    w.locked_out("MyToken", &pw2, "disabled token").await;
     w.acr
         .ok("acr token update --name MyToken --registry myregistry --status enabled")
         .await;
-    ok(&w.login("MyToken", &pw2).await, "login re-enabled");
+    w.logged_in("MyToken", &pw2).await;
 
     // A deleted token: refused likewise.
     w.acr
         .ok("acr token delete --name MyToken --registry myregistry --yes")
         .await;
-    refused(
-        &w.login("MyToken", &pw2).await,
-        "login deleted",
-        UNAUTHORIZED,
-    );
-    refused(
-        &w.pull("samples/nginx:v1").await,
-        "pull with a deleted token",
-        UNAUTHORIZED,
-    );
+    w.locked_out("MyToken", &pw2, "deleted token").await;
 }
 
 /// The Chinese edition: a scope map (write and read on hello-world) and a token using it;
@@ -267,9 +281,7 @@ async fn docker_walks_through_the_chinese_edition() {
     )
     .await;
 
-    let login = w.login("MyToken", &pw).await;
-    ok(&login, "docker login");
-    assert!(login.stdout.contains("Login Succeeded"), "{}", login.stdout);
+    w.logged_in("MyToken", &pw).await;
     ok(&w.push("samples/hello-world:v1").await, "push hello-world");
     refused(&w.push("samples/nginx:v1").await, "push nginx", DENIED);
 
@@ -286,38 +298,17 @@ async fn docker_walks_through_the_chinese_edition() {
         "push hello-world after the update",
         DENIED,
     );
-    ok(&w.pull("samples/nginx:v1").await, "pull nginx");
-    ok(&w.pull("samples/hello-world:v1").await, "pull hello-world");
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/hello-world:v1")).await,
-        Some(hello_id)
-    );
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/nginx:v1")).await,
-        Some(nginx_id)
-    );
+    w.pulled("samples/nginx:v1", &nginx_id).await;
+    w.pulled("samples/hello-world:v1", &hello_id).await;
 
     w.acr
         .ok("acr token update --name MyToken --registry myregistry \\\n  --status disabled")
         .await;
-    refused(
-        &w.login("MyToken", &pw).await,
-        "login disabled",
-        UNAUTHORIZED,
-    );
-    refused(
-        &w.pull("samples/nginx:v1").await,
-        "pull with a disabled token",
-        UNAUTHORIZED,
-    );
+    w.locked_out("MyToken", &pw, "disabled token").await;
     w.acr
         .ok("acr token delete --name MyToken --registry myregistry --yes")
         .await;
-    refused(
-        &w.login("MyToken", &pw).await,
-        "login deleted",
-        UNAUTHORIZED,
-    );
+    w.locked_out("MyToken", &pw, "deleted token").await;
 }
 
 /// `acr login -n R -u T -p …` writes the Docker config the daemon's client reads: docker
@@ -338,16 +329,7 @@ async fn acr_login_then_docker_pull_without_docker_login() {
         .ok(&format!("acr login -n myregistry -u Puller -p {pw}"))
         .await;
     assert_eq!(login.stdout, "Login Succeeded\n");
-    ok(&w.pull("samples/hello-world:v1").await, "docker pull");
-    assert_eq!(
-        w.docker.image_id(&w.image("samples/hello-world:v1")).await,
-        Some(hello_id)
-    );
-    refused(
-        &w.pull("samples/nginx:v1").await,
-        "docker pull outside the map",
-        DENIED,
-    );
+    w.pulls_only_hello_world(&hello_id).await;
     w.docker.import("local/x", "x\n").await;
     w.tag("local/x", "samples/hello-world:v9").await;
     refused(
