@@ -108,9 +108,10 @@ impl Hooks {
                     .to_ascii_lowercase()
                     .contains(&f.path_contains.to_ascii_lowercase())
         })?;
-        faults[i].count -= 1;
-        let f = faults[i].clone();
-        if faults[i].count == 0 {
+        let fault = faults.get_mut(i)?;
+        fault.count = fault.count.saturating_sub(1);
+        let f = fault.clone();
+        if f.count == 0 {
             faults.remove(i);
         }
         Some(f)
