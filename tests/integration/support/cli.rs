@@ -1,7 +1,8 @@
 //! The CLI runner: [`Acr`] runs `acr` in-process on a shell-quoted command line with
 //! captured streams ([`Out`]), its own configuration directory and an environment that points
 //! at one emulator (service principal, CA bundle, cloud, no `az` on `PATH`); [`setup`] gives a
-//! fresh emulator and an `acr` for it. [`split`] quotes like a POSIX shell; [`table`] and
+//! fresh emulator and an `acr` for it; [`Acr::process`] runs the real binary in that
+//! environment instead. [`split`] quotes like a POSIX shell; [`table`] and
 //! [`table_date`] build az's expected table output; [`passwords_of`] collects password values.
 
 use acr::config::Env;
@@ -158,6 +159,24 @@ impl Acr {
             code,
             stdout: captured.stdout(),
             stderr: captured.stderr(),
+        }
+    }
+
+    /// Runs the real `acr` binary in a child process with only this `acr`'s environment (for
+    /// what reads the process environment itself, such as the OS keyring's D-Bus address).
+    pub async fn process(&self, line: &str, stdin: &str) -> Out {
+        let mut args = split(line);
+        if args.first().map(String::as_str) == Some("acr") {
+            args.remove(0);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        cmd.env_clear();
+        let run = super::clients::run_cmd(cmd, &args, self.vars.clone(), stdin).await;
+        Out {
+            code: run.code,
+            stdout: run.stdout,
+            stderr: run.stderr,
         }
     }
 }
