@@ -252,7 +252,7 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let mut child = cmd.spawn().context("starting the background emulator")?;
     let pid = child.id();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = deadline_in(Duration::from_secs(60));
     loop {
         if let Some(status) = child.try_wait()? {
             let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -409,7 +409,7 @@ fn signal(pid: i32, sig: i32) -> Result<()> {
 }
 
 fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_in(timeout);
     while Instant::now() < deadline {
         if !DataDirLock::is_held(dir) {
             return true;
@@ -417,6 +417,12 @@ fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
+}
+
+/// Now plus `d`, or now when that does not fit (only constants are passed).
+fn deadline_in(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d).unwrap_or(now)
 }
 
 /// Quotes a value for POSIX shells.

@@ -6,6 +6,19 @@
 //! it; [`start`] lives in `startup`, the env document in `env`. It must not contain request
 //! handling: that lives in `identity`, `management` and `registry`; state lives in `store`.
 
+// No unchecked slicing or arithmetic on request data (docs/security.md, finding 5): these lints
+// turn any new instance into a build failure. Where an operand is provably bounded and not
+// request data, a local `#[allow]` says why. Unit tests (which index their fixtures freely) are
+// exempt; `cargo clippy --all-targets` still checks the library build.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::string_slice,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 pub mod cli;
 pub(crate) mod clock;
 pub mod console;

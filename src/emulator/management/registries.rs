@@ -191,7 +191,9 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     // status is `Succeeded` at the first poll (after the LRO hook's polls, if any); the
     // registry itself is ready at once.
     let mut body = render::registry(&sub, &r);
-    body["properties"]["provisioningState"] = json!("Creating");
+    if let Some(p) = body.pointer_mut("/properties/provisioningState") {
+        *p = json!("Creating");
+    }
     let id = render::registry_id(&sub, &r);
     Ok(ctx.created_async(&id, "registries", ctx.lro_polls().unwrap_or(0), body))
 }

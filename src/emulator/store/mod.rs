@@ -66,6 +66,10 @@ impl Audit {
     const COLUMNS: &'static str =
         "created_at, created_by, created_by_type, modified_at, modified_by, modified_by_type";
 
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "column offsets: small constants, not request data"
+    )]
     fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Audit> {
         Ok(Audit {
             created_at: row.get(first)?,
@@ -183,10 +187,10 @@ impl Limits {
         }
     }
     pub fn tokens_for(&self, sku: Sku) -> usize {
-        self.tokens[Self::index(sku)]
+        self.tokens.get(Self::index(sku)).copied().unwrap_or(0)
     }
     pub fn scope_maps_for(&self, sku: Sku) -> usize {
-        self.scope_maps[Self::index(sku)]
+        self.scope_maps.get(Self::index(sku)).copied().unwrap_or(0)
     }
 }
 
