@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'acr-emulator' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port)')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable')
             [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Run in the background; return once every listener answers')
+            [CompletionResult]::new('--imds', '--imds', [CompletionResultType]::ParameterName, 'Serve the VM-style managed-identity endpoint (/metadata/identity/oauth2/token). Like a VM''s metadata service it asks for no secret, so every local user and process gets owner tokens from it: use it only on a machine you do not share')
             [CompletionResult]::new('--test-hooks', '--test-hooks', [CompletionResultType]::ParameterName, 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)')
             [CompletionResult]::new('--no-signin-link', '--no-signin-link', [CompletionResultType]::ParameterName, 'Leave the console''s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent''s stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -153,7 +153,7 @@ _acr__emulator() {
             return 0
             ;;
         acr__subcmd__emulator__subcmd__start)
-            opts="-h --data-dir --port --registry --detach --test-hooks --no-signin-link --help"
+            opts="-h --data-dir --port --registry --detach --imds --test-hooks --no-signin-link --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

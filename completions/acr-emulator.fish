@@ -34,6 +34,7 @@ complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l data
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l port -d 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port)' -r
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l registry -d 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable' -r
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l detach -d 'Run in the background; return once every listener answers'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l imds -d 'Serve the VM-style managed-identity endpoint (/metadata/identity/oauth2/token). Like a VM\'s metadata service it asks for no secret, so every local user and process gets owner tokens from it: use it only on a machine you do not share'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l test-hooks -d 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l no-signin-link -d 'Leave the console\'s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent\'s stdout'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -s h -l help -d 'Print help'
