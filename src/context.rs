@@ -125,7 +125,10 @@ impl Context {
             &http,
         )
         .await?;
-        let arm = crate::api::arm::Arm::new(http, credential, self.diag.clone(), subscription)?;
+        let scale =
+            crate::api::http::Backoff::scale_from(self.config.env().get("ACR_TEST_RETRY_SCALE"));
+        let arm = crate::api::arm::Arm::new(http, credential, self.diag.clone(), subscription)?
+            .with_wait_scale(scale);
         self.clients.arm = Some(arm.clone());
         Ok(arm)
     }

@@ -75,10 +75,25 @@ pub struct StartArgs {
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
+    /// Misbehave like Azure: comma-separated PLANE:KIND=VALUE, PLANE arm, identity or registry;
+    /// KIND 429, 503, 500 or reset with a probability in [0, 1], latency with a duration (150ms)
+    /// added to every response, or (arm only) ratelimit with requests per second per
+    /// subscription. Example: 'arm:429=0.2,arm:503=0.1,arm:reset=0.05,arm:latency=100ms'.
+    #[arg(long, value_name = "SPEC", value_parser = parse_faults)]
+    pub faults: Option<Box<super::faults::FaultSpec>>,
+    /// Seed of the fault sequence: the same seed gives the same faults for the same requests
+    /// (default: random, printed at start).
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
     /// Leave the console's sign-in link out of the start-up lines: the child of `--detach`
     /// writes them to emulator.log, and the link (a secret) belongs only on the parent's stdout.
     #[arg(long, hide = true)]
     pub no_signin_link: bool,
+}
+
+/// A bad SPEC is a usage error (exit 2) naming the item and what it should be.
+fn parse_faults(s: &str) -> std::result::Result<Box<super::faults::FaultSpec>, String> {
+    s.parse().map(Box::new)
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -152,6 +167,8 @@ fn foreground(a: StartArgs) -> Result<()> {
             registries: a.registries,
             test_hooks: a.test_hooks,
             imds: a.imds,
+            faults: a.faults.map(|f| *f).unwrap_or_default(),
+            fault_seed: a.fault_seed,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -217,6 +234,12 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     if a.imds {
         cmd.arg("--imds");
+    }
+    if let Some(f) = &a.faults {
+        cmd.arg("--faults").arg(f.to_string());
+    }
+    if let Some(seed) = a.fault_seed {
+        cmd.arg("--fault-seed").arg(seed.to_string());
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())

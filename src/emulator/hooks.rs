@@ -358,21 +358,30 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
                     .await
             }
         };
-        state.hooks.record(json!({
+        let mut entry = json!({
             "method": method.as_str(),
             "path": path,
             "query": query,
             "body": body_log,
             "status": resp.status().as_u16(),
-        }));
+        });
+        if let Some(f) = super::faults::label(&resp) {
+            entry["fault"] = json!(f);
+        }
+        state.hooks.record(entry);
         resp
     } else {
         next.run(req).await
     };
+    // A faulted answer says so (`fault=503`; `fault=reset`: handled, then the connection
+    // was closed without the answer).
     eprintln!(
-        "{method} {path} {} {}ms",
+        "{method} {path} {} {}ms{}",
         resp.status().as_u16(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        super::faults::label(&resp)
+            .map(|f| format!(" fault={f}"))
+            .unwrap_or_default()
     );
     resp
 }

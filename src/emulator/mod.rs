@@ -11,6 +11,7 @@ pub(crate) mod clock;
 pub mod console;
 mod env;
 pub mod error;
+pub mod faults;
 pub(crate) mod files;
 pub(crate) mod hooks;
 pub(crate) mod identity;
@@ -137,6 +138,10 @@ pub struct EmulatorOptions {
     /// which, like the real IMDS, asks for no secret: anyone who can reach 127.0.0.1 gets
     /// owner tokens from it. Off unless `start --imds` (docs/security.md, finding 1).
     pub imds: bool,
+    /// `--faults`: injected errors, resets, latency and ARM's rate limit, per plane.
+    pub faults: faults::FaultSpec,
+    /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
+    pub fault_seed: Option<u64>,
 }
 
 impl EmulatorOptions {
@@ -176,6 +181,8 @@ pub struct AppState {
     pub(crate) console: console::Console,
     /// Whether the unauthenticated VM-style identity endpoint answers (`start --imds`).
     pub(crate) imds: bool,
+    /// `--faults`, shared with every data-plane router.
+    pub(crate) faults: Arc<faults::Faults>,
 }
 
 impl AppState {
@@ -253,6 +260,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         router = router.merge(hooks::router());
     }
     let inner = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::arm_or_identity,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hooks::observe,

@@ -84,6 +84,11 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     }
 
     let listeners = Listeners::new(&tls).await?;
+    let seed = opts.fault_seed.unwrap_or_else(rand::random);
+    if !opts.faults.is_empty() {
+        // The seed is logged so that a run under random faults can be replayed.
+        eprintln!("acr-emulator: faults {} (seed {seed})", opts.faults);
+    }
     let state = Arc::new(AppState {
         store,
         settings,
@@ -96,6 +101,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         listeners,
         console: Default::default(),
         imds: opts.imds,
+        faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;

@@ -66,6 +66,7 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     let uploads = Arc::new(uploads::Sessions::default());
     uploads::Sessions::expire_every(&uploads, BlobStore::new(&state.data_dir));
     let instance = instance_of(&state, registry);
+    let faults = state.faults.clone();
     let ctx = Arc::new(Ctx {
         state,
         registry: registry.to_string(),
@@ -78,6 +79,10 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
         .fallback(dispatch)
         .with_state(ctx)
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            faults,
+            super::faults::registry,
+        ))
         .layer(axum::middleware::from_fn(common_headers))
 }
 
@@ -190,9 +195,12 @@ async fn common_headers(req: Request, next: axum::middleware::Next) -> Response 
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
     eprintln!(
-        "{method} {path} {} {}ms (registry)",
+        "{method} {path} {} {}ms (registry){}",
         resp.status().as_u16(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        super::faults::label(&resp)
+            .map(|f| format!(" fault={f}"))
+            .unwrap_or_default()
     );
     resp
 }
