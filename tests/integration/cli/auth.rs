@@ -154,19 +154,17 @@ async fn account_login_without_a_keyring_says_how_to_fall_back() {
     let (emu, mut acr) = setup().await;
     without_service_principal(&mut acr);
     acr.unset_env("ACR_CREDENTIAL_STORE");
-    // No D-Bus session here (or in CI): the keyring is unavailable.
+    // A bus that does not exist: the keyring is unavailable. The real binary runs in a child
+    // process with only acr's environment, because the keyring client reads the bus address
+    // from the process environment (a desktop session of the test runner must not leak in).
     acr.set_env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
     let login = format!(
         "account login --service-principal -u {} --tenant {} --password-stdin",
         emu.env.client_id, emu.env.tenant_id
     );
-    let out = acr.run_with(&login, &emu.env.client_secret, false).await;
-    if out.code == 0 {
-        // A desktop session with a keyring: the secret went there, not to a file.
-        assert!(!acr.config_dir().join("credentials.json").exists());
-        return;
-    }
-    assert_eq!(out.code, 1);
+    let out = acr.process(&login, &emu.env.client_secret).await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!acr.config_dir().join("credentials.json").exists());
     assert!(
         out.stderr.contains("Set ACR_CREDENTIAL_STORE=file"),
         "{}",
