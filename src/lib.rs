@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod duration;
 pub mod emulator;
 pub mod error;
 pub mod io;

@@ -67,6 +67,10 @@ pub struct StartArgs {
     /// Run in the background; return once every listener answers.
     #[arg(long)]
     pub detach: bool,
+    /// Model Azure's replication delay: a newly generated token password is refused by the
+    /// data plane (as a wrong password) for this long, e.g. 5s or 1m (default 0s: at once).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = crate::duration::parse)]
+    pub password_propagation: Duration,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
@@ -146,6 +150,7 @@ fn foreground(a: StartArgs) -> Result<()> {
             port: a.port,
             registries: a.registries,
             test_hooks: a.test_hooks,
+            password_propagation: a.password_propagation,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -208,6 +213,10 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     if a.test_hooks {
         cmd.arg("--test-hooks");
+    }
+    if !a.password_propagation.is_zero() {
+        cmd.arg("--password-propagation")
+            .arg(format!("{}ms", a.password_propagation.as_millis()));
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
@@ -442,6 +451,16 @@ mod tests {
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
         assert!(a.detach && !a.test_hooks);
+        assert!(a.password_propagation.is_zero());
+        let c =
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5s"]).unwrap();
+        let Command::Start(a) = c.command else {
+            panic!()
+        };
+        assert_eq!(a.password_propagation, Duration::from_secs(5));
+        assert!(
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5"]).is_err()
+        );
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());

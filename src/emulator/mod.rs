@@ -133,6 +133,9 @@ pub struct EmulatorOptions {
     pub registries: Vec<RegistrySpec>,
     /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
     pub test_hooks: bool,
+    /// How long a newly generated token password is refused by the data plane, modelling
+    /// Azure's replication delay (`--password-propagation`; zero by default).
+    pub password_propagation: std::time::Duration,
 }
 
 impl EmulatorOptions {

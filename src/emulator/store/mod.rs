@@ -195,6 +195,8 @@ pub struct Db {
     conn: Connection,
     pepper: Vec<u8>,
     pub limits: Limits,
+    /// A token password younger than this does not log in yet (Azure's replication delay).
+    pub password_propagation: std::time::Duration,
 }
 
 impl Db {
@@ -262,6 +264,7 @@ impl Store {
                 conn,
                 pepper,
                 limits: Limits::default(),
+                password_propagation: std::time::Duration::ZERO,
             })),
         })
     }

@@ -3,6 +3,8 @@
 //! plus an HTTPS client that trusts only its CA; [`EmulatorProcess`] is the real binary in a
 //! child process (for `kill -9`). Nothing here mocks HTTP: every call goes over real TLS.
 //!
+//! [`Emu::start_with_propagation`] models Azure's password replication delay.
+//!
 //! Hooks: [`Emu::hook`] (any `/_emulator/…` call), [`Emu::fault`], [`Emu::clear_faults`],
 //! [`Emu::lro`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
 //! [`Emu::request_log`] (the raw JSON), [`Emu::arm_requests`], [`Emu::sequence`] (the
@@ -69,11 +71,27 @@ impl Emu {
     /// An emulator on an existing data dir (a restart after [`Emu::stop`]); `registries` are
     /// honoured on first start only.
     pub async fn start_in(dir: tempfile::TempDir, registries: Vec<RegistrySpec>) -> Emu {
+        Emu::start_opts(dir, registries, Duration::ZERO).await
+    }
+
+    /// A fresh emulator whose new token passwords are refused for `delay` (the emulator's
+    /// `--password-propagation`).
+    pub async fn start_with_propagation(delay: Duration) -> Emu {
+        let dir = tempfile::tempdir().expect("temporary data dir");
+        Emu::start_opts(dir, vec![], delay).await
+    }
+
+    async fn start_opts(
+        dir: tempfile::TempDir,
+        registries: Vec<RegistrySpec>,
+        password_propagation: Duration,
+    ) -> Emu {
         let running = acr::emulator::start(EmulatorOptions {
             data_dir: dir.path().to_path_buf(),
             port: 0,
             registries,
             test_hooks: true,
+            password_propagation,
         })
         .await
         .expect("the emulator starts");

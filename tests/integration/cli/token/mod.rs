@@ -8,6 +8,7 @@ use crate::support::Emu;
 
 mod create;
 mod manage;
+mod rotate;
 
 pub const TOKEN_KEYS: [&str; 10] = [
     "creationDate",
