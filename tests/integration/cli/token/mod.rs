@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::support::Emu;
 
+mod additions;
 mod create;
 mod manage;
 mod rotate;
