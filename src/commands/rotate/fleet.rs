@@ -279,8 +279,10 @@ impl Run<'_> {
         match self.rotate(&name, slot, before.as_deref(), &file).await {
             Ok(expiry) => result(&name, slot, expiry.as_deref(), Ok(None), &file),
             Err(e) => {
+                // The first line: ARM errors repeat their code and message on the next ones.
                 let text = e.render();
-                let text = text.trim_end().trim_start_matches("ERROR: ");
+                let text = text.lines().next().unwrap_or_default();
+                let text = text.trim_start_matches("ERROR: ");
                 result(&name, slot, None, Err(text.to_owned()), &file)
             }
         }

@@ -1,6 +1,7 @@
 //! The CLI runner: [`Acr`] runs `acr` in-process on a shell-quoted command line with
 //! captured streams ([`Out`]), its own configuration directory and an environment that points
-//! at one emulator (service principal, CA bundle, cloud, no `az` on `PATH`); [`setup`] gives a
+//! at one emulator (service principal, CA bundle, cloud, no `az` on `PATH`), or as the real
+//! binary in a child process ([`Acr::command`]); [`setup`] gives a
 //! fresh emulator and an `acr` for it. [`split`] quotes like a POSIX shell; [`table`] and
 //! [`table_date`] build az's expected table output; [`passwords_of`] collects password values.
 
@@ -139,6 +140,18 @@ impl Acr {
             out.stdout, out.stderr
         );
         out
+    }
+
+    /// The real `acr` binary on a shell-quoted command line, with this runner's environment
+    /// (and nothing else of the test's): for tests that signal or kill the process.
+    pub fn command(&self, line: &str) -> std::process::Command {
+        let mut args = split(line);
+        if args.first().map(String::as_str) == Some("acr") {
+            args.remove(0);
+        }
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        command.args(args).env_clear().envs(self.vars.clone());
+        command
     }
 
     /// Runs with `stdin` as standard input, which counts as a terminal when `tty` is set.

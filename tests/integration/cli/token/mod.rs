@@ -8,6 +8,7 @@ use crate::support::Emu;
 
 mod additions;
 mod create;
+mod fleet;
 mod manage;
 mod rotate;
 
