@@ -72,6 +72,10 @@ pub struct StartArgs {
     /// tokens from it: use it only on a machine you do not share.
     #[arg(long)]
     pub imds: bool,
+    /// Model Azure's replication delay: a newly generated token password is refused by the
+    /// data plane (as a wrong password) for this long, e.g. 5s or 1m (default 0s: at once).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = crate::duration::parse)]
+    pub password_propagation: Duration,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
@@ -169,6 +173,7 @@ fn foreground(a: StartArgs) -> Result<()> {
             imds: a.imds,
             faults: a.faults.map(|f| *f).unwrap_or_default(),
             fault_seed: a.fault_seed,
+            password_propagation: a.password_propagation,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -240,6 +245,10 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     if let Some(seed) = a.fault_seed {
         cmd.arg("--fault-seed").arg(seed.to_string());
+    }
+    if !a.password_propagation.is_zero() {
+        cmd.arg("--password-propagation")
+            .arg(format!("{}ms", a.password_propagation.as_millis()));
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
@@ -530,6 +539,16 @@ mod tests {
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
         assert!(a.detach && !a.test_hooks && !a.imds);
+        assert!(a.password_propagation.is_zero());
+        let c =
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5s"]).unwrap();
+        let Command::Start(a) = c.command else {
+            panic!()
+        };
+        assert_eq!(a.password_propagation, Duration::from_secs(5));
+        assert!(
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5"]).is_err()
+        );
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());

@@ -155,6 +155,9 @@ pub struct EmulatorOptions {
     pub faults: faults::FaultSpec,
     /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
     pub fault_seed: Option<u64>,
+    /// How long a newly generated token password is refused by the data plane, modelling
+    /// Azure's replication delay (`--password-propagation`; zero by default).
+    pub password_propagation: std::time::Duration,
 }
 
 impl EmulatorOptions {

@@ -199,6 +199,8 @@ pub struct Db {
     conn: Connection,
     pepper: Vec<u8>,
     pub limits: Limits,
+    /// A token password younger than this does not log in yet (Azure's replication delay).
+    pub password_propagation: std::time::Duration,
 }
 
 impl Db {
@@ -282,6 +284,7 @@ impl Store {
                 conn,
                 pepper,
                 limits: Limits::default(),
+                password_propagation: std::time::Duration::ZERO,
             })),
         })
     }
