@@ -345,7 +345,7 @@ impl Ctx {
         let total = items.len();
         let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
         let mut body = json!({"value": page});
-        if skip + size < total {
+        if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in self
                 .query
@@ -354,8 +354,11 @@ impl Ctx {
             {
                 q.append_pair(k, v);
             }
-            q.append_pair("$skipToken", &(skip + size).to_string());
-            body["nextLink"] = json!(format!("{}{}?{}", self.base(), self.path, q.finish()));
+            q.append_pair("$skipToken", &skip.saturating_add(size).to_string());
+            let next = format!("{}{}?{}", self.base(), self.path, q.finish());
+            if let Some(o) = body.as_object_mut() {
+                o.insert("nextLink".into(), json!(next));
+            }
         }
         Ok(ok(body))
     }
@@ -431,7 +434,10 @@ impl Ctx {
     pub fn created_async(&self, resource: &str, kind: &str, polls: u32, body: Value) -> Response {
         // While running, the status says what the resource does (`Creating`, `Updating`), as
         // the service's did in the recordings.
-        let running = match body["properties"]["provisioningState"].as_str() {
+        let running = match body
+            .pointer("/properties/provisioningState")
+            .and_then(Value::as_str)
+        {
             Some(s @ ("Creating" | "Updating")) => s.to_string(),
             _ => "InProgress".to_string(),
         };

@@ -144,6 +144,10 @@ pub struct DeletedRepository {
 
 const FLAG_COLUMNS: &str = "delete_enabled, write_enabled, list_enabled, read_enabled";
 
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "column offsets: small constants, not request data"
+)]
 fn flags_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Flags> {
     Ok(Flags {
         delete: row.get::<_, i64>(first)? != 0,
@@ -358,6 +362,10 @@ fn repository_info(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<Rep
     )
 }
 
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "parameter numbers: a handful of the caller's own arguments, not request data"
+)]
 fn set_flags(
     tx: &Transaction<'_>,
     table: &str,

@@ -5,6 +5,7 @@
 //!
 //! Options: [`Emu::builder`] (a data dir, registries, `--faults`, `--fault-seed`);
 //! [`EmulatorProcess::spawn_with`] passes any `start` argument to the real binary.
+//! [`EmuBuilder::password_propagation`] models Azure's password replication delay.
 //! Hooks: [`Emu::hook`] (any `/_emulator/…` call), [`Emu::fault`], [`Emu::clear_faults`],
 //! [`Emu::lro`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
 //! [`Emu::request_log`] (the raw JSON), [`Emu::arm_requests`], [`Emu::sequence`] (the
@@ -72,6 +73,12 @@ impl Emu {
     /// honoured on first start only.
     pub async fn start_in(dir: tempfile::TempDir, registries: Vec<RegistrySpec>) -> Emu {
         Emu::builder().dir(dir).registries(registries).start().await
+    }
+
+    /// A fresh emulator whose new token passwords are refused for `delay` (the emulator's
+    /// `--password-propagation`).
+    pub async fn start_with_propagation(delay: Duration) -> Emu {
+        Emu::builder().password_propagation(delay).start().await
     }
 
     /// A fresh emulator that also serves the unauthenticated VM-style identity endpoint
@@ -285,6 +292,7 @@ pub struct EmuBuilder {
     faults: Option<String>,
     fault_seed: Option<u64>,
     imds: bool,
+    password_propagation: Duration,
 }
 
 impl EmuBuilder {
@@ -309,6 +317,12 @@ impl EmuBuilder {
     /// `--fault-seed N`.
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.fault_seed = Some(seed);
+        self
+    }
+
+    /// `--password-propagation`: new token passwords refused by the data plane for `delay`.
+    pub fn password_propagation(mut self, delay: Duration) -> Self {
+        self.password_propagation = delay;
         self
     }
 
@@ -346,6 +360,7 @@ impl EmuBuilder {
             faults,
             fault_seed: self.fault_seed,
             imds: self.imds,
+            password_propagation: self.password_propagation,
         })
         .await
         .expect("the emulator starts");
