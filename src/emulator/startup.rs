@@ -118,12 +118,15 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     state.listeners.wait_listening().await?;
 
     identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
-    let env = state.env_info().await;
-    write_state(&data_dir, &env)?;
+    // The pid file before state.json: state.json is what waiters take as "ready", and a
+    // reader of the pid file after that must find it written (a `stop` racing the start
+    // signalled nothing, or a stale pid).
     files::write_private(
         &data_dir.join(PID_FILE),
         std::process::id().to_string().as_bytes(),
     )?;
+    let env = state.env_info().await;
+    write_state(&data_dir, &env)?;
     Ok(RunningEmulator {
         env,
         state,
