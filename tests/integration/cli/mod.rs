@@ -5,6 +5,7 @@
 mod auth;
 mod cloud;
 mod credential;
+mod faults;
 mod global_arguments;
 mod output;
 mod parity;
