@@ -67,6 +67,11 @@ pub struct StartArgs {
     /// Run in the background; return once every listener answers.
     #[arg(long)]
     pub detach: bool,
+    /// Serve the VM-style managed-identity endpoint (/metadata/identity/oauth2/token). Like a
+    /// VM's metadata service it asks for no secret, so every local user and process gets owner
+    /// tokens from it: use it only on a machine you do not share.
+    #[arg(long)]
+    pub imds: bool,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
@@ -163,6 +168,7 @@ fn foreground(a: StartArgs) -> Result<()> {
             test_hooks: a.test_hooks,
             faults: a.faults.map(|f| *f).unwrap_or_default(),
             fault_seed: a.fault_seed,
+            imds: a.imds,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -199,8 +205,7 @@ async fn wait_for_signal() {
 
 fn detach(a: &StartArgs) -> Result<()> {
     let dir = a.dir.dir();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating data dir {}", dir.display()))?;
+    super::files::private_dir(&dir)?;
     if DataDirLock::is_held(&dir) {
         bail!(
             "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
@@ -210,10 +215,11 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let exe = std::env::current_exe().context("locating the acr-emulator executable")?;
     let log_path = dir.join(LOG_FILE);
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)?;
+    let mut log = std::fs::OpenOptions::new();
+    log.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut log, 0o600);
+    let log = log.open(&log_path)?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("start")
         .arg("--data-dir")
@@ -231,6 +237,9 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     if let Some(seed) = a.fault_seed {
         cmd.arg("--fault-seed").arg(seed.to_string());
+    }
+    if a.imds {
+        cmd.arg("--imds");
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
@@ -322,11 +331,9 @@ fn stop(dir: &Path) -> Result<()> {
         );
         return Ok(());
     }
-    let pid: i32 = std::fs::read_to_string(dir.join(PID_FILE))
-        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?
-        .trim()
-        .parse()
-        .context("the pid file is corrupt")?;
+    let text = std::fs::read_to_string(dir.join(PID_FILE))
+        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?;
+    let pid = checked_pid(&text, lock_holder(dir))?;
     signal(pid, SIGTERM)?;
     if wait_unlocked(dir, Duration::from_secs(15)) {
         eprintln!("acr-emulator: stopped (pid {pid})");
@@ -338,6 +345,38 @@ fn stop(dir: &Path) -> Result<()> {
         return Ok(());
     }
     bail!("the emulator (pid {pid}) did not exit")
+}
+
+/// The pid to signal: the pid file's, only if it is a real process (> 1: 0 and -1 would
+/// signal the caller's process group or every process the user may signal) and the one that
+/// holds the data dir's lock; anything else is refused and nothing is signalled (finding 8).
+fn checked_pid(pid_file: &str, holder: Option<i32>) -> Result<i32> {
+    let pid: i32 = pid_file
+        .trim()
+        .parse()
+        .context("the pid file is corrupt; nothing was signalled")?;
+    if pid <= 1 {
+        bail!("the pid file names pid {pid}, which cannot be an emulator; nothing was signalled");
+    }
+    match holder {
+        Some(h) if h == pid => Ok(pid),
+        Some(h) => bail!(
+            "the pid file names pid {pid}, but the data dir is locked by pid {h}; nothing was signalled"
+        ),
+        None => bail!(
+            "the pid file names pid {pid}, which does not hold the data dir's lock; nothing was signalled"
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn lock_holder(dir: &Path) -> Option<i32> {
+    DataDirLock::holder(dir)
+}
+
+#[cfg(not(unix))]
+fn lock_holder(_dir: &Path) -> Option<i32> {
+    None
 }
 
 #[cfg(unix)]
@@ -445,6 +484,26 @@ mod tests {
         assert_eq!(shell_quote(""), "''");
     }
 
+    /// Finding 8: only a pid > 1 that holds the data dir's lock is signalled.
+    #[test]
+    fn stop_signals_only_the_lock_holder() {
+        assert_eq!(checked_pid("4242\n", Some(4242)).unwrap(), 4242);
+        for (text, holder) in [
+            ("0", Some(0)),
+            ("-1", Some(-1)),
+            ("1", Some(1)),
+            ("0", Some(4242)),
+            ("-1", None),
+            ("4242", Some(4243)),
+            ("4242", None),
+            ("", Some(4242)),
+            ("42x", Some(42)),
+        ] {
+            let e = checked_pid(text, holder).unwrap_err().to_string();
+            assert!(e.contains("nothing was signalled"), "{text}: {e}");
+        }
+    }
+
     #[test]
     fn parses_the_contract_command_line() {
         let c = Cli::try_parse_from([
@@ -464,7 +523,7 @@ mod tests {
         };
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
-        assert!(a.detach && !a.test_hooks);
+        assert!(a.detach && !a.test_hooks && !a.imds);
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());

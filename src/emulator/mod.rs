@@ -138,6 +138,10 @@ pub struct EmulatorOptions {
     pub faults: faults::FaultSpec,
     /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
     pub fault_seed: Option<u64>,
+    /// Serves the VM-style managed-identity endpoint (`/metadata/identity/oauth2/token`),
+    /// which, like the real IMDS, asks for no secret: anyone who can reach 127.0.0.1 gets
+    /// owner tokens from it. Off unless `start --imds` (docs/security.md, finding 1).
+    pub imds: bool,
 }
 
 impl EmulatorOptions {
@@ -177,6 +181,8 @@ pub struct AppState {
     pub(crate) console: console::Console,
     /// `--faults`, shared with every data-plane router.
     pub(crate) faults: Arc<faults::Faults>,
+    /// Whether the unauthenticated VM-style identity endpoint answers (`start --imds`).
+    pub(crate) imds: bool,
 }
 
 impl AppState {

@@ -14,8 +14,7 @@ use super::*;
 
 /// Starts the emulator on `127.0.0.1` and returns once every listener accepts connections.
 pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
-    std::fs::create_dir_all(&opts.data_dir)
-        .with_context(|| format!("creating data dir {}", opts.data_dir.display()))?;
+    files::private_dir(&opts.data_dir)?;
     let data_dir = std::path::absolute(&opts.data_dir).unwrap_or(opts.data_dir.clone());
     let lock = files::DataDirLock::acquire(&data_dir)?;
 
@@ -102,6 +101,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         listeners,
         console: Default::default(),
         faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
+        imds: opts.imds,
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;
@@ -116,7 +116,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
     let env = state.env_info().await;
     write_state(&data_dir, &env)?;
-    files::write_atomic(
+    files::write_private(
         &data_dir.join(PID_FILE),
         std::process::id().to_string().as_bytes(),
     )?;

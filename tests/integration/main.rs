@@ -8,4 +8,5 @@ mod emulator;
 mod generated;
 mod readme;
 mod registry;
+mod security;
 mod support;

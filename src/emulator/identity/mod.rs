@@ -361,12 +361,22 @@ async fn app_service_token(
     Ok(managed_identity_answer(&state, resource, false))
 }
 
-/// VM IMDS style: only `Metadata: true` is required, as on a VM.
+/// VM IMDS style: only `Metadata: true` is required, as on a VM. On a VM only the VM reaches
+/// it; on a shared 127.0.0.1 everybody does, so it answers only when started with `--imds`.
+/// Off, it answers like no metadata service at all: a plain-text 404 (no OAuth `error`
+/// body), which clients' probes (acr's included) read as "no VM identity here".
 async fn imds_token(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, OAuthError> {
+    if !state.imds {
+        return Ok((
+            StatusCode::NOT_FOUND,
+            "the VM managed-identity endpoint is off; start the emulator with --imds to serve it (it is unauthenticated by design)\n",
+        )
+            .into_response());
+    }
     if headers
         .get("metadata")
         .and_then(|v| v.to_str().ok())

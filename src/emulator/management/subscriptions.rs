@@ -64,21 +64,16 @@ pub struct Clause {
     pub value: String,
 }
 
-/// Parses `a eq 'x' and b eq 'y'` (the subset ARM clients send).
+/// Parses `a eq 'x' and b eq 'y'` (the subset ARM clients send). Works on the remaining
+/// text only (no offsets into the original string), so no input can slice inside a character.
 pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
     let mut out = Vec::new();
-    let lower = filter.to_ascii_lowercase();
     let mut rest = filter.trim();
-    let mut offset = filter.len() - filter.trim_start().len();
     while !rest.is_empty() {
         let (field, after) = rest
             .split_once(char::is_whitespace)
             .ok_or_else(|| format!("Invalid $filter '{filter}'."))?;
-        let after = after.trim_start();
-        let after = after
-            .strip_prefix("eq ")
-            .or_else(|| after.strip_prefix("EQ "))
-            .or_else(|| after.strip_prefix("Eq "))
+        let after = strip_keyword(after.trim_start(), "eq ")
             .ok_or_else(|| {
                 format!("Invalid $filter '{filter}': only 'eq' comparisons are supported.")
             })?
@@ -86,28 +81,32 @@ pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
         let after = after
             .strip_prefix('\'')
             .ok_or_else(|| format!("Invalid $filter '{filter}': values must be quoted."))?;
-        let end = after
-            .find('\'')
+        let (value, after) = after
+            .split_once('\'')
             .ok_or_else(|| format!("Invalid $filter '{filter}': unterminated string."))?;
         out.push(Clause {
             field: field.to_string(),
-            value: after[..end].to_string(),
+            value: value.to_string(),
         });
-        rest = after[end + 1..].trim_start();
-        offset = filter.len() - rest.len();
+        rest = after.trim_start();
         if rest.is_empty() {
             break;
         }
-        if lower[offset..].starts_with("and ") {
-            rest = rest[4..].trim_start();
-        } else {
-            return Err(format!(
-                "Invalid $filter '{filter}': clauses must be joined with 'and'."
-            ));
-        }
+        rest = strip_keyword(rest, "and ")
+            .ok_or_else(|| {
+                format!("Invalid $filter '{filter}': clauses must be joined with 'and'.")
+            })?
+            .trim_start();
     }
-    let _ = offset;
     Ok(out)
+}
+
+/// `s` after `keyword` (ASCII, compared case-insensitively), if it starts with it.
+fn strip_keyword<'a>(s: &'a str, keyword: &str) -> Option<&'a str> {
+    let head = s.get(..keyword.len())?;
+    head.eq_ignore_ascii_case(keyword)
+        .then(|| s.get(keyword.len()..))
+        .flatten()
 }
 
 pub async fn resources(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
@@ -185,5 +184,32 @@ mod tests {
         assert!(parse_filter("resourceType eq a").is_err());
         assert!(parse_filter("resourceType eq 'a' or name eq 'b'").is_err());
         assert!(parse_filter("resourceType eq 'a").is_err());
+        assert_eq!(
+            parse_filter("name EQ 'a' AND location eq 'b'")
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    /// Finding 5: offsets computed on the untrimmed string sliced inside `ñ`.
+    #[test]
+    fn filters_with_multibyte_text_are_errors_not_panics() {
+        for f in [
+            "name eq 'a' ñ ",
+            " name eq 'a' ñ",
+            "ñ eq 'a'",
+            "name eq 'a' añd name eq 'b'",
+            "name eq 'a' é",
+            "  ",
+            "name  eq  'é'  and  name eq 'ü'",
+        ] {
+            let _ = parse_filter(f);
+        }
+        assert!(parse_filter("name eq 'a' ñ ").is_err());
+        assert_eq!(
+            parse_filter("name  eq  'é'  and  name eq 'ü'").unwrap()[1].value,
+            "ü"
+        );
     }
 }

@@ -126,19 +126,27 @@ pub async fn login(ctx: &Ctx, user: &str, password: &str) -> Option<Identity> {
     None
 }
 
-/// Is `aud` this registry's service (`127.0.0.1:PORT` or `localhost:PORT`)?
-fn our_service(ctx: &Ctx, aud: &str) -> bool {
-    aud == format!("127.0.0.1:{}", ctx.port) || aud == format!("localhost:{}", ctx.port)
+/// The claim that binds a token to one registry's creation (see [`Ctx::instance`]).
+const INSTANCE_CLAIM: &str = "registry_instance";
+
+/// Was this token issued by this registry: its service (`127.0.0.1:PORT` or
+/// `localhost:PORT`) and, since the port alone is reused by a registry created later, its
+/// identity (finding 7)?
+fn ours(ctx: &Ctx, c: &Value) -> bool {
+    let aud_ok = c["aud"].as_str().is_some_and(|aud| {
+        aud == format!("127.0.0.1:{}", ctx.port) || aud == format!("localhost:{}", ctx.port)
+    });
+    let instance_ok = c[INSTANCE_CLAIM]
+        .as_str()
+        .is_some_and(|i| bool::from(i.as_bytes().ct_eq(ctx.instance.as_bytes())));
+    aud_ok && instance_ok
 }
 
 /// An ACR refresh token (from `/oauth2/exchange`) for this registry → the Entra identity,
 /// with an owner's rights.
 pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER
-        || c["grant_type"] != "refresh_token"
-        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
-    {
+    if c["iss"] != ISSUER || c["grant_type"] != "refresh_token" || !ours(ctx, &c) {
         return Err(VerifyError::Malformed);
     }
     Ok(Identity {
@@ -150,18 +158,16 @@ pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyEr
 /// The `access` claim of an ACR access token for this registry.
 pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<Vec<Access>, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER
-        || c["grant_type"] == "refresh_token"
-        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
-    {
+    if c["iss"] != ISSUER || c["grant_type"] == "refresh_token" || !ours(ctx, &c) {
         return Err(VerifyError::Malformed);
     }
     serde_json::from_value(c["access"].clone()).map_err(|_| VerifyError::Malformed)
 }
 
-fn base_claims(service: &str, subject: &str, lifetime: i64) -> Value {
+fn base_claims(ctx: &Ctx, service: &str, subject: &str, lifetime: i64) -> Value {
     let now = now();
     json!({
+        INSTANCE_CLAIM: ctx.instance,
         "jti": random_uuid(),
         "sub": subject,
         "nbf": now,
@@ -176,7 +182,7 @@ fn base_claims(service: &str, subject: &str, lifetime: i64) -> Value {
 /// Issues an access token for `scopes`: the intersection of what was asked and what the
 /// identity may do.
 pub fn issue_access_token(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Scope]) -> String {
-    let mut c = base_claims(service, &who.subject, ACCESS_TOKEN_SECONDS);
+    let mut c = base_claims(ctx, service, &who.subject, ACCESS_TOKEN_SECONDS);
     c["grant_type"] = json!("access_token");
     c["access"] = json!(access_for(&who.rights, scopes));
     c["roles"] = json!([]);
@@ -185,7 +191,7 @@ pub fn issue_access_token(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Sc
 
 /// Issues the refresh token `/oauth2/exchange` returns for an Entra identity.
 pub fn issue_refresh_token(ctx: &Ctx, service: &str, subject: &str, tenant: &str) -> String {
-    let mut c = base_claims(service, subject, REFRESH_TOKEN_SECONDS);
+    let mut c = base_claims(ctx, service, subject, REFRESH_TOKEN_SECONDS);
     c["grant_type"] = json!("refresh_token");
     c["tenant"] = json!(tenant);
     c["permissions"] = json!({"actions": ["*"], "notActions": []});

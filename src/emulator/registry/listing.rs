@@ -213,7 +213,8 @@ pub async fn referrers(
         .store
         .run(move |db| db.referrers(&registry, &repo, &key))
         .await
-        .map_err(OciError::internal)?;
+        .map_err(OciError::internal)?
+        .map_err(|r| refusal(r, name))?;
     let manifests: Vec<Value> = found
         .iter()
         .filter(|m| m.flags.list)

@@ -247,6 +247,17 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path, pepper: Vec<u8>) -> anyhow::Result<Store> {
+        // The database holds secrets in clear (the service principal's secret, the identity
+        // header, admin passwords): created 0600 before SQLite opens it, since SQLite gives
+        // its -wal and -shm files the database file's mode; existing files (from a version
+        // that left them 0644) are tightened too.
+        match super::files::private_file().open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("creating database {}", path.display()));
+            }
+        }
         let mut conn = Connection::open(path)
             .with_context(|| format!("opening database {}", path.display()))?;
         // WAL with synchronous=NORMAL loses nothing on a process crash (kill -9): committed
@@ -257,6 +268,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn).context("migrating the database")?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            super::files::make_private(Path::new(&p))?;
+        }
         Ok(Store {
             db: Arc::new(Mutex::new(Db {
                 conn,

@@ -199,7 +199,8 @@ async fn an_azure_cli_login_is_used_when_nothing_else_is_configured() {
 
 #[tokio::test]
 async fn vm_managed_identity_through_the_metadata_endpoint() {
-    let (emu, mut acr) = setup().await;
+    let emu = Emu::start_with_imds().await;
+    let mut acr = Acr::new(&emu);
     without_service_principal(&mut acr);
     // The emulator serves the VM metadata endpoint too; the Azure SDKs' override points at it.
     acr.set_env(

@@ -55,6 +55,7 @@ async fn the_binary_injects_and_logs_faults_and_reports_its_seed() {
     let (mut child, state) = EmulatorProcess::spawn_with(
         dir.path(),
         &["--faults", "arm:503=1,registry:429=1", "--fault-seed", "7"],
+        None,
     )
     .await;
     let http = client_for(state["caCertificate"].as_str().unwrap());

@@ -74,10 +74,17 @@ impl Emu {
         Emu::builder().dir(dir).registries(registries).start().await
     }
 
+    /// A fresh emulator that also serves the unauthenticated VM-style identity endpoint
+    /// (`start --imds`), for the tests of the VM managed-identity path.
+    pub async fn start_with_imds() -> Emu {
+        Emu::builder().imds(true).start().await
+    }
+
     /// An emulator with options beyond the defaults (`--faults`, `--fault-seed`, a data dir).
     pub fn builder() -> EmuBuilder {
         EmuBuilder::default()
     }
+
     /// Stops the emulator and returns its data dir (for a restart with [`Emu::start_in`]).
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(running) = self.running.take() {
@@ -284,6 +291,7 @@ pub struct EmuBuilder {
     registries: Vec<RegistrySpec>,
     faults: Option<String>,
     fault_seed: Option<u64>,
+    imds: bool,
 }
 
 impl EmuBuilder {
@@ -302,6 +310,12 @@ impl EmuBuilder {
     /// `--faults SPEC` (panics on a SPEC the command line would reject).
     pub fn faults(mut self, spec: &str) -> Self {
         self.faults = Some(spec.to_owned());
+        self
+    }
+
+    /// `--imds`.
+    pub fn imds(mut self, on: bool) -> Self {
+        self.imds = on;
         self
     }
 
@@ -338,6 +352,7 @@ impl EmuBuilder {
             test_hooks: true,
             faults,
             fault_seed: self.fault_seed,
+            imds: self.imds,
         })
         .await
         .expect("the emulator starts");
@@ -370,24 +385,47 @@ impl EmulatorProcess {
     /// Spawns the binary on `dir` and waits (up to 60 s) for the `state.json` its pid wrote;
     /// returns the process and that state (the environment, camelCase).
     pub async fn spawn(dir: &Path) -> (EmulatorProcess, Value) {
-        EmulatorProcess::spawn_with(dir, &[]).await
+        EmulatorProcess::spawn_with(dir, &[], None).await
     }
 
-    /// [`EmulatorProcess::spawn`] with more `start` arguments (`--faults …`, `--test-hooks`).
-    pub async fn spawn_with(dir: &Path, args: &[&str]) -> (EmulatorProcess, Value) {
+    /// Like [`EmulatorProcess::spawn`], with more `start` arguments (`--faults …`,
+    /// `--test-hooks`) and, when `nofile` is given, `RLIMIT_NOFILE` lowered to it in the child
+    /// (as `ulimit -n` would). The log is appended to, so a restart keeps the first run's.
+    pub async fn spawn_with(
+        dir: &Path,
+        args: &[&str],
+        nofile: Option<u64>,
+    ) -> (EmulatorProcess, Value) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(dir.join("child.log"))
             .expect("child.log");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
-            .args(["start", "--port", "0", "--data-dir"])
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"));
+        cmd.args(["start", "--port", "0", "--data-dir"])
             .arg(dir)
             .args(args)
             .stdout(log.try_clone().expect("child.log"))
-            .stderr(log)
-            .spawn()
-            .expect("acr-emulator starts");
+            .stderr(log);
+        if let Some(limit) = nofile {
+            use std::os::unix::process::CommandExt;
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            // SAFETY: between fork and exec only setrlimit runs, which is async-signal-safe
+            // and touches no memory of the parent.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let child = cmd.spawn().expect("acr-emulator starts");
         let child = EmulatorProcess(child);
         let pid = child.0.id() as u64;
         let state = wait::until(
