@@ -4,6 +4,7 @@
 
 mod auth;
 mod cloud;
+mod concurrency;
 mod credential;
 mod faults;
 mod global_arguments;
