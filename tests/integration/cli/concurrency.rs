@@ -157,27 +157,8 @@ async fn twenty_skopeo_pushes_to_one_repository() {
         )
         .await;
     let creds = format!("Pusher:{pw}");
-    let (certdir, layout) = (t.path("certdir"), format!("oci:{}:v1", t.path("oci/hello")));
-    let runs = join_all((0..N).map(|i| {
-        let (skopeo, creds, certdir, layout, t) = (&skopeo, &creds, &certdir, &layout, &t);
-        async move {
-            let dest = format!("docker://{}", t.image(&format!("shared:tag{i}")));
-            t.run(
-                skopeo,
-                &[
-                    "copy",
-                    "--dest-creds",
-                    creds,
-                    "--dest-cert-dir",
-                    certdir,
-                    layout,
-                    &dest,
-                ],
-            )
-            .await
-        }
-    }))
-    .await;
+    let tags: Vec<String> = (0..N).map(|i| format!("shared:tag{i}")).collect();
+    let runs = join_all(tags.iter().map(|tag| t.push_layout(&skopeo, &creds, tag))).await;
     for (i, run) in runs.iter().enumerate() {
         assert!(run.ok, "push {i}: {}", run.stderr);
     }
