@@ -153,7 +153,7 @@ _acr__emulator() {
             return 0
             ;;
         acr__subcmd__emulator__subcmd__start)
-            opts="-h --data-dir --port --registry --detach --imds --test-hooks --faults --fault-seed --no-signin-link --help"
+            opts="-h --data-dir --port --registry --detach --imds --password-propagation --test-hooks --faults --fault-seed --no-signin-link --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,6 +168,10 @@ _acr__emulator() {
                     return 0
                     ;;
                 --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-propagation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

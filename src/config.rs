@@ -146,6 +146,22 @@ pub fn write_atomic(path: &Path, contents: &[u8], private: bool) -> std::io::Res
     Ok(())
 }
 
+/// Writes a secret into acr's own configuration directory (token caches, the credential
+/// file): like [`write_atomic`] with `private`, and the directory, which belongs to acr, is
+/// made 0700 if it is looser, so every secret is 0600 in a 0700 directory.
+pub fn write_secret(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent()
+        && let Ok(meta) = std::fs::metadata(dir)
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    write_atomic(path, contents, true)
+}
+
 /// The file a chain of symlinks at `path` ends at (relative links resolved against the link's
 /// directory); `path` itself when it is not a symlink. At most 40 links, as the kernel allows.
 fn through_symlinks(path: &Path) -> std::path::PathBuf {

@@ -72,6 +72,10 @@ pub struct StartArgs {
     /// tokens from it: use it only on a machine you do not share.
     #[arg(long)]
     pub imds: bool,
+    /// Model Azure's replication delay: a newly generated token password is refused by the
+    /// data plane (as a wrong password) for this long, e.g. 5s or 1m (default 0s: at once).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = crate::duration::parse)]
+    pub password_propagation: Duration,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
@@ -166,9 +170,10 @@ fn foreground(a: StartArgs) -> Result<()> {
             port: a.port,
             registries: a.registries,
             test_hooks: a.test_hooks,
+            imds: a.imds,
             faults: a.faults.map(|f| *f).unwrap_or_default(),
             fault_seed: a.fault_seed,
-            imds: a.imds,
+            password_propagation: a.password_propagation,
         })
         .await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
@@ -232,14 +237,18 @@ fn detach(a: &StartArgs) -> Result<()> {
     if a.test_hooks {
         cmd.arg("--test-hooks");
     }
+    if a.imds {
+        cmd.arg("--imds");
+    }
     if let Some(f) = &a.faults {
         cmd.arg("--faults").arg(f.to_string());
     }
     if let Some(seed) = a.fault_seed {
         cmd.arg("--fault-seed").arg(seed.to_string());
     }
-    if a.imds {
-        cmd.arg("--imds");
+    if !a.password_propagation.is_zero() {
+        cmd.arg("--password-propagation")
+            .arg(format!("{}ms", a.password_propagation.as_millis()));
     }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
@@ -252,7 +261,7 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let mut child = cmd.spawn().context("starting the background emulator")?;
     let pid = child.id();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = deadline_in(Duration::from_secs(60));
     loop {
         if let Some(status) = child.try_wait()? {
             let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -409,7 +418,7 @@ fn signal(pid: i32, sig: i32) -> Result<()> {
 }
 
 fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_in(timeout);
     while Instant::now() < deadline {
         if !DataDirLock::is_held(dir) {
             return true;
@@ -417,6 +426,12 @@ fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
+}
+
+/// Now plus `d`, or now when that does not fit (only constants are passed).
+fn deadline_in(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d).unwrap_or(now)
 }
 
 /// Quotes a value for POSIX shells.
@@ -524,6 +539,16 @@ mod tests {
         assert_eq!(a.port, 0);
         assert_eq!(a.registries.len(), 2);
         assert!(a.detach && !a.test_hooks && !a.imds);
+        assert!(a.password_propagation.is_zero());
+        let c =
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5s"]).unwrap();
+        let Command::Start(a) = c.command else {
+            panic!()
+        };
+        assert_eq!(a.password_propagation, Duration::from_secs(5));
+        assert!(
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5"]).is_err()
+        );
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());

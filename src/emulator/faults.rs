@@ -9,6 +9,12 @@
 //! service of every listener. A faulted answer carries a [`Faulted`] extension so the request
 //! logs name the fault.
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "fixed arrays indexed by Plane::index() (0..3, their length) and KINDS positions; the SPEC is the operator's command line, not request data"
+)]
+
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;

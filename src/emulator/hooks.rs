@@ -130,9 +130,10 @@ impl Hooks {
                     .to_ascii_lowercase()
                     .contains(&f.path_contains.to_ascii_lowercase())
         })?;
-        faults[i].count -= 1;
-        let f = faults[i].clone();
-        if faults[i].count == 0 {
+        let fault = faults.get_mut(i)?;
+        fault.count = fault.count.saturating_sub(1);
+        let f = fault.clone();
+        if f.count == 0 {
             faults.remove(i);
         }
         Some(f)
@@ -408,8 +409,10 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
             "body": body_log,
             "status": resp.status().as_u16(),
         });
-        if let Some(f) = super::faults::label(&resp) {
-            entry["fault"] = json!(f);
+        if let Some(f) = super::faults::label(&resp)
+            && let Some(o) = entry.as_object_mut()
+        {
+            o.insert("fault".into(), json!(f));
         }
         state.hooks.record(entry);
         resp

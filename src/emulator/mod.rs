@@ -6,6 +6,19 @@
 //! it; [`start`] lives in `startup`, the env document in `env`. It must not contain request
 //! handling: that lives in `identity`, `management` and `registry`; state lives in `store`.
 
+// No unchecked slicing or arithmetic on request data (docs/security.md, finding 5): these lints
+// turn any new instance into a build failure. Where an operand is provably bounded and not
+// request data, a local `#[allow]` says why. Unit tests (which index their fixtures freely) are
+// exempt; `cargo clippy --all-targets` still checks the library build.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::string_slice,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 pub mod cli;
 pub(crate) mod clock;
 pub mod console;
@@ -40,6 +53,33 @@ pub use self::env::{EnvInfo, RegistryEnv, read_env};
 pub use self::management::models as request_models;
 pub use self::startup::start;
 pub use self::store::{Denied, TokenIdentity};
+
+/// The parsers that take request data, for the fuzz targets in `tests/fuzz/` (not an API).
+/// Each entry point only parses; a panic anywhere below is a finding.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `management::path::parse` (ARM paths).
+    pub fn management_path(path: &str) {
+        let _ = super::management::path::parse(path);
+    }
+
+    /// `management::body::parse` (ARM request bodies).
+    pub fn management_body(bytes: &[u8]) {
+        if let Ok(v) = super::management::body::parse(bytes) {
+            let _ = serde_json::from_value::<serde_json::Map<String, serde_json::Value>>(v);
+        }
+    }
+
+    /// The resources listing's OData `$filter`.
+    pub fn filter(filter: &str) {
+        let _ = super::management::subscriptions::parse_filter(filter);
+    }
+
+    /// A token certificate (`encodedPemCertificate`).
+    pub fn certificate(encoded_pem: &str) {
+        let _ = super::management::certificates::inspect(encoded_pem);
+    }
+}
 
 /// The subscription's display name (fixed by the contract).
 pub const SUBSCRIPTION_NAME: &str = "Emulator Subscription";
@@ -134,14 +174,17 @@ pub struct EmulatorOptions {
     pub registries: Vec<RegistrySpec>,
     /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
     pub test_hooks: bool,
-    /// `--faults`: injected errors, resets, latency and ARM's rate limit, per plane.
-    pub faults: faults::FaultSpec,
-    /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
-    pub fault_seed: Option<u64>,
     /// Serves the VM-style managed-identity endpoint (`/metadata/identity/oauth2/token`),
     /// which, like the real IMDS, asks for no secret: anyone who can reach 127.0.0.1 gets
     /// owner tokens from it. Off unless `start --imds` (docs/security.md, finding 1).
     pub imds: bool,
+    /// `--faults`: injected errors, resets, latency and ARM's rate limit, per plane.
+    pub faults: faults::FaultSpec,
+    /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
+    pub fault_seed: Option<u64>,
+    /// How long a newly generated token password is refused by the data plane, modelling
+    /// Azure's replication delay (`--password-propagation`; zero by default).
+    pub password_propagation: std::time::Duration,
 }
 
 impl EmulatorOptions {
@@ -179,10 +222,10 @@ pub struct AppState {
     pub(crate) listeners: Listeners,
     /// The console's sign-in secret and sessions.
     pub(crate) console: console::Console,
-    /// `--faults`, shared with every data-plane router.
-    pub(crate) faults: Arc<faults::Faults>,
     /// Whether the unauthenticated VM-style identity endpoint answers (`start --imds`).
     pub(crate) imds: bool,
+    /// `--faults`, shared with every data-plane router.
+    pub(crate) faults: Arc<faults::Faults>,
 }
 
 impl AppState {

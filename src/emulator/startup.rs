@@ -32,6 +32,10 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     let keys = Keys::from_pem(&signing_pem).context("loading the token signing key")?;
 
     let store = Store::open(&data_dir.join(DB_FILE), pepper)?;
+    store.run_blocking(|db| {
+        db.password_propagation = opts.password_propagation;
+        Ok(())
+    })?;
     let settings = load_settings(&store)?;
 
     // Bind every socket before serving anything, so a port clash fails the start cleanly.
@@ -100,8 +104,8 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         operations: Default::default(),
         listeners,
         console: Default::default(),
-        faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
         imds: opts.imds,
+        faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;

@@ -3,6 +3,7 @@
 
 mod binary;
 mod cli;
+mod completions;
 mod console;
 mod emulator;
 mod generated;

@@ -7,7 +7,7 @@
 
 /// Escapes text for an HTML text node or a double-quoted attribute value.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
+    let mut out = String::with_capacity(s.len().saturating_add(8));
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -72,7 +72,7 @@ impl<'a> Page<'a> {
 
     /// The page shell around `body` (already-escaped markup).
     pub fn render(&self, body: &str) -> String {
-        let mut h = String::with_capacity(body.len() + 2048);
+        let mut h = String::with_capacity(body.len().saturating_add(2048));
         h.push_str(concat!(
             "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",

@@ -72,7 +72,7 @@ pub(crate) fn issue(state: &AppState, who: Principal, audience: &str) -> (String
         iss: format!("{}/aad/{}/v2.0", state.base_url, s.tenant_id),
         iat: now,
         nbf: now,
-        exp: now + ACCESS_TOKEN_SECONDS,
+        exp: now.saturating_add(ACCESS_TOKEN_SECONDS),
         tid: s.tenant_id.clone(),
         oid: oid.clone(),
         sub: oid,
@@ -93,7 +93,7 @@ pub(crate) fn write_federated_token(state: &AppState, path: &Path) -> anyhow::Re
         iss: format!("{}/oidc", state.base_url),
         iat: now,
         nbf: now,
-        exp: now + 365 * 24 * 3600,
+        exp: now.saturating_add(365 * 24 * 3600),
         tid: String::new(),
         oid: String::new(),
         sub: FEDERATED_SUBJECT.to_string(),
@@ -302,9 +302,13 @@ async fn token(
     })))
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 fn managed_identity_answer(state: &AppState, resource: &str, imds: bool) -> Response {
     let (access_token, exp) = issue(state, Principal::ManagedIdentity, resource);
-    let now = exp - ACCESS_TOKEN_SECONDS;
+    let now = exp.saturating_sub(ACCESS_TOKEN_SECONDS);
     let mut body = json!({
         "access_token": access_token,
         "expires_on": exp.to_string(),

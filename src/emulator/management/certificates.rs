@@ -82,7 +82,8 @@ fn parse_time(tag: u8, s: &str) -> Option<OffsetDateTime> {
     let (year, rest) = match (tag, s.len()) {
         (0x17, 12) => {
             let yy = i32::from(field(0, 2)?);
-            (if yy >= 50 { 1900 } else { 2000 } + yy, s.get(2..)?)
+            let century: i32 = if yy >= 50 { 1900 } else { 2000 };
+            (century.checked_add(yy)?, s.get(2..)?)
         }
         (0x18, 14) => (i32::from(field(0, 4)?), s.get(4..)?),
         _ => return None,

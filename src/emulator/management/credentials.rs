@@ -45,13 +45,14 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let passwords: Vec<Value> = generated
         .into_iter()
         .map(|p| {
-            let mut v = json!({"creationTime": p.created_at});
+            let mut v = serde_json::Map::new();
+            v.insert("creationTime".into(), json!(p.created_at));
             if let Some(e) = p.expiry {
-                v["expiry"] = json!(e);
+                v.insert("expiry".into(), json!(e));
             }
-            v["name"] = json!(p.name);
-            v["value"] = json!(p.value);
-            v
+            v.insert("name".into(), json!(p.name));
+            v.insert("value".into(), json!(p.value));
+            Value::Object(v)
         })
         .collect();
     let result = json!({"username": username, "passwords": passwords});

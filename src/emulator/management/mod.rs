@@ -7,8 +7,8 @@
 //! (`Azure-AsyncOperation`, `Location`, `Retry-After`) are shaped here for all of them.
 
 mod auth;
-mod body;
-mod certificates;
+pub(crate) mod body;
+pub(crate) mod certificates;
 mod credentials;
 pub mod models;
 pub(crate) mod operations;
@@ -17,7 +17,7 @@ mod registries;
 mod render;
 pub(crate) mod rules;
 mod scope_maps;
-mod subscriptions;
+pub(crate) mod subscriptions;
 mod tokens;
 
 use std::sync::Arc;
@@ -345,7 +345,7 @@ impl Ctx {
         let total = items.len();
         let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
         let mut body = json!({"value": page});
-        if skip + size < total {
+        if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in self
                 .query
@@ -354,8 +354,11 @@ impl Ctx {
             {
                 q.append_pair(k, v);
             }
-            q.append_pair("$skipToken", &(skip + size).to_string());
-            body["nextLink"] = json!(format!("{}{}?{}", self.base(), self.path, q.finish()));
+            q.append_pair("$skipToken", &skip.saturating_add(size).to_string());
+            let next = format!("{}{}?{}", self.base(), self.path, q.finish());
+            if let Some(o) = body.as_object_mut() {
+                o.insert("nextLink".into(), json!(next));
+            }
         }
         Ok(ok(body))
     }
@@ -435,7 +438,10 @@ impl Ctx {
     pub fn created_async(&self, resource: &str, kind: &str, polls: u32, body: Value) -> Response {
         // While running, the status says what the resource does (`Creating`, `Updating`), as
         // the service's did in the recordings.
-        let running = match body["properties"]["provisioningState"].as_str() {
+        let running = match body
+            .pointer("/properties/provisioningState")
+            .and_then(Value::as_str)
+        {
             Some(s @ ("Creating" | "Updating")) => s.to_string(),
             _ => "InProgress".to_string(),
         };
@@ -490,7 +496,7 @@ fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
     // Without Retry-After on the poll answer, azure-core waits 30 s before the next poll.
     // The service repeats the status URL as `Azure-AsyncOperation` on every poll answer (a
     // fresh one, the old expired, when the test hooks ask for it).
-    let running = doc["status"] != "Succeeded";
+    let running = doc.get("status").and_then(serde_json::Value::as_str) != Some("Succeeded");
     let url = poll_url(ctx, operations::Url::Status, id, running);
     let resp = ok(doc);
     Ok(ctx.async_headers(resp, &url, None))

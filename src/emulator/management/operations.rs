@@ -88,7 +88,7 @@ impl Operations {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let op = Self::op(&mut g, Url::Status, id)?;
         Some(if op.remaining > 0 {
-            op.remaining -= 1;
+            op.remaining = op.remaining.saturating_sub(1);
             json!({"status": op.running})
         } else {
             json!({"status": "Succeeded"})
@@ -100,7 +100,7 @@ impl Operations {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let op = Self::op(&mut g, Url::Result, id)?;
         if op.remaining > 0 {
-            op.remaining -= 1;
+            op.remaining = op.remaining.saturating_sub(1);
             return Some(Outcome::Running);
         }
         Some(Outcome::Done(op.result.clone()))

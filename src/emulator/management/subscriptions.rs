@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::{Ctx, ok, render};
 use crate::emulator::error::ArmError;
-use crate::emulator::store::StoreError;
 
 pub async fn list(ctx: &Ctx) -> Result<Response, ArmError> {
     let body = serde_json::json!({
@@ -21,13 +20,17 @@ pub async fn get(ctx: &Ctx) -> Result<Response, ArmError> {
     Ok(ok(render::subscription(&ctx.state.settings)))
 }
 
-pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
-    let groups = ctx
-        .state
+/// Every resource group, with its location.
+async fn groups(ctx: &Ctx) -> Result<Vec<(String, String)>, ArmError> {
+    ctx.state
         .store
         .run(|db| db.resource_groups())
         .await
-        .map_err(ArmError::internal)?;
+        .map_err(ArmError::internal)
+}
+
+pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
+    let groups = groups(ctx).await?;
     let sub = ctx.state.settings.subscription_id.clone();
     ctx.page(
         groups
@@ -38,12 +41,7 @@ pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
 }
 
 pub async fn resource_group(ctx: &Ctx, rg: &str) -> Result<Response, ArmError> {
-    let groups = ctx
-        .state
-        .store
-        .run(|db| db.resource_groups())
-        .await
-        .map_err(ArmError::internal)?;
+    let groups = groups(ctx).await?;
     let sub = &ctx.state.settings.subscription_id;
     groups
         .iter()
@@ -129,22 +127,7 @@ pub async fn resources(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmErr
             ));
         }
     }
-    let rg2 = rg.clone();
-    let regs = ctx
-        .state
-        .store
-        .run(move |db| db.list_registries(rg2.as_deref()))
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => ArmError::not_found(
-                "ResourceGroupNotFound",
-                format!(
-                    "Resource group '{}' could not be found.",
-                    rg.clone().unwrap_or_default()
-                ),
-            ),
-            e => ArmError::internal(e),
-        })?;
+    let regs = super::registries::in_group(ctx, rg.clone()).await?;
     let sub = ctx.state.settings.subscription_id.clone();
     let items: Vec<Value> = regs
         .iter()

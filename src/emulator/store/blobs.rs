@@ -51,7 +51,7 @@ impl Digest {
     }
 
     fn hex(&self) -> &str {
-        &self.0["sha256:".len()..]
+        self.0.strip_prefix("sha256:").unwrap_or_default()
     }
 }
 
@@ -114,7 +114,9 @@ impl BlobStore {
     }
 
     fn blob_path(&self, d: &Digest) -> PathBuf {
-        self.blobs.join(&d.hex()[..2]).join(d.hex())
+        // A parsed digest is ASCII hex, so the first two bytes are two characters.
+        let hex = d.hex();
+        self.blobs.join(hex.get(..2).unwrap_or(hex)).join(hex)
     }
 
     fn upload_path(&self, id: &str) -> PathBuf {
@@ -268,7 +270,7 @@ impl BlobStore {
                 if tx.blocking_send(r).is_err() || failed {
                     return;
                 }
-                left -= n as u64;
+                left = left.saturating_sub(n as u64);
             }
         });
         Ok(futures_util::stream::unfold(rx, |mut rx| async move {
@@ -278,7 +280,7 @@ impl BlobStore {
 
     /// Removes blob files no repository sees any more; returns how many.
     pub fn collect_garbage(&self, live: &HashSet<String>) -> std::io::Result<usize> {
-        let mut removed = 0;
+        let mut removed: usize = 0;
         let Ok(dirs) = std::fs::read_dir(&self.blobs) else {
             return Ok(0);
         };
@@ -296,7 +298,7 @@ impl BlobStore {
                     .to_string();
                 if !live.contains(&format!("sha256:{name}")) {
                     std::fs::remove_file(&path)?;
-                    removed += 1;
+                    removed = removed.saturating_add(1);
                 }
             }
         }

@@ -66,6 +66,10 @@ impl Audit {
     const COLUMNS: &'static str =
         "created_at, created_by, created_by_type, modified_at, modified_by, modified_by_type";
 
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "column offsets: small constants, not request data"
+    )]
     fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Audit> {
         Ok(Audit {
             created_at: row.get(first)?,
@@ -183,10 +187,10 @@ impl Limits {
         }
     }
     pub fn tokens_for(&self, sku: Sku) -> usize {
-        self.tokens[Self::index(sku)]
+        self.tokens.get(Self::index(sku)).copied().unwrap_or(0)
     }
     pub fn scope_maps_for(&self, sku: Sku) -> usize {
-        self.scope_maps[Self::index(sku)]
+        self.scope_maps.get(Self::index(sku)).copied().unwrap_or(0)
     }
 }
 
@@ -195,6 +199,8 @@ pub struct Db {
     conn: Connection,
     pepper: Vec<u8>,
     pub limits: Limits,
+    /// A token password younger than this does not log in yet (Azure's replication delay).
+    pub password_propagation: std::time::Duration,
 }
 
 impl Db {
@@ -278,6 +284,7 @@ impl Store {
                 conn,
                 pepper,
                 limits: Limits::default(),
+                password_propagation: std::time::Duration::ZERO,
             })),
         })
     }

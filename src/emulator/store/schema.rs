@@ -156,7 +156,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute("DELETE FROM schema_version", [])?;
         tx.execute(
             "INSERT INTO schema_version (version) VALUES (?1)",
-            [i as i64 + 1],
+            [i64::try_from(i).unwrap_or(i64::MAX).saturating_add(1)],
         )?;
         tx.commit()?;
     }

@@ -3,10 +3,12 @@
 //! must not be able to do now. docs/security.md maps each test to its finding and says how it
 //! failed before the fix.
 
+mod crafted;
 mod data_dir;
 mod imds;
 mod login_files;
 mod referrers;
+mod secrets_audit;
 mod stop;
 mod tokens;
 mod uploads;

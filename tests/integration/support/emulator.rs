@@ -5,6 +5,7 @@
 //!
 //! Options: [`Emu::builder`] (a data dir, registries, `--faults`, `--fault-seed`);
 //! [`EmulatorProcess::spawn_with`] passes any `start` argument to the real binary.
+//! [`EmuBuilder::password_propagation`] models Azure's password replication delay.
 //! Hooks: [`Emu::hook`] (any `/_emulator/…` call), [`Emu::fault`], [`Emu::clear_faults`],
 //! [`Emu::lro`], [`Emu::lro_with`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
 //! [`Emu::request_log`] (the raw JSON), [`Emu::arm_requests`], [`Emu::sequence`] (the
@@ -74,17 +75,22 @@ impl Emu {
         Emu::builder().dir(dir).registries(registries).start().await
     }
 
+    /// A fresh emulator whose new token passwords are refused for `delay` (the emulator's
+    /// `--password-propagation`).
+    pub async fn start_with_propagation(delay: Duration) -> Emu {
+        Emu::builder().password_propagation(delay).start().await
+    }
+
     /// A fresh emulator that also serves the unauthenticated VM-style identity endpoint
     /// (`start --imds`), for the tests of the VM managed-identity path.
     pub async fn start_with_imds() -> Emu {
-        Emu::builder().imds(true).start().await
+        Emu::builder().imds().start().await
     }
 
     /// An emulator with options beyond the defaults (`--faults`, `--fault-seed`, a data dir).
     pub fn builder() -> EmuBuilder {
         EmuBuilder::default()
     }
-
     /// Stops the emulator and returns its data dir (for a restart with [`Emu::start_in`]).
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(running) = self.running.take() {
@@ -292,6 +298,7 @@ pub struct EmuBuilder {
     faults: Option<String>,
     fault_seed: Option<u64>,
     imds: bool,
+    password_propagation: Duration,
 }
 
 impl EmuBuilder {
@@ -313,15 +320,21 @@ impl EmuBuilder {
         self
     }
 
-    /// `--imds`.
-    pub fn imds(mut self, on: bool) -> Self {
-        self.imds = on;
-        self
-    }
-
     /// `--fault-seed N`.
     pub fn fault_seed(mut self, seed: u64) -> Self {
         self.fault_seed = Some(seed);
+        self
+    }
+
+    /// `--password-propagation`: new token passwords refused by the data plane for `delay`.
+    pub fn password_propagation(mut self, delay: Duration) -> Self {
+        self.password_propagation = delay;
+        self
+    }
+
+    /// `--imds`: the unauthenticated VM-style identity endpoint on.
+    pub fn imds(mut self) -> Self {
+        self.imds = true;
         self
     }
 
@@ -353,6 +366,7 @@ impl EmuBuilder {
             faults,
             fault_seed: self.fault_seed,
             imds: self.imds,
+            password_propagation: self.password_propagation,
         })
         .await
         .expect("the emulator starts");
