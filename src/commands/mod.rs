@@ -16,6 +16,7 @@ pub mod account;
 pub mod cloud;
 pub mod configure;
 pub mod data_plane;
+pub mod lock;
 pub mod login;
 pub mod repository;
 pub mod rotate;

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::lock;
 use super::shared::{self, Child, named, target, with_registry};
 use crate::api::arm::Write;
 use crate::api::models;
@@ -56,23 +57,57 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
         return Err(Error::cli("No scope map properties to update."));
     }
     let (name, description) = (&name, &args.description);
+    let env = &ctx.config.env().clone();
     let updated = with_registry(ctx, &target, |arm, registry| async move {
-        let current = arm.get_scope_map(&registry, name).await?;
-        let stored = models::scope_map_actions(&current);
-        let actions = if edits {
-            let add = actions::parse(&changes.add_repository, &changes.add_gateway)?;
-            let remove = actions::parse(&changes.remove_repository, &changes.remove_gateway)?;
-            actions::merge(&stored, &add, &remove)?
+        // ARM's PATCH has no precondition, so concurrent read-modify-writes lose updates (az
+        // does). acr serializes its own on this machine with a lock per scope map, and after
+        // writing reads again: a change another writer undid is applied again (best effort
+        // against writers elsewhere). docs/reliability.md.
+        let _lock = lock::lock(env, &registry.scope_map_id(name)).await?;
+        // az's order: the GET, then the actions are parsed and checked.
+        let mut current = arm.get_scope_map(&registry, name).await?;
+        let (add, remove) = if edits {
+            (
+                actions::parse(&changes.add_repository, &changes.add_gateway)?,
+                actions::parse(&changes.remove_repository, &changes.remove_gateway)?,
+            )
         } else {
-            stored
+            (Vec::new(), Vec::new())
         };
         let description = description.as_deref();
-        arm.write_scope_map(Write::Update, &registry, name, &actions, description)
-            .await
+        let mut round = 0;
+        loop {
+            round += 1;
+            let stored = models::scope_map_actions(&current);
+            let actions = if edits {
+                actions::merge(&stored, &add, &remove)?
+            } else {
+                stored
+            };
+            let written = arm
+                .write_scope_map(Write::Update, &registry, name, &actions, description)
+                .await?;
+            if !edits {
+                return Ok(written);
+            }
+            current = arm.get_scope_map(&registry, name).await?;
+            let now = models::scope_map_actions(&current);
+            let landed =
+                add.iter().all(|a| now.contains(a)) && remove.iter().all(|r| !now.contains(r));
+            if landed || round >= LOST_UPDATE_ROUNDS {
+                return Ok(if landed { current } else { written });
+            }
+            arm.diag().debug(&format!(
+                "Scope map '{name}' lost this update to another writer; applying it again."
+            ));
+        }
     })
     .await?;
     Ok(output(&updated))
 }
+
+/// How many times a scope-map update another writer undid is applied again.
+const LOST_UPDATE_ROUNDS: u32 = 5;
 
 async fn delete(ctx: &mut Context, args: ScopeMapDeleteArgs) -> Result<Output> {
     let yes = args.yes.yes;

@@ -6,7 +6,7 @@
 //! change how handlers answer only through [`Hooks::lro_polls`] and [`Hooks::page_size`].
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -33,6 +33,7 @@ pub struct FaultSpec {
     pub method: Option<String>,
     #[serde(default)]
     pub path_contains: String,
+    #[serde(default = "unavailable")]
     pub status: u16,
     #[serde(default)]
     pub retry_after: Option<u64>,
@@ -40,10 +41,17 @@ pub struct FaultSpec {
     pub count: u32,
     #[serde(default)]
     pub body: Option<Value>,
+    /// Instead of `status`: handle the request, then close the connection unanswered.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 fn one() -> u32 {
     1
+}
+
+fn unavailable() -> u16 {
+    503
 }
 
 pub struct Hooks {
@@ -52,6 +60,8 @@ pub struct Hooks {
     faults: Mutex<Vec<FaultSpec>>,
     lro_polls: AtomicU32,
     retry_after: AtomicU32,
+    fresh_poll_urls: AtomicBool,
+    location_only: AtomicBool,
     page_size: AtomicUsize,
 }
 
@@ -69,6 +79,8 @@ impl Hooks {
             faults: Mutex::new(Vec::new()),
             lro_polls: AtomicU32::new(0),
             retry_after: AtomicU32::new(DEFAULT_RETRY_AFTER),
+            fresh_poll_urls: AtomicBool::new(false),
+            location_only: AtomicBool::new(false),
             page_size: AtomicUsize::new(0),
         }
     }
@@ -88,6 +100,16 @@ impl Hooks {
     /// `Retry-After` seconds sent with asynchronous answers and their polls.
     pub fn retry_after(&self) -> u32 {
         self.retry_after.load(Ordering::Relaxed)
+    }
+
+    /// Each in-progress poll answer hands out a fresh poll URL and expires the one polled.
+    pub fn fresh_poll_urls(&self) -> bool {
+        self.fresh_poll_urls.load(Ordering::Relaxed)
+    }
+
+    /// Asynchronous answers that have a `Location` leave out `Azure-AsyncOperation`.
+    pub fn location_only(&self) -> bool {
+        self.location_only.load(Ordering::Relaxed)
     }
 
     pub fn page_size(&self) -> usize {
@@ -193,6 +215,12 @@ struct LroSpec {
     in_progress_polls: u32,
     #[serde(default)]
     retry_after: Option<u32>,
+    /// A new poll URL on each in-progress answer, the old one expired (404).
+    #[serde(default)]
+    fresh_poll_urls: bool,
+    /// 202 answers with a `Location` carry no `Azure-AsyncOperation`.
+    #[serde(default)]
+    location_only: bool,
 }
 
 async fn set_lro(
@@ -208,6 +236,14 @@ async fn set_lro(
         spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
         Ordering::Relaxed,
     );
+    state
+        .hooks
+        .fresh_poll_urls
+        .store(spec.fresh_poll_urls, Ordering::Relaxed);
+    state
+        .hooks
+        .location_only
+        .store(spec.location_only, Ordering::Relaxed);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -353,6 +389,13 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
             json!({"unparsedBytes": bytes.len()})
         };
         let resp = match state.hooks.take_fault(&method, &path) {
+            Some(f) if f.reset => {
+                let mut r = next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
+                r.extensions_mut().insert(super::faults::Faulted("reset"));
+                r
+            }
             Some(f) => fault_response(f),
             None => {
                 next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -437,6 +480,7 @@ mod tests {
             retry_after: Some(1),
             count: 2,
             body: None,
+            reset: false,
         });
         assert!(h.take_fault(&Method::GET, "/x/tokens/t").is_none());
         assert!(h.take_fault(&Method::PUT, "/x/TOKENS/t").is_some());

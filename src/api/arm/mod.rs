@@ -166,7 +166,8 @@ impl Arm {
             Ok(payload.attach(request).build()?)
         };
         let backoff = self.backoff;
-        let idempotent = http::idempotent(&method);
+        // listCredentials is a POST that only reads: repeating it is safe.
+        let idempotent = http::idempotent(&method) || url.path().ends_with("/listCredentials");
         let mut waited = Duration::ZERO;
         http::exchange(&self.http, &self.diag, build, |attempt, outcome| {
             let (retry, server, what, ended) = match outcome {
@@ -271,14 +272,6 @@ impl Arm {
         lro::finish(self, lro::Kind::Delete, url, initial)
             .await
             .map(|_| ())
-    }
-
-    /// POST as a long-running operation (generateCredentials); the final result.
-    pub async fn post(&self, url: Url, body: &Value) -> Result<Value> {
-        let initial = self.call(Method::POST, url.clone(), Some(body)).await?;
-        lro::finish(self, lro::Kind::Post, url, initial)
-            .await
-            .map(|v| v.unwrap_or(Value::Null))
     }
 
     /// `GET /subscriptions/{id}`.

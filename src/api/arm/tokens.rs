@@ -5,9 +5,12 @@
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use super::{Arm, RegistryRef};
+use super::{Arm, RegistryRef, Sent, arm_error, lro};
 use crate::api::encode::arm_segment;
 use crate::error::Result;
+
+/// How many times a `generateCredentials` whose outcome was unknown is sent again.
+const UNKNOWN_ROUNDS: u32 = 5;
 
 /// The properties a token PATCH changes; `None` leaves a property as it is (D1).
 #[derive(Debug, Default, Clone)]
@@ -94,6 +97,13 @@ impl Arm {
     }
 
     /// `POST …/generateCredentials`; the service's result (username and passwords).
+    ///
+    /// The POST creates secrets, so it is never repeated blindly: when its outcome is unknown
+    /// (a 5xx, or the connection dropped after it was sent), the token is read again first. A
+    /// missing token ends it with the service's 404; otherwise whatever the lost request did
+    /// is a password nobody received, and sending the request again replaces it. After such a
+    /// recovery the token is read once more to check that the passwords returned are the ones
+    /// in effect (a lost request landing late would have replaced them): if not, again.
     pub async fn generate_credentials(
         &self,
         registry: &RegistryRef,
@@ -106,8 +116,85 @@ impl Arm {
         if let Some(expiry) = request.expiry {
             body["expiry"] = Value::String(expiry.to_owned());
         }
-        self.post(self.registry_url(registry, "/generateCredentials")?, &body)
-            .await
+        let url = self.registry_url(registry, "/generateCredentials")?;
+        let mut recovered = false;
+        let mut round = 0;
+        loop {
+            round += 1;
+            let initial = match self
+                .exchange(Method::POST, url.clone(), Some(&body))
+                .await?
+            {
+                Sent::Answer(r) if r.status.is_success() => r,
+                Sent::Answer(r) => return Err(arm_error(&r)),
+                Sent::Unknown(ended) => {
+                    if round >= UNKNOWN_ROUNDS {
+                        return Err(match ended {
+                            Ok(response) => arm_error(&response),
+                            Err(e) => e,
+                        });
+                    }
+                    let token = self.get_token(registry, request.token).await?;
+                    self.diag.debug(&format!(
+                        "generateCredentials: outcome unknown; token '{}' has passwords {}; generating again.",
+                        request.token,
+                        password_times(&token)
+                    ));
+                    recovered = true;
+                    tokio::time::sleep(self.backoff.wait(round, None)).await;
+                    continue;
+                }
+            };
+            let result = lro::finish(self, lro::Kind::Post, url.clone(), initial)
+                .await?
+                .unwrap_or(Value::Null);
+            if recovered && round < UNKNOWN_ROUNDS {
+                let token = self.get_token(registry, request.token).await?;
+                if !in_effect(&result, &token) {
+                    self.diag.debug(
+                        "generateCredentials: a lost request replaced the new passwords; generating again.",
+                    );
+                    continue;
+                }
+            }
+            return Ok(result);
+        }
+    }
+}
+
+/// `name@creationTime` of each password of a token (for `--debug`).
+fn password_times(token: &Value) -> String {
+    let passwords = token
+        .pointer("/properties/credentials/passwords")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let shown: Vec<String> = passwords
+        .iter()
+        .map(|p| {
+            format!(
+                "{}@{}",
+                p["name"].as_str().unwrap_or("?"),
+                p["creationTime"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    format!("[{}]", shown.join(", "))
+}
+
+/// Whether every password of a `generateCredentials` result is the one the token now has
+/// (same name, same creation time).
+fn in_effect(result: &Value, token: &Value) -> bool {
+    let held = token
+        .pointer("/properties/credentials/passwords")
+        .and_then(Value::as_array);
+    let generated = result["passwords"].as_array();
+    match (generated, held) {
+        (Some(generated), Some(held)) => generated.iter().all(|g| {
+            held.iter()
+                .any(|h| h["name"] == g["name"] && h["creationTime"] == g["creationTime"])
+        }),
+        _ => false,
     }
 }
 
@@ -135,5 +222,21 @@ mod tests {
             keep.body(),
             json!({"properties": {"credentials": {"passwords": [{"name": "password2"}]}}})
         );
+    }
+
+    #[test]
+    fn generated_passwords_in_effect_match_name_and_creation_time() {
+        let result =
+            json!({"passwords": [{"name": "password1", "creationTime": "t2", "value": "v"}]});
+        let token = |t: &str| {
+            json!({"properties": {"credentials": {"passwords": [
+                {"name": "password1", "creationTime": t},
+                {"name": "password2", "creationTime": "t0"}
+            ]}}})
+        };
+        assert!(in_effect(&result, &token("t2")));
+        assert!(!in_effect(&result, &token("t3")));
+        assert!(!in_effect(&result, &json!({})));
+        assert_eq!(password_times(&token("t2")), "[password1@t2, password2@t0]");
     }
 }

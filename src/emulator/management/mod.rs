@@ -418,7 +418,11 @@ impl Ctx {
         location: Option<&str>,
     ) -> Response {
         let h = resp.headers_mut();
-        h.insert("Azure-AsyncOperation", header_value(status_url));
+        // The test hooks' `locationOnly`: an answer with a Location carries only that, so a
+        // client must poll the Location.
+        if location.is_none() || !self.state.hooks.location_only() {
+            h.insert("Azure-AsyncOperation", header_value(status_url));
+        }
         if let Some(l) = location {
             h.insert(header::LOCATION, header_value(l));
         }
@@ -490,10 +494,28 @@ fn operation_status(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
         )
     })?;
     // Without Retry-After on the poll answer, azure-core waits 30 s before the next poll.
-    // The service repeats the status URL as `Azure-AsyncOperation` on every poll answer.
-    let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
+    // The service repeats the status URL as `Azure-AsyncOperation` on every poll answer (a
+    // fresh one, the old expired, when the test hooks ask for it).
+    let running = doc.get("status").and_then(serde_json::Value::as_str) != Some("Succeeded");
+    let url = poll_url(ctx, operations::Url::Status, id, running);
     let resp = ok(doc);
     Ok(ctx.async_headers(resp, &url, None))
+}
+
+/// The URL of this poll to hand back: the same, or with a fresh id when the hooks ask for
+/// fresh poll URLs and the operation still runs.
+fn poll_url(ctx: &Ctx, which: operations::Url, id: &str, running: bool) -> String {
+    let fresh = (running && ctx.state.hooks.fresh_poll_urls())
+        .then(|| ctx.state.operations.rotate(which, id))
+        .flatten();
+    let path = match fresh {
+        Some(new) => match ctx.path.rsplit_once('/') {
+            Some((parent, _)) => format!("{parent}/{new}"),
+            None => ctx.path.clone(),
+        },
+        None => ctx.path.clone(),
+    };
+    format!("{}{path}?api-version={}", ctx.base(), ctx.api_version)
 }
 
 fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
@@ -504,7 +526,7 @@ fn operation_result(ctx: &Ctx, id: &str) -> Result<Response, ArmError> {
         )),
         Some(operations::Outcome::Running) => {
             let mut resp = StatusCode::ACCEPTED.into_response();
-            let url = format!("{}{}?api-version={}", ctx.base(), ctx.path, ctx.api_version);
+            let url = poll_url(ctx, operations::Url::Result, id, true);
             resp.headers_mut()
                 .insert(header::LOCATION, header_value(&url));
             resp.headers_mut().insert(

@@ -5,7 +5,9 @@
 //! `Location` URL (`…/operationResults/{id}`) that answers 202 while running and the final
 //! result after. Writes are applied at once; the
 //! countdown only shapes what the URLs report (`InProgress` n times, then `Succeeded`), which
-//! is what clients observe. Kept in memory: a restart forgets pending operations. Results held
+//! is what clients observe. With the test hooks' `freshPollUrls`, each in-progress answer hands
+//! out a new id for the URL just polled and expires the old one ([`Operations::rotate`]). Kept
+//! in memory: a restart forgets pending operations. Results held
 //! here (generated passwords) never touch disk.
 
 use std::collections::{HashMap, VecDeque};
@@ -22,9 +24,25 @@ struct Op {
     result: Option<Value>,
 }
 
+/// Which URL of an operation an id appears in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Url {
+    Status,
+    Result,
+}
+
 #[derive(Default)]
 pub struct Operations {
-    inner: Mutex<(HashMap<String, Op>, VecDeque<String>)>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    ops: HashMap<String, Op>,
+    order: VecDeque<String>,
+    /// The ids valid in each URL, mapped to the operation's name: at first the name itself;
+    /// [`Operations::rotate`] replaces one by a fresh id (a new signed URL, the old expired).
+    ids: HashMap<(Url, String), String>,
 }
 
 /// What the `Location` URL answers.
@@ -38,27 +56,37 @@ impl Operations {
     /// `InProgress`, …) `polls` times before `Succeeded`.
     pub fn start(&self, name: &str, running: &str, polls: u32, result: Option<Value>) {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let (map, order) = &mut *g;
-        if order.len() >= CAPACITY
-            && let Some(old) = order.pop_front()
+        let key = name.to_ascii_lowercase();
+        if g.order.len() >= CAPACITY
+            && let Some(old) = g.order.pop_front()
         {
-            map.remove(&old);
+            g.ops.remove(&old);
+            g.ids.retain(|_, n| *n != old);
         }
-        map.insert(
-            name.to_ascii_lowercase(),
+        g.ops.insert(
+            key.clone(),
             Op {
                 running: running.to_string(),
                 remaining: polls,
                 result,
             },
         );
-        order.push_back(name.to_ascii_lowercase());
+        for url in [Url::Status, Url::Result] {
+            g.ids.insert((url, key.clone()), key.clone());
+        }
+        g.order.push_back(key);
+    }
+
+    /// The operation behind `id` in `url`, if that id is (still) valid.
+    fn op<'a>(g: &'a mut Inner, url: Url, id: &str) -> Option<&'a mut Op> {
+        let name = g.ids.get(&(url, id.to_ascii_lowercase()))?.clone();
+        g.ops.get_mut(&name)
     }
 
     /// The status document; each call is one poll.
-    pub fn status(&self, name: &str) -> Option<Value> {
+    pub fn status(&self, id: &str) -> Option<Value> {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let op = g.0.get_mut(&name.to_ascii_lowercase())?;
+        let op = Self::op(&mut g, Url::Status, id)?;
         Some(if op.remaining > 0 {
             op.remaining = op.remaining.saturating_sub(1);
             json!({"status": op.running})
@@ -68,14 +96,25 @@ impl Operations {
     }
 
     /// The `Location` answer; each call is one poll.
-    pub fn outcome(&self, name: &str) -> Option<Outcome> {
+    pub fn outcome(&self, id: &str) -> Option<Outcome> {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let op = g.0.get_mut(&name.to_ascii_lowercase())?;
+        let op = Self::op(&mut g, Url::Result, id)?;
         if op.remaining > 0 {
             op.remaining = op.remaining.saturating_sub(1);
             return Some(Outcome::Running);
         }
         Some(Outcome::Done(op.result.clone()))
+    }
+
+    /// Replaces `id` in `url` by a fresh id (returned) and expires `id`, as a service handing
+    /// out a new signed poll URL on each answer does.
+    pub fn rotate(&self, url: Url, id: &str) -> Option<String> {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let name = g.ids.remove(&(url, id.to_ascii_lowercase()))?;
+        let prefix = name.split('-').next().unwrap_or("op");
+        let fresh = format!("{prefix}-{}", uuid::Uuid::new_v4());
+        g.ids.insert((url, fresh.clone()), name);
+        Some(fresh)
     }
 }
 
@@ -101,5 +140,20 @@ mod tests {
             Some(Outcome::Done(Some(_)))
         ));
         assert!(ops.status("nope").is_none());
+    }
+
+    #[test]
+    fn a_rotated_id_expires_the_old_one_in_its_url_only() {
+        let ops = Operations::default();
+        ops.start("tokens-1", "Deleting", 3, None);
+        let fresh = ops.rotate(Url::Status, "tokens-1").unwrap();
+        assert!(fresh.starts_with("tokens-"), "{fresh}");
+        assert!(ops.status("tokens-1").is_none());
+        assert_eq!(ops.status(&fresh).unwrap(), json!({"status": "Deleting"}));
+        // The Location URL keeps its id until it is rotated itself; the countdown is shared.
+        assert!(matches!(ops.outcome("tokens-1"), Some(Outcome::Running)));
+        assert!(matches!(ops.outcome("tokens-1"), Some(Outcome::Running)));
+        assert_eq!(ops.status(&fresh).unwrap(), json!({"status": "Succeeded"}));
+        assert!(ops.rotate(Url::Status, "tokens-1").is_none());
     }
 }

@@ -4,7 +4,9 @@
 
 mod auth;
 mod cloud;
+mod concurrency;
 mod credential;
+mod faults;
 mod global_arguments;
 mod output;
 mod parity;

@@ -39,7 +39,7 @@ async fn skopeo_walks_through_the_seed_scenario() {
     };
     let r = Reg::start().await;
     let t = Tools::new(&r).await;
-    let (certdir, layout) = (t.path("certdir"), format!("oci:{}:v1", t.path("oci/hello")));
+    let certdir = t.path("certdir");
     // az acr scope-map create --name MyScopeMap --repository samples/hello-world content/write
     // content/read --repository samples/nginx content/read; az acr token create --name MyToken.
     let map = [
@@ -50,24 +50,8 @@ async fn skopeo_walks_through_the_seed_scenario() {
     let pw = r.token("MyToken", &map).await;
     let creds = format!("MyToken:{pw}");
     let push = |dest: String| {
-        let (skopeo, creds, certdir, layout) = (&skopeo, &creds, &certdir, &layout);
-        let t = &t;
-        async move {
-            let dest = format!("docker://{}", t.image(&dest));
-            t.run(
-                skopeo,
-                &[
-                    "copy",
-                    "--dest-creds",
-                    creds,
-                    "--dest-cert-dir",
-                    certdir,
-                    layout,
-                    &dest,
-                ],
-            )
-            .await
-        }
+        let (skopeo, creds, t) = (&skopeo, &creds, &t);
+        async move { t.push_layout(skopeo, creds, &dest).await }
     };
     // The token may push to hello-world...
     ok(

@@ -215,6 +215,28 @@ impl Tools {
         run_env(program, args, envs, "").await
     }
 
+    /// `skopeo copy` of the OCI layout's `v1` to `repo_tag` with `creds` (`USER:PASSWORD`).
+    pub async fn push_layout(&self, skopeo: &Path, creds: &str, repo_tag: &str) -> Run {
+        let (certdir, layout) = (
+            self.path("certdir"),
+            format!("oci:{}:v1", self.path("oci/hello")),
+        );
+        let dest = format!("docker://{}", self.image(repo_tag));
+        self.run(
+            skopeo,
+            &[
+                "copy",
+                "--dest-creds",
+                creds,
+                "--dest-cert-dir",
+                &certdir,
+                &layout,
+                &dest,
+            ],
+        )
+        .await
+    }
+
     /// `podman` with its storage in the scratch directory.
     pub fn podman_args<'a>(&'a self, root: &'a [String; 2], args: &[&'a str]) -> Vec<&'a str> {
         let mut v = vec![

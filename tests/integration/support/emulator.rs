@@ -7,7 +7,7 @@
 //! [`EmulatorProcess::spawn_with`] passes any `start` argument to the real binary.
 //! [`EmuBuilder::password_propagation`] models Azure's password replication delay.
 //! Hooks: [`Emu::hook`] (any `/_emulator/…` call), [`Emu::fault`], [`Emu::clear_faults`],
-//! [`Emu::lro`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
+//! [`Emu::lro`], [`Emu::lro_with`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
 //! [`Emu::request_log`] (the raw JSON), [`Emu::arm_requests`], [`Emu::sequence`] (the
 //! management requests as `METHOD SHORT-PATH STATUS`, see [`Emu::short`]),
 //! [`Emu::clear_requests`]. The ARM calls themselves are in `support::arm`.
@@ -184,6 +184,12 @@ impl Emu {
                 .await,
             204
         );
+    }
+
+    /// `POST /_emulator/lro` with the whole spec (`inProgressPolls`, `retryAfter`,
+    /// `freshPollUrls`, `locationOnly`).
+    pub async fn lro_with(&self, spec: Value) {
+        assert_eq!(self.hook("POST", "/_emulator/lro", spec).await, 204);
     }
 
     /// `POST /_emulator/paging`: LIST answers hold at most `size` items per page.
