@@ -28,12 +28,13 @@ Register-ArgumentCompleter -Native -CommandName 'acr-emulator' -ScriptBlock {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the emulator (foreground unless --detach)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the emulator running on a data dir and wait for it to exit')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print what clients need to use the emulator')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run CMD against a throw-away emulator, then stop it and remove its data')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'acr-emulator;start' {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (default: the platform data dir + /acr-emulator)')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port; default 8443 for start, any free port for exec)')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable')
             [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Run in the background; return once every listener answers')
             [CompletionResult]::new('--test-hooks', '--test-hooks', [CompletionResultType]::ParameterName, 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)')
@@ -55,10 +56,22 @@ Register-ArgumentCompleter -Native -CommandName 'acr-emulator' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'acr-emulator;exec' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory (default: the platform data dir + /acr-emulator)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port; default 8443 for start, any free port for exec)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable')
+            [CompletionResult]::new('--test-hooks', '--test-hooks', [CompletionResultType]::ParameterName, 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)')
+            [CompletionResult]::new('--no-signin-link', '--no-signin-link', [CompletionResultType]::ParameterName, 'Leave the console''s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent''s stdout')
+            [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Run in the background; return once every listener answers')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'acr-emulator;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the emulator (foreground unless --detach)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the emulator running on a data dir and wait for it to exit')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print what clients need to use the emulator')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run CMD against a throw-away emulator, then stop it and remove its data')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -69,6 +82,9 @@ Register-ArgumentCompleter -Native -CommandName 'acr-emulator' -ScriptBlock {
             break
         }
         'acr-emulator;help;env' {
+            break
+        }
+        'acr-emulator;help;exec' {
             break
         }
         'acr-emulator;help;help' {

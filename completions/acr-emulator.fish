@@ -29,9 +29,10 @@ complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -s V -l version 
 complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "start" -d 'Start the emulator (foreground unless --detach)'
 complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "stop" -d 'Stop the emulator running on a data dir and wait for it to exit'
 complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "env" -d 'Print what clients need to use the emulator'
+complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "exec" -d 'Run CMD against a throw-away emulator, then stop it and remove its data'
 complete -c acr-emulator -n "__fish_acr_emulator_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
-complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l port -d 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port)' -r
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l port -d 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port; default 8443 for start, any free port for exec)' -r
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l registry -d 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable' -r
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l detach -d 'Run in the background; return once every listener answers'
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand start" -l test-hooks -d 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)'
@@ -43,7 +44,15 @@ complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -l data-d
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -l format -r -f -a "sh\t''
 json\t''"
 complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand env" -s h -l help -d 'Print help'
-complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "start" -d 'Start the emulator (foreground unless --detach)'
-complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "stop" -d 'Stop the emulator running on a data dir and wait for it to exit'
-complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "env" -d 'Print what clients need to use the emulator'
-complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l data-dir -d 'Data directory (default: the platform data dir + /acr-emulator)' -r -F
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l port -d 'HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port; default 8443 for start, any free port for exec)' -r
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l registry -d 'Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable' -r
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l test-hooks -d 'Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l no-signin-link -d 'Leave the console\'s sign-in link out of the start-up lines: the child of `--detach` writes them to emulator.log, and the link (a secret) belongs only on the parent\'s stdout'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -l detach -d 'Run in the background; return once every listener answers'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env exec help" -f -a "start" -d 'Start the emulator (foreground unless --detach)'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env exec help" -f -a "stop" -d 'Stop the emulator running on a data dir and wait for it to exit'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env exec help" -f -a "env" -d 'Print what clients need to use the emulator'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env exec help" -f -a "exec" -d 'Run CMD against a throw-away emulator, then stop it and remove its data'
+complete -c acr-emulator -n "__fish_acr_emulator_using_subcommand help; and not __fish_seen_subcommand_from start stop env exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

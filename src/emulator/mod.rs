@@ -11,6 +11,7 @@ pub(crate) mod clock;
 pub mod console;
 mod env;
 pub mod error;
+pub mod exec;
 pub(crate) mod files;
 pub(crate) mod hooks;
 pub(crate) mod identity;

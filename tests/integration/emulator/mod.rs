@@ -5,6 +5,7 @@
 mod auth;
 mod cli;
 mod coverage;
+mod exec;
 mod identity;
 mod lro_paging_faults;
 mod persistence;
