@@ -89,7 +89,7 @@ _acr__emulator() {
             return 0
             ;;
         acr__subcmd__emulator__subcmd__exec)
-            opts="-h --data-dir --port --registry --test-hooks --no-signin-link --detach --help"
+            opts="-h --data-dir --port --registry --imds --password-propagation --test-hooks --faults --fault-seed --no-signin-link --detach --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +104,18 @@ _acr__emulator() {
                     return 0
                     ;;
                 --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-propagation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -199,7 +211,7 @@ _acr__emulator() {
             return 0
             ;;
         acr__subcmd__emulator__subcmd__start)
-            opts="-h --data-dir --port --registry --detach --test-hooks --no-signin-link --help"
+            opts="-h --data-dir --port --registry --detach --imds --password-propagation --test-hooks --faults --fault-seed --no-signin-link --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +226,18 @@ _acr__emulator() {
                     return 0
                     ;;
                 --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-propagation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -118,6 +118,9 @@ _acr() {
             acr__subcmd__token__subcmd__credential,generate)
                 cmd="acr__subcmd__token__subcmd__credential__subcmd__generate"
                 ;;
+            acr__subcmd__token__subcmd__credential,rotate)
+                cmd="acr__subcmd__token__subcmd__credential__subcmd__rotate"
+                ;;
             *)
                 ;;
         esac
@@ -1563,7 +1566,7 @@ _acr() {
             return 0
             ;;
         acr__subcmd__token__subcmd__create)
-            opts="-n -r -g -h -o --name --registry --resource-group --expiration --expiration-in-days --no-passwords --gateway --repository --scope-map --status --acquire-policy-token --change-reference --debug --help --only-show-errors --output --query --subscription --verbose"
+            opts="-n -r -g -h -o --name --registry --resource-group --expiration --expiration-in-days --no-passwords --gateway --repository --scope-map --status --if-not-exists --output-secret-file --force --acquire-policy-token --change-reference --debug --help --only-show-errors --output --query --subscription --verbose"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1621,6 +1624,10 @@ _acr() {
                     COMPREPLY=($(compgen -W "enabled disabled" -- "${cur}"))
                     return 0
                     ;;
+                --output-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --change-reference)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1649,7 +1656,7 @@ _acr() {
             return 0
             ;;
         acr__subcmd__token__subcmd__credential)
-            opts="-h -o --debug --help --only-show-errors --output --query --subscription --verbose delete generate"
+            opts="-h -o --debug --help --only-show-errors --output --query --subscription --verbose delete generate rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1737,7 +1744,7 @@ _acr() {
             return 0
             ;;
         acr__subcmd__token__subcmd__credential__subcmd__generate)
-            opts="-n -r -g -h -o --name --registry --resource-group --expiration --expiration-in-days --password1 --password2 --acquire-policy-token --change-reference --debug --help --only-show-errors --output --query --subscription --verbose"
+            opts="-n -r -g -h -o --name --registry --resource-group --expiration --expiration-in-days --password1 --password2 --output-secret-file --force --acquire-policy-token --change-reference --debug --help --only-show-errors --output --query --subscription --verbose"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1775,7 +1782,101 @@ _acr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --change-reference)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json jsonc yaml yamlc table tsv none" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json jsonc yaml yamlc table tsv none" -- "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subscription)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        acr__subcmd__token__subcmd__credential__subcmd__rotate)
+            opts="-n -r -g -h -o --name --registry --resource-group --expiration --expiration-in-days --slot --dry-run --verify --verify-timeout --output-secret-file --force --all --name-prefix --expiring-within --expired --max-parallel --output-secret-dir --debug --help --only-show-errors --output --query --subscription --verbose"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resource-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiration-in-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slot)
+                    COMPREPLY=($(compgen -W "password1 password2" -- "${cur}"))
+                    return 0
+                    ;;
+                --verify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-secret-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1861,7 +1962,7 @@ _acr() {
             return 0
             ;;
         acr__subcmd__token__subcmd__list)
-            opts="-r -g -h -o --registry --resource-group --debug --help --only-show-errors --output --query --subscription --verbose"
+            opts="-r -g -h -o --registry --resource-group --expiring-within --expired --debug --help --only-show-errors --output --query --subscription --verbose"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1880,6 +1981,10 @@ _acr() {
                     return 0
                     ;;
                 -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -76,6 +76,7 @@ complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcomman
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l scope-map -d 'The name of the scope map with pre-configured repository permissions. Use "--repository" and/or "--gateway" if you would like CLI to configure one for you' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l status -d 'The status of the token' -r -f -a "enabled\t''
 disabled\t''"
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l output-secret-file -d 'Write the generated password(s) to this new file, created with mode 0600, instead of stdout, which shows "<written to PATH>" in their place. One password: the value alone, without a newline; two: the lines password1=VALUE and password2=VALUE. Refused if the file exists, unless --force (an addition of acr)' -r -F
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l change-reference -d 'The related change reference ID for this resource operation' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "json\t''
 jsonc\t''
@@ -86,6 +87,8 @@ tsv\t''
 none\t''"
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l query -d 'JMESPath query string. See http://jmespath.org/ for more information and examples' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l subscription -d 'Name or ID of subscription. Defaults to AZURE_SUBSCRIPTION_ID, then to the subscription of the signed-in identity' -r
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l if-not-exists -d 'If the token exists with the same scope map (or, with --repository/--gateway, the same actions), leave it and its passwords untouched and print it as `acr token show` does; if it exists otherwise, fail and change nothing (an addition of acr)'
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l force -d 'Replace the file of --output-secret-file if it exists'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l acquire-policy-token -d 'Acquiring an Azure Policy token automatically for this resource operation'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -l debug -d 'Increase logging verbosity to show all debug logs'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Show this help message and exit'
@@ -112,6 +115,7 @@ complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcomman
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from delete" -l verbose -d 'Increase logging verbosity. Use --debug for full debug logs'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -s r -l registry -d 'The name of the container registry. It should be specified in lower case. You can configure the default registry name using `acr configure --defaults acr=<registry name>`' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -s g -l resource-group -d 'Name of resource group. You can configure the default group using `acr configure --defaults group=<name>`' -r
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l expiring-within -d 'Only tokens with a password that expires within this time from now, and has not expired yet: a number and a unit, d, h, m or s (7d, 12h, 30m). With --expired, tokens matching either (an addition of acr)' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "json\t''
 jsonc\t''
 yaml\t''
@@ -121,6 +125,7 @@ tsv\t''
 none\t''"
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l query -d 'JMESPath query string. See http://jmespath.org/ for more information and examples' -r
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l subscription -d 'Name or ID of subscription. Defaults to AZURE_SUBSCRIPTION_ID, then to the subscription of the signed-in identity' -r
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l expired -d 'Only tokens with a password that has expired (an addition of acr)'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l debug -d 'Increase logging verbosity to show all debug logs'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Show this help message and exit'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from list" -l only-show-errors -d 'Only show errors, suppressing warnings'
@@ -177,6 +182,7 @@ complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcomman
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from credential" -l verbose -d 'Increase logging verbosity. Use --debug for full debug logs'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from credential" -f -a "delete" -d 'Delete a token credential'
 complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from credential" -f -a "generate" -d 'Generate or replace one or both passwords of a token for an Azure Container Registry. For using token and password to access a container registry, see https://aka.ms/acr/repo-permissions'
+complete -c acr -n "__fish_acr_using_subcommand token; and __fish_seen_subcommand_from credential" -f -a "rotate" -d 'Replace one password of a token, the empty one or else the older one, so the other keeps working (an addition of acr)'
 complete -c acr -n "__fish_acr_using_subcommand scope-map; and not __fish_seen_subcommand_from create delete list show update" -s o -l output -d 'Output format' -r -f -a "json\t''
 jsonc\t''
 yaml\t''

@@ -124,30 +124,78 @@ impl Config {
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
-/// crash never leaves a half-written file. `private` makes the file 0600 (and its directory
-/// 0700) before any byte is written.
+/// crash never leaves a half-written file. `private` makes the file 0600 before any byte is
+/// written, and the directories this call creates 0700; a directory that already exists is
+/// never touched (`REGISTRY_AUTH_FILE=/tmp/auth.json` must not turn `/tmp` into 0700). A
+/// symlinked `path` is written through the link, as docker does, not replaced by a file.
 pub fn write_atomic(path: &Path, contents: &[u8], private: bool) -> std::io::Result<()> {
+    let path = &through_symlinks(path);
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    create_missing_dirs(dir, private)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if private {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            file.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        } else {
-            file.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
+        let mode = if private { 0o600 } else { 0o644 };
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
-    #[cfg(not(unix))]
-    let _ = private;
     std::io::Write::write_all(&mut file, contents)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Writes a secret into acr's own configuration directory (token caches, the credential
+/// file): like [`write_atomic`] with `private`, and the directory, which belongs to acr, is
+/// made 0700 if it is looser, so every secret is 0600 in a 0700 directory.
+pub fn write_secret(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent()
+        && let Ok(meta) = std::fs::metadata(dir)
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    write_atomic(path, contents, true)
+}
+
+/// The file a chain of symlinks at `path` ends at (relative links resolved against the link's
+/// directory); `path` itself when it is not a symlink. At most 40 links, as the kernel allows.
+fn through_symlinks(path: &Path) -> std::path::PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// Creates `dir` and its missing parents (0700 each when `private`); existing ones stay as
+/// they are.
+fn create_missing_dirs(dir: &Path, private: bool) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    builder.create(dir)
 }
 
 fn parse_ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {

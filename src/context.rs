@@ -66,6 +66,16 @@ impl Context {
         }
     }
 
+    /// The current time. `ACR_TEST_NOW` (RFC 3339; for tests only, documented as such) pins
+    /// it, so that the expiry filters can be tested exactly at their window's edges.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.config
+            .env()
+            .get("ACR_TEST_NOW")
+            .and_then(crate::resolve::rotation::parse_time)
+            .unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+
     /// Writes a command's result to stdout.
     pub fn render(&mut self, output: Output) -> crate::error::Result<()> {
         let text = crate::output::format(&self.style(), output)?;
@@ -125,7 +135,10 @@ impl Context {
             &http,
         )
         .await?;
-        let arm = crate::api::arm::Arm::new(http, credential, self.diag.clone(), subscription)?;
+        let scale =
+            crate::api::http::Backoff::scale_from(self.config.env().get("ACR_TEST_RETRY_SCALE"));
+        let arm = crate::api::arm::Arm::new(http, credential, self.diag.clone(), subscription)?
+            .with_wait_scale(scale);
         self.clients.arm = Some(arm.clone());
         Ok(arm)
     }

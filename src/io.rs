@@ -32,6 +32,12 @@ impl Io {
         }
     }
 
+    /// Whether these are the process's own streams (the `acr` binary), not captured ones: only
+    /// then may a command take over process-wide signals (SIGINT/SIGTERM).
+    pub fn is_process(&self) -> bool {
+        self.real_stdin
+    }
+
     /// In-memory streams for tests: `stdin` is the given text, nothing is a terminal.
     pub fn captured(stdin: &str) -> (Io, Captured) {
         let captured = Captured::default();

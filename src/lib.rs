@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod docker_helper;
+pub mod duration;
 pub mod emulator;
 pub mod error;
 pub mod io;

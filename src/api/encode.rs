@@ -50,14 +50,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_never_change_the_structure_of_a_url() {
+    fn arm_segments_keep_only_unreserved_characters() {
         assert_eq!(arm_segment("my-registry_1.(x)~"), "my-registry_1.(x)~");
         assert_eq!(arm_segment("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
+    }
+
+    #[test]
+    fn repositories_keep_their_slashes_and_nothing_else() {
         assert_eq!(repository("samples/hello-world"), "samples/hello-world");
         assert_eq!(repository("a b/c?d#e"), "a%20b/c%3Fd%23e");
-        assert_eq!(reference("sha256:0123abc"), "sha256:0123abc");
-        assert_eq!(reference("v1.0_beta-2"), "v1.0_beta-2");
-        assert_eq!(reference("a/b%2F"), "a%2Fb%252F");
-        assert_eq!(reference("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn references_keep_digests_and_never_read_as_escapes() {
+        for (name, encoded) in [
+            ("sha256:0123abc", "sha256:0123abc"),
+            ("v1.0_beta-2", "v1.0_beta-2"),
+            ("a/b%2F", "a%2Fb%252F"),
+            ("é", "%C3%A9"),
+        ] {
+            assert_eq!(reference(name), encoded);
+        }
     }
 }

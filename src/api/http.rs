@@ -218,6 +218,83 @@ pub fn retry_delay(attempt: u32, retry_after: Option<&str>) -> Duration {
     Duration::from_millis(1000u64.saturating_mul(1 << attempt.min(5)) / 2)
 }
 
+/// The server's requested wait: `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds) or
+/// `Retry-After` (seconds), as azure-core reads them.
+pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(ms) = get(name).and_then(|v| v.trim().parse::<f64>().ok())
+            && ms.is_finite()
+            && ms >= 0.0
+        {
+            return Some(Duration::from_secs_f64(ms / 1000.0));
+        }
+    }
+    get("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Azure's retry policy for the management API (azure-core's defaults): at most
+/// [`Backoff::ARM_ATTEMPTS`] attempts within [`Backoff::ARM_BUDGET`]; the server's
+/// `Retry-After` when it sent one (up to [`Backoff::CAP`]), else exponential backoff from
+/// [`Backoff::BASE`] with full jitter (a random wait between 0 and the exponential value, so
+/// that many clients throttled together do not come back together). The budget counts the
+/// waits between attempts. `scale` multiplies every
+/// wait: 1 except in tests (`ACR_TEST_RETRY_SCALE`, see docs/reliability.md).
+#[derive(Clone, Copy, Debug)]
+pub struct Backoff {
+    pub attempts: u32,
+    pub budget: Duration,
+    pub scale: f64,
+}
+
+impl Backoff {
+    pub const ARM_ATTEMPTS: u32 = 10;
+    pub const ARM_BUDGET: Duration = Duration::from_secs(120);
+    pub const BASE: Duration = Duration::from_millis(800);
+    pub const CAP: Duration = Duration::from_secs(60);
+
+    pub fn arm() -> Backoff {
+        Backoff {
+            attempts: Backoff::ARM_ATTEMPTS,
+            budget: Backoff::ARM_BUDGET,
+            scale: 1.0,
+        }
+    }
+
+    /// The test-only wait scale from `ACR_TEST_RETRY_SCALE` (a number in (0, 1]); anything
+    /// else is 1.
+    pub fn scale_from(value: Option<&str>) -> f64 {
+        value
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| *v > 0.0 && *v <= 1.0)
+            .unwrap_or(1.0)
+    }
+
+    /// The wait before retry `attempt` (1-based), `server` being the server's requested wait.
+    pub fn wait(&self, attempt: u32, server: Option<Duration>) -> Duration {
+        let unscaled = match server {
+            Some(d) => d.min(Backoff::CAP),
+            None => {
+                let exp = Backoff::BASE
+                    .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+                    .min(Backoff::CAP);
+                exp.mul_f64(rand::random::<f64>())
+            }
+        };
+        unscaled.mul_f64(self.scale)
+    }
+
+    /// Whether attempt `attempt` (just failed) may be followed by another after `wait`, given
+    /// the time `waited` between the attempts so far (the budget counts waits, not the time
+    /// the server took to answer).
+    pub fn allows(&self, attempt: u32, waited: Duration, wait: Duration) -> bool {
+        attempt < self.attempts && waited + wait <= self.budget.mul_f64(self.scale)
+    }
+}
+
 /// Whether a response status is worth retrying.
 pub fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
@@ -267,5 +344,42 @@ mod tests {
         assert!(retryable_status(StatusCode::SERVICE_UNAVAILABLE));
         assert!(!retryable_status(StatusCode::NOT_FOUND));
         assert!(!idempotent(&Method::POST));
+    }
+
+    #[test]
+    fn azure_backoff() {
+        let b = Backoff::arm();
+        // The server's wait wins (capped); without one, full jitter under the exponential.
+        assert_eq!(
+            b.wait(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(b.wait(1, Some(Duration::from_secs(600))), Backoff::CAP);
+        for attempt in 1..12 {
+            let w = b.wait(attempt, None);
+            let ceiling = Backoff::BASE
+                .saturating_mul(1 << (attempt - 1))
+                .min(Backoff::CAP);
+            assert!(w <= ceiling, "{attempt}: {w:?}");
+        }
+        assert!(b.allows(9, Duration::from_secs(100), Duration::from_secs(20)));
+        assert!(!b.allows(10, Duration::ZERO, Duration::ZERO));
+        assert!(!b.allows(3, Duration::from_secs(110), Duration::from_secs(11)));
+        let fast = Backoff {
+            scale: 0.01,
+            ..Backoff::arm()
+        };
+        assert_eq!(
+            fast.wait(1, Some(Duration::from_secs(1))),
+            Duration::from_millis(10)
+        );
+        assert_eq!(Backoff::scale_from(Some("0.01")), 0.01);
+        assert_eq!(Backoff::scale_from(Some("5")), 1.0);
+        assert_eq!(Backoff::scale_from(None), 1.0);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(server_wait(&h), Some(Duration::from_secs(2)));
+        h.insert("retry-after-ms", "150".parse().unwrap());
+        assert_eq!(server_wait(&h), Some(Duration::from_millis(150)));
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, write_atomic};
+use crate::config::{Config, write_secret};
 use crate::error::{Error, Result};
 
 /// What `acr account login` stores (the secret itself goes to the keyring or a 0600 file).
@@ -115,7 +115,7 @@ fn read_file(config: &Config) -> BTreeMap<String, String> {
 
 fn write_file(config: &Config, all: &BTreeMap<String, String>) -> Result<()> {
     let bytes = serde_json::to_vec_pretty(all)?;
-    Ok(write_atomic(&file_path(config), &bytes, true)?)
+    Ok(write_secret(&file_path(config), &bytes)?)
 }
 
 async fn keyring_call<T: Send + 'static>(

@@ -78,6 +78,27 @@ pub(in crate::cli) const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "token credential rotate",
+        &[
+            (
+                "Replace the empty or older password of 'MyToken' with one valid for 30 days; the other password keeps working.",
+                "acr token credential rotate -n MyToken -r myregistry --expiration-in-days 30",
+            ),
+            (
+                "Show which password would be replaced, and why, without changing anything.",
+                "acr token credential rotate -n MyToken -r myregistry --dry-run",
+            ),
+            (
+                "Rotate password2, write it to a new 0600 file instead of the terminal, and wait until the registry accepts it.",
+                "acr token credential rotate -n MyToken -r myregistry --slot password2 --output-secret-file ./mytoken.pwd --verify",
+            ),
+            (
+                "Rotate every token whose name starts with 'device-' and has a password expiring within 7 days, 10 at a time, each new password into ./secrets/<token>.",
+                "acr token credential rotate --all -r myregistry --name-prefix device- --expiring-within 7d --expiration-in-days 90 --output-secret-dir ./secrets -o table",
+            ),
+        ],
+    ),
+    (
         "token credential delete",
         &[(
             "Delete both passwords for the token 'MyToken'.",
@@ -295,13 +316,60 @@ pub(in crate::cli) const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// The examples of a command path such as `"token create"` (empty for groups).
-pub fn for_command(path: &str) -> &'static [(&'static str, &'static str)] {
-    EXAMPLES
+/// Examples of acr's additions to az's commands: shown by `--help` after the command's own,
+/// but never by the argument-error recommender, whose output is az's (byte for byte).
+const ADDITIONS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "token create",
+        &[(
+            "Create the token unless it exists with the same permissions (then print it, passwords untouched); the passwords of a new one go to a 0600 file.",
+            "acr token create -n MyToken -r myregistry --repository hello-world content/read --if-not-exists --output-secret-file ./mytoken.env",
+        )],
+    ),
+    (
+        "token list",
+        &[
+            (
+                "List the tokens with a password that expires within 30 days.",
+                "acr token list -r myregistry --expiring-within 30d -o table",
+            ),
+            (
+                "Name the tokens with an expired password.",
+                "acr token list -r myregistry --expired --query '[].name' -o tsv",
+            ),
+        ],
+    ),
+    (
+        "token credential generate",
+        &[(
+            "Generate password1 into a new file readable only by you; stdout shows \"<written to ./mytoken.pwd>\" in its place.",
+            "acr token credential generate -n MyToken -r myregistry --password1 --output-secret-file ./mytoken.pwd",
+        )],
+    ),
+];
+
+fn find(
+    table: &'static [(&str, &'static [(&'static str, &'static str)])],
+    path: &str,
+) -> &'static [(&'static str, &'static str)] {
+    table
         .iter()
         .find(|(p, _)| *p == path)
         .map(|(_, examples)| *examples)
         .unwrap_or(&[])
+}
+
+/// The examples of a command path such as `"token create"` (empty for groups), as the
+/// argument-error recommender picks from them.
+pub fn for_command(path: &str) -> &'static [(&'static str, &'static str)] {
+    find(EXAMPLES, path)
+}
+
+/// What `--help` shows: the command's examples, then those of acr's additions to it.
+pub fn for_help(path: &str) -> Vec<(&'static str, &'static str)> {
+    let mut all = for_command(path).to_vec();
+    all.extend_from_slice(find(ADDITIONS, path));
+    all
 }
 
 #[cfg(test)]
@@ -310,7 +378,7 @@ mod tests {
 
     #[test]
     fn every_example_names_its_own_command() {
-        for (path, examples) in EXAMPLES {
+        for (path, examples) in EXAMPLES.iter().chain(ADDITIONS) {
             for (_, line) in *examples {
                 assert!(
                     line.contains(&format!("acr {path}")),

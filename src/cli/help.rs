@@ -166,10 +166,10 @@ fn render_command(
         }
     }
 
-    let examples = examples::for_command(path);
+    let examples = examples::for_help(path);
     if !examples.is_empty() {
         out.push_str("\nExamples\n");
-        for (summary, line) in examples {
+        for (summary, line) in &examples {
             out.push_str(&wrap_prefixed(summary, 4, 4));
             out.push_str(&wrap_prefixed(line, 8, 10));
             out.push('\n');

@@ -4,7 +4,7 @@ use clap::Args;
 
 /// Log in to an Azure Container Registry.
 ///
-/// Writes the registry credentials into the Docker/Podman/skopeo auth file, so those clients work with no Docker daemon involved. With '--expose-token', prints an access token instead.
+/// Writes the registry credentials into the Docker/Podman/skopeo auth file, so those clients work with no Docker daemon involved. When that file names a credential helper for the registry ('credHelpers' or 'credsStore'), the credentials go to 'docker-credential-<helper>' instead, as 'docker login' does, and the file keeps no secret. With '--expose-token', prints an access token instead.
 #[derive(Args, Debug)]
 pub struct LoginArgs {
     /// The name of the container registry. It should be specified in lower case. You can configure the default registry name using `acr configure --defaults acr=<registry name>`.

@@ -1,5 +1,8 @@
 //! clap types of `acr token` and `acr token credential`.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::args::{Permissions, PolicyArgs, RegistryArgs, YesArgs, parse_int, three_state};
@@ -81,8 +84,52 @@ pub struct TokenCreateArgs {
     /// The status of the token.
     #[arg(long, value_enum, ignore_case = true, default_value = "enabled")]
     pub status: TokenStatus,
+    /// If the token exists with the same scope map (or, with --repository/--gateway, the same actions), leave it and its passwords untouched and print it as `acr token show` does; if it exists otherwise, fail and change nothing (an addition of acr).
+    #[arg(long)]
+    pub if_not_exists: bool,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+/// `--output-secret-file` and `--force` (acr's additions to the commands that generate
+/// passwords).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SecretFileArgs {
+    /// Write the generated password(s) to this new file, created with mode 0600, instead of stdout, which shows "<written to PATH>" in their place. One password: the value alone, without a newline; two: the lines password1=VALUE and password2=VALUE. Refused if the file exists, unless --force (an addition of acr).
+    #[arg(long, value_name = "PATH")]
+    pub output_secret_file: Option<PathBuf>,
+    /// Replace the file of --output-secret-file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `--expiring-within` and `--expired` (acr's additions to `token list` and `rotate --all`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ExpiryFilterArgs {
+    /// Only tokens with a password that expires within this time from now, and has not expired yet: a number and a unit, d, h, m or s (7d, 12h, 30m). With --expired, tokens matching either (an addition of acr).
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub expiring_within: Option<Duration>,
+    /// Only tokens with a password that has expired (an addition of acr).
+    #[arg(long)]
+    pub expired: bool,
+}
+
+/// `--slot` of `token credential rotate`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Password1,
+    Password2,
+}
+
+impl Slot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::Password1 => "password1",
+            Slot::Password2 => "password2",
+        }
+    }
 }
 
 /// Update a token (replace associated scope map) for an Azure Container Registry.
@@ -129,6 +176,8 @@ pub struct TokenShowArgs {
 pub struct TokenListArgs {
     #[command(flatten)]
     pub registry: RegistryArgs,
+    #[command(flatten)]
+    pub filter: ExpiryFilterArgs,
 }
 
 #[derive(Args, Debug)]
@@ -143,6 +192,8 @@ pub enum CredentialCommand {
     Delete(CredentialDeleteArgs),
     /// Generate or replace one or both passwords of a token for an Azure Container Registry. For using token and password to access a container registry, see https://aka.ms/acr/repo-permissions.
     Generate(CredentialGenerateArgs),
+    /// Replace one password of a token, the empty one or else the older one, so the other keeps working (an addition of acr).
+    Rotate(CredentialRotateArgs),
 }
 
 /// Generate or replace one or both passwords of a token for an Azure Container Registry. For using token and password to access a container registry, see https://aka.ms/acr/repo-permissions.
@@ -165,7 +216,48 @@ pub struct CredentialGenerateArgs {
     #[arg(long)]
     pub password2: bool,
     #[command(flatten)]
+    pub secret: SecretFileArgs,
+    #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+/// Replace one password of a token, the empty one or else the older one, so the other keeps working (an addition of acr). Prints what `acr token credential generate` prints, for the new password only. With --all, rotates every matching token of the registry, each new password into its own file.
+#[derive(Args, Debug)]
+pub struct CredentialRotateArgs {
+    #[command(flatten)]
+    pub name: TokenName,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    #[command(flatten)]
+    pub expiration: Expiration,
+    /// The password to replace, instead of the empty one or else the one with the older creationTime.
+    #[arg(long, value_enum)]
+    pub slot: Option<Slot>,
+    /// Say which password would be replaced and why; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Authenticate to the registry's token endpoint with the new password until it is accepted (Azure takes up to a minute to replicate a new password) and only then report success; exit 1 if it is not accepted within --verify-timeout.
+    #[arg(long)]
+    pub verify: bool,
+    /// How long --verify keeps trying: a number and a unit, d, h, m or s.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = crate::duration::parse)]
+    pub verify_timeout: Duration,
+    #[command(flatten)]
+    pub secret: SecretFileArgs,
+    /// Rotate every token of the registry (narrowed by --name-prefix, --expiring-within, --expired), one password each; needs --output-secret-dir. Running it again after an interrupted run finishes the rest without rotating a token twice.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: only tokens whose name starts with this prefix (case-insensitive, like token names).
+    #[arg(long, value_name = "PREFIX")]
+    pub name_prefix: Option<String>,
+    #[command(flatten)]
+    pub filter: ExpiryFilterArgs,
+    /// With --all: how many tokens are rotated at the same time. The default, 10, is the rate at which Azure Resource Manager refills a subscription's write allowance (10 a second); throttled requests (429) are retried after their Retry-After.
+    #[arg(long, value_name = "N", default_value = "10", value_parser = parse_int)]
+    pub max_parallel: i64,
+    /// With --all: the directory (created with mode 0700) that receives each token's new password in a file named after the token (mode 0600, the value alone), and the run's journal.
+    #[arg(long, value_name = "DIR")]
+    pub output_secret_dir: Option<PathBuf>,
 }
 
 /// Delete a token credential.

@@ -1,7 +1,9 @@
 //! `acr login` (az's `az acr login`): with `--expose-token`, print the refresh token as az does;
 //! otherwise write the registry credentials into the auth file Docker, Podman and skopeo read
 //! (`REGISTRY_AUTH_FILE`, else `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), so
-//! those clients work with no Docker daemon involved.
+//! those clients work with no Docker daemon involved. When that file names a credential helper
+//! for the registry (`credHelpers`, `credsStore`), the secret goes to the helper instead and the
+//! file gets docker's empty `auths` entry (`crate::docker_helper`).
 
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ use super::data_plane::{connect, password, registry};
 use crate::api::registry::{EMPTY_GUID, Login};
 use crate::cli::login::LoginArgs;
 use crate::context::Context;
+use crate::docker_helper;
 use crate::error::{Error, Result};
 use crate::output::Output;
 
@@ -59,11 +62,32 @@ pub async fn run(ctx: &mut Context, args: LoginArgs) -> Result<Output> {
         ctx.warn("Uppercase characters are detected in the registry name. When using its server url in docker commands, to avoid authentication errors, use all lowercase.");
     }
     let path = auth_file(ctx);
-    store_credentials(&path, &login_server, &username, &password)?;
-    ctx.io.err(&format!(
-        "Credentials for '{login_server}' written to '{}'.\n",
-        path.display()
-    ));
+    if let Some(helper) = docker_helper::configured(&read_auth_file(&path)?, &login_server) {
+        docker_helper::store(
+            ctx.config.env(),
+            &helper,
+            &login_server,
+            &username,
+            &password,
+        )
+        .await?;
+        // docker's native store keeps an entry without secrets, which also replaces any
+        // plain-text credentials an earlier login left there.
+        store_credentials(&path, &login_server, json!({}))?;
+        ctx.io.err(&format!(
+            "Credentials for '{login_server}' stored with '{}' (no secret in '{}').\n",
+            docker_helper::program(&helper),
+            path.display()
+        ));
+    } else {
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        store_credentials(&path, &login_server, json!({"auth": encoded}))?;
+        ctx.io.err(&format!(
+            "Credentials for '{login_server}' written to '{}'.\n",
+            path.display()
+        ));
+    }
     ctx.io.out("Login Succeeded\n")?;
     Ok(Output::none())
 }
@@ -81,14 +105,9 @@ fn auth_file(ctx: &Context) -> PathBuf {
     dir.join("config.json")
 }
 
-/// Adds (or replaces) `auths[login_server]` and keeps everything else in the file.
-fn store_credentials(
-    path: &std::path::Path,
-    login_server: &str,
-    username: &str,
-    password: &str,
-) -> Result<()> {
-    let mut document: Value = match std::fs::read(path) {
+/// The auth file's JSON object (an empty one when the file is missing or blank).
+fn read_auth_file(path: &std::path::Path) -> Result<Value> {
+    let document: Value = match std::fs::read(path) {
         Ok(bytes) if !bytes.iter().all(u8::is_ascii_whitespace) => serde_json::from_slice(&bytes)
             .map_err(|e| {
             Error::cli(format!(
@@ -104,8 +123,12 @@ fn store_credentials(
             path.display()
         )));
     }
-    let encoded =
-        base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    Ok(document)
+}
+
+/// Adds (or replaces) `auths[login_server]` with `entry` and keeps everything else in the file.
+fn store_credentials(path: &std::path::Path, login_server: &str, entry: Value) -> Result<()> {
+    let mut document = read_auth_file(path)?;
     let auths = document
         .as_object_mut()
         .expect("checked above")
@@ -114,7 +137,7 @@ fn store_credentials(
     if !auths.is_object() {
         *auths = json!({});
     }
-    auths[login_server] = json!({"auth": encoded});
+    auths[login_server] = entry;
     let bytes = serde_json::to_vec_pretty(&document)?;
     Ok(crate::config::write_atomic(path, &bytes, true)?)
 }
@@ -132,7 +155,7 @@ mod tests {
             r#"{"auths": {"other.io": {"auth": "eDp5"}}, "credsStore": "pass"}"#,
         )
         .unwrap();
-        store_credentials(&path, "127.0.0.1:5000", "tok", "pw").unwrap();
+        store_credentials(&path, "127.0.0.1:5000", json!({"auth": "dG9rOnB3"})).unwrap();
         let doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(doc["auths"]["127.0.0.1:5000"]["auth"], "dG9rOnB3");
         assert_eq!(doc["auths"]["other.io"]["auth"], "eDp5");

@@ -18,7 +18,9 @@ pub mod configure;
 pub mod data_plane;
 pub mod login;
 pub mod repository;
+pub mod rotate;
 pub mod scope_map;
+pub mod secret_out;
 pub mod shared;
 pub mod token;
 
@@ -55,7 +57,12 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
         ctx.warn(warning);
     }
     let result = dispatch(&mut ctx, invocation.command).await;
-    match result.and_then(|output| ctx.render(output)) {
+    let rendered = result.and_then(|mut output| {
+        let failure = output.failure.take();
+        ctx.render(output)?;
+        failure.map_or(Ok(()), Err)
+    });
+    match rendered {
         Ok(()) => 0,
         Err(e) => {
             ctx.io.err(&e.render());

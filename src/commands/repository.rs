@@ -132,6 +132,7 @@ async fn show(ctx: &mut Context, args: RepositoryShowArgs) -> Result<Output> {
     Ok(Output {
         value: registry.attributes(&target).await?,
         transformer: None,
+        failure: None,
     })
 }
 
@@ -169,6 +170,7 @@ async fn update(ctx: &mut Context, args: RepositoryUpdateArgs) -> Result<Output>
     Ok(Output {
         value,
         transformer: None,
+        failure: None,
     })
 }
 
@@ -183,6 +185,7 @@ async fn untag(ctx: &mut Context, args: RepositoryUntagArgs) -> Result<Output> {
     Ok(Output {
         value: registry.untag(&repository, &tag).await?,
         transformer: None,
+        failure: None,
     })
 }
 
@@ -228,6 +231,7 @@ async fn delete(ctx: &mut Context, args: RepositoryDeleteArgs) -> Result<Output>
     Ok(Output {
         value,
         transformer: None,
+        failure: None,
     })
 }
 

@@ -163,6 +163,15 @@ where
     }
 }
 
+/// The registry's login server, from its resource (`properties.loginServer`).
+pub async fn login_server(arm: &Arm, registry: &RegistryRef) -> Result<Option<String>> {
+    let resource = arm.get_registry(registry).await?;
+    Ok(resource
+        .pointer("/properties/loginServer")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned))
+}
+
 /// knack's `prompt_y_n`: `<message> (y/n): ` on stdout until the answer is y or n. Without a
 /// terminal, fail before any request (D2; az crashes with NoTTYException).
 pub fn confirm(ctx: &mut Context, message: &str) -> Result<bool> {

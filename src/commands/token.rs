@@ -1,9 +1,11 @@
 //! `acr token` and `acr token credential`: create, update, delete, show, list, and password
 //! generation and deletion, with az's checks, request sequence and output (D1, D2, D4, D6, D7,
-//! D10, D12).
+//! D10, D12), and acr's additions to them (`--if-not-exists`, `--output-secret-file`, the
+//! expiry filters of `list`); `rotate` has its own module.
 
 use serde_json::Value;
 
+use super::secret_out::SecretFile;
 use super::shared::{self, Child, named, target, with_registry};
 use crate::api::arm::{Arm, Generate, RegistryRef, TokenPatch, Write};
 use crate::api::models;
@@ -16,6 +18,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::io::Diag;
 use crate::output::{Output, transformers};
+use crate::resolve::rotation::{ExpiryFilter, passwords};
 use crate::resolve::{actions, expiration, names};
 
 pub async fn run(ctx: &mut Context, command: TokenCommand) -> Result<Output> {
@@ -28,6 +31,7 @@ pub async fn run(ctx: &mut Context, command: TokenCommand) -> Result<Output> {
         TokenCommand::Credential(group) => match group.command {
             CredentialCommand::Generate(args) => generate(ctx, args).await,
             CredentialCommand::Delete(args) => delete_credential(ctx, args).await,
+            CredentialCommand::Rotate(args) => super::rotate::rotate(ctx, args).await,
         },
     }
 }
@@ -47,6 +51,17 @@ struct CreateInput {
     status: &'static str,
     no_passwords: bool,
     expiry: Option<String>,
+    /// `--if-not-exists`: an existing token with these permissions is left alone.
+    if_not_exists: bool,
+    secret: Option<SecretFile>,
+}
+
+/// What `token create` did.
+enum Created {
+    /// The token was written; the login server when passwords were generated (for the hint).
+    New(Value, Option<String>),
+    /// `--if-not-exists` found it with the same permissions: untouched, shown as it is.
+    Existing(Value),
 }
 
 async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
@@ -82,6 +97,12 @@ async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
         ));
     }
     expiration::check_days(days)?;
+    let secret = SecretFile::from_args(&args.secret)?;
+    if secret.is_some() && no_passwords {
+        return Err(Error::cli(
+            "usage error: --output-secret-file and --no-passwords are mutually exclusive.",
+        ));
+    }
     let scope_map = if by_permissions {
         names::default_scope_map(&name)?
     } else {
@@ -107,13 +128,29 @@ async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
         status: args.status.as_str(),
         no_passwords,
         expiry,
+        if_not_exists: args.if_not_exists,
+        secret,
     };
     let diag = ctx.diag.clone();
     let input = &input;
-    let (token, login_server) = with_registry(ctx, &target, |arm, registry| {
+    let created = with_registry(ctx, &target, |arm, registry| {
         create_in(arm, registry, input, diag.clone())
     })
     .await?;
+    let (mut token, login_server) = match created {
+        Created::Existing(token) => {
+            return Ok(Output::table(
+                models::token(&token),
+                transformers::token_table,
+            ));
+        }
+        Created::New(token, login_server) => (token, login_server),
+    };
+    if let (Some(file), Some(passwords)) =
+        (&input.secret, token.pointer_mut("/credentials/passwords"))
+    {
+        file.write_and_mask(passwords)?;
+    }
     if let (Some(login_server), Some(username)) = (
         login_server,
         token
@@ -135,7 +172,21 @@ async fn create_in(
     registry: RegistryRef,
     input: &CreateInput,
     diag: Diag,
-) -> Result<(Value, Option<String>)> {
+) -> Result<Created> {
+    if input.if_not_exists {
+        let existing = match arm.get_token(&registry, &input.name).await {
+            Ok(token) => Some(token),
+            Err(Error::Arm(e)) if e.status == 404 => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(existing) = existing {
+            same_permissions(&arm, &registry, input, &existing).await?;
+            return Ok(Created::Existing(existing));
+        }
+    }
+    if let Some(file) = &input.secret {
+        file.check()?;
+    }
     let scope_map_id = match &input.scope_map {
         Some(map) => registry.scope_map_id(map),
         None => default_scope_map(&arm, &registry, input, &diag).await?,
@@ -145,7 +196,7 @@ async fn create_in(
         .await?;
     let mut token = models::token(&created);
     if input.no_passwords {
-        return Ok((token, None));
+        return Ok(Created::New(token, None));
     }
     let request = Generate {
         token: &input.name,
@@ -154,12 +205,54 @@ async fn create_in(
     };
     let generated = arm.generate_credentials(&registry, &request).await?;
     token["credentials"] = models::credentials(&generated);
-    let registry_resource = arm.get_registry(&registry).await?;
-    let login_server = registry_resource
-        .pointer("/properties/loginServer")
+    let login_server = shared::login_server(&arm, &registry).await?;
+    Ok(Created::New(token, login_server))
+}
+
+/// `--if-not-exists` on an existing token: `Ok` when it has the scope map asked for (or, with
+/// `--repository`/`--gateway`, `{token}-scope-map` granting exactly those actions); otherwise
+/// the error that says what differs. Nothing is written either way.
+async fn same_permissions(
+    arm: &Arm,
+    registry: &RegistryRef,
+    input: &CreateInput,
+    existing: &Value,
+) -> Result<()> {
+    let current = existing
+        .pointer("/properties/scopeMapId")
         .and_then(Value::as_str)
-        .map(str::to_owned);
-    Ok((token, login_server))
+        .unwrap_or_default();
+    let current_name = current.rsplit('/').next().unwrap_or_default();
+    let wanted_map = match &input.scope_map {
+        Some(map) => map.clone(),
+        None => names::default_scope_map(&input.name)?,
+    };
+    let differs = |what: String| {
+        Err(Error::cli(format!(
+            "The token '{}' already exists {what}; nothing was changed (--if-not-exists). Use `acr token update` to change it.",
+            input.name
+        )))
+    };
+    if !current.eq_ignore_ascii_case(&registry.scope_map_id(&wanted_map)) {
+        return differs(format!(
+            "with scope map '{current_name}', not '{wanted_map}'"
+        ));
+    }
+    if input.scope_map.is_none() {
+        let mut wanted = actions::parse(&input.repositories, &input.gateways)?;
+        let mut stored = match arm.find_scope_map(registry, &wanted_map).await? {
+            Some(map) => models::scope_map_actions(&map),
+            None => Vec::new(),
+        };
+        wanted.sort();
+        stored.sort();
+        if stored != wanted {
+            return differs(format!(
+                "and its scope map '{wanted_map}' grants other actions"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reuses `{token}-scope-map` when it already grants exactly these actions, fails when it grants
@@ -247,12 +340,23 @@ async fn show(ctx: &mut Context, args: TokenShowArgs) -> Result<Output> {
 
 async fn list(ctx: &mut Context, args: TokenListArgs) -> Result<Output> {
     let target = target(ctx, &args.registry)?;
+    let filter = ExpiryFilter {
+        within: args.filter.expiring_within,
+        expired: args.filter.expired,
+    };
+    let now = ctx.now();
     let tokens = with_registry(ctx, &target, |arm, registry| async move {
         arm.list_tokens(&registry).await
     })
     .await?;
     Ok(Output::table(
-        Value::Array(tokens.iter().map(models::token).collect()),
+        Value::Array(
+            tokens
+                .iter()
+                .filter(|t| filter.matches(&passwords(t), now))
+                .map(models::token)
+                .collect(),
+        ),
         transformers::token_table,
     ))
 }
@@ -266,6 +370,10 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
         .transpose()?;
     let name = token_name(&args.name.name)?;
     expiration::check_days(args.expiration_in_days)?;
+    let secret = SecretFile::from_args(&args.secret)?;
+    if let Some(file) = &secret {
+        file.check()?;
+    }
     // Only one flag names a password; none or both regenerate both (the service's default).
     let password = match (args.password1, args.password2) {
         (true, false) => Some("password1"),
@@ -291,10 +399,11 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
         arm.generate_credentials(&registry, request).await
     })
     .await?;
-    Ok(Output::table(
-        models::credentials(&result),
-        transformers::credential_table,
-    ))
+    let mut credentials = models::credentials(&result);
+    if let Some(file) = &secret {
+        file.write_and_mask(&mut credentials["passwords"])?;
+    }
+    Ok(Output::table(credentials, transformers::credential_table))
 }
 
 async fn delete_credential(ctx: &mut Context, args: CredentialDeleteArgs) -> Result<Output> {

@@ -82,13 +82,37 @@ pub struct StartArgs {
     /// Run in the background; return once every listener answers.
     #[arg(long)]
     pub detach: bool,
+    /// Serve the VM-style managed-identity endpoint (/metadata/identity/oauth2/token). Like a
+    /// VM's metadata service it asks for no secret, so every local user and process gets owner
+    /// tokens from it: use it only on a machine you do not share.
+    #[arg(long)]
+    pub imds: bool,
+    /// Model Azure's replication delay: a newly generated token password is refused by the
+    /// data plane (as a wrong password) for this long, e.g. 5s or 1m (default 0s: at once).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = crate::duration::parse)]
+    pub password_propagation: Duration,
     /// Serve the /_emulator/ test hooks (request log, faults, LRO mode, paging).
     #[arg(long, hide = true)]
     pub test_hooks: bool,
+    /// Misbehave like Azure: comma-separated PLANE:KIND=VALUE, PLANE arm, identity or registry;
+    /// KIND 429, 503, 500 or reset with a probability in [0, 1], latency with a duration (150ms)
+    /// added to every response, or (arm only) ratelimit with requests per second per
+    /// subscription. Example: 'arm:429=0.2,arm:503=0.1,arm:reset=0.05,arm:latency=100ms'.
+    #[arg(long, value_name = "SPEC", value_parser = parse_faults)]
+    pub faults: Option<Box<super::faults::FaultSpec>>,
+    /// Seed of the fault sequence: the same seed gives the same faults for the same requests
+    /// (default: random, printed at start).
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
     /// Leave the console's sign-in link out of the start-up lines: the child of `--detach`
     /// writes them to emulator.log, and the link (a secret) belongs only on the parent's stdout.
     #[arg(long, hide = true)]
     pub no_signin_link: bool,
+}
+
+/// A bad SPEC is a usage error (exit 2) naming the item and what it should be.
+fn parse_faults(s: &str) -> std::result::Result<Box<super::faults::FaultSpec>, String> {
+    s.parse().map(Box::new)
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -153,17 +177,27 @@ fn describe(env: &EnvInfo, signin_link: bool) -> String {
     s
 }
 
+impl StartArgs {
+    /// What the emulator is started with (`exec` shares these options with `start`).
+    pub(crate) fn options(&self, data_dir: PathBuf, default_port: u16) -> EmulatorOptions {
+        EmulatorOptions {
+            data_dir,
+            port: self.port.unwrap_or(default_port),
+            registries: self.registries.clone(),
+            test_hooks: self.test_hooks,
+            imds: self.imds,
+            faults: self.faults.as_deref().cloned().unwrap_or_default(),
+            fault_seed: self.fault_seed,
+            password_propagation: self.password_propagation,
+        }
+    }
+}
+
 fn foreground(a: StartArgs) -> Result<()> {
     let dir = a.dir.dir();
     let rt = runtime()?;
     rt.block_on(async move {
-        let emu = super::start(EmulatorOptions {
-            data_dir: dir.clone(),
-            port: a.port.unwrap_or(DEFAULT_PORT),
-            registries: a.registries,
-            test_hooks: a.test_hooks,
-        })
-        .await?;
+        let emu = super::start(a.options(dir.clone(), DEFAULT_PORT)).await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
         hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
         eprintln!("{hint}");
@@ -198,8 +232,7 @@ async fn wait_for_signal() {
 
 fn detach(a: &StartArgs) -> Result<()> {
     let dir = a.dir.dir();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating data dir {}", dir.display()))?;
+    super::files::private_dir(&dir)?;
     if DataDirLock::is_held(&dir) {
         bail!(
             "an acr-emulator is already running on data dir {} (stop it with `acr-emulator stop --data-dir {}`)",
@@ -209,10 +242,11 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let exe = std::env::current_exe().context("locating the acr-emulator executable")?;
     let log_path = dir.join(LOG_FILE);
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)?;
+    let mut log = std::fs::OpenOptions::new();
+    log.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut log, 0o600);
+    let log = log.open(&log_path)?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("start")
         .arg("--data-dir")
@@ -225,6 +259,19 @@ fn detach(a: &StartArgs) -> Result<()> {
     if a.test_hooks {
         cmd.arg("--test-hooks");
     }
+    if a.imds {
+        cmd.arg("--imds");
+    }
+    if let Some(f) = &a.faults {
+        cmd.arg("--faults").arg(f.to_string());
+    }
+    if let Some(seed) = a.fault_seed {
+        cmd.arg("--fault-seed").arg(seed.to_string());
+    }
+    if !a.password_propagation.is_zero() {
+        cmd.arg("--password-propagation")
+            .arg(format!("{}ms", a.password_propagation.as_millis()));
+    }
     cmd.arg("--no-signin-link");
     cmd.stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
@@ -236,7 +283,7 @@ fn detach(a: &StartArgs) -> Result<()> {
     }
     let mut child = cmd.spawn().context("starting the background emulator")?;
     let pid = child.id();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = deadline_in(Duration::from_secs(60));
     loop {
         if let Some(status) = child.try_wait()? {
             let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -315,11 +362,9 @@ fn stop(dir: &Path) -> Result<()> {
         );
         return Ok(());
     }
-    let pid: i32 = std::fs::read_to_string(dir.join(PID_FILE))
-        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?
-        .trim()
-        .parse()
-        .context("the pid file is corrupt")?;
+    let text = std::fs::read_to_string(dir.join(PID_FILE))
+        .with_context(|| format!("reading {}", dir.join(PID_FILE).display()))?;
+    let pid = checked_pid(&text, lock_holder(dir))?;
     signal(pid, SIGTERM)?;
     if wait_unlocked(dir, Duration::from_secs(15)) {
         eprintln!("acr-emulator: stopped (pid {pid})");
@@ -331,6 +376,38 @@ fn stop(dir: &Path) -> Result<()> {
         return Ok(());
     }
     bail!("the emulator (pid {pid}) did not exit")
+}
+
+/// The pid to signal: the pid file's, only if it is a real process (> 1: 0 and -1 would
+/// signal the caller's process group or every process the user may signal) and the one that
+/// holds the data dir's lock; anything else is refused and nothing is signalled (finding 8).
+fn checked_pid(pid_file: &str, holder: Option<i32>) -> Result<i32> {
+    let pid: i32 = pid_file
+        .trim()
+        .parse()
+        .context("the pid file is corrupt; nothing was signalled")?;
+    if pid <= 1 {
+        bail!("the pid file names pid {pid}, which cannot be an emulator; nothing was signalled");
+    }
+    match holder {
+        Some(h) if h == pid => Ok(pid),
+        Some(h) => bail!(
+            "the pid file names pid {pid}, but the data dir is locked by pid {h}; nothing was signalled"
+        ),
+        None => bail!(
+            "the pid file names pid {pid}, which does not hold the data dir's lock; nothing was signalled"
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn lock_holder(dir: &Path) -> Option<i32> {
+    DataDirLock::holder(dir)
+}
+
+#[cfg(not(unix))]
+fn lock_holder(_dir: &Path) -> Option<i32> {
+    None
 }
 
 #[cfg(unix)]
@@ -363,7 +440,7 @@ fn signal(pid: i32, sig: i32) -> Result<()> {
 }
 
 fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_in(timeout);
     while Instant::now() < deadline {
         if !DataDirLock::is_held(dir) {
             return true;
@@ -371,6 +448,12 @@ fn wait_unlocked(dir: &Path, timeout: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
+}
+
+/// Now plus `d`, or now when that does not fit (only constants are passed).
+fn deadline_in(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d).unwrap_or(now)
 }
 
 /// Quotes a value for POSIX shells.
@@ -443,6 +526,26 @@ mod tests {
         assert_eq!(shell_quote(""), "''");
     }
 
+    /// Finding 8: only a pid > 1 that holds the data dir's lock is signalled.
+    #[test]
+    fn stop_signals_only_the_lock_holder() {
+        assert_eq!(checked_pid("4242\n", Some(4242)).unwrap(), 4242);
+        for (text, holder) in [
+            ("0", Some(0)),
+            ("-1", Some(-1)),
+            ("1", Some(1)),
+            ("0", Some(4242)),
+            ("-1", None),
+            ("4242", Some(4243)),
+            ("4242", None),
+            ("", Some(4242)),
+            ("42x", Some(42)),
+        ] {
+            let e = checked_pid(text, holder).unwrap_err().to_string();
+            assert!(e.contains("nothing was signalled"), "{text}: {e}");
+        }
+    }
+
     #[test]
     fn parses_the_contract_command_line() {
         let c = Cli::try_parse_from([
@@ -462,7 +565,17 @@ mod tests {
         };
         assert_eq!(a.port, Some(0));
         assert_eq!(a.registries.len(), 2);
-        assert!(a.detach && !a.test_hooks);
+        assert!(a.detach && !a.test_hooks && !a.imds);
+        assert!(a.password_propagation.is_zero());
+        let c =
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5s"]).unwrap();
+        let Command::Start(a) = c.command else {
+            panic!()
+        };
+        assert_eq!(a.password_propagation, Duration::from_secs(5));
+        assert!(
+            Cli::try_parse_from(["acr-emulator", "start", "--password-propagation", "5"]).is_err()
+        );
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "json"]).is_ok());
         assert!(Cli::try_parse_from(["acr-emulator", "env", "--format", "xml"]).is_err());
         assert!(Cli::try_parse_from(["acr-emulator", "stop", "--data-dir", "/tmp/x"]).is_ok());

@@ -17,7 +17,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::EmulatorOptions;
 use super::cli::{StartArgs, env_vars};
 
 /// The emulator could not start (as `env(1)` reports its own failure).
@@ -104,14 +103,7 @@ fn serve_around(args: &ExecArgs, dir: &std::path::Path) -> u8 {
         Err(e) => return failed(anyhow::Error::new(e).context("opening the emulator's log")),
     };
     let code = rt.block_on(async {
-        let emu = match super::start(EmulatorOptions {
-            data_dir: dir.to_path_buf(),
-            port: args.start.port.unwrap_or(0),
-            registries: args.start.registries.clone(),
-            test_hooks: args.start.test_hooks,
-        })
-        .await
-        {
+        let emu = match super::start(args.start.options(dir.to_path_buf(), 0)).await {
             Ok(emu) => emu,
             Err(e) => {
                 log.say(&format!("acr-emulator: error: {e:#}"));
@@ -119,8 +111,13 @@ fn serve_around(args: &ExecArgs, dir: &std::path::Path) -> u8 {
             }
         };
         let env = emu.env().clone();
-        let mut cmd = tokio::process::Command::new(&args.command[0]);
-        cmd.args(&args.command[1..]);
+        // clap requires CMD, so the split never fails.
+        let Some((program, rest)) = args.command.split_first() else {
+            emu.shutdown().await;
+            return EXIT_NOT_FOUND;
+        };
+        let mut cmd = tokio::process::Command::new(program);
+        cmd.args(rest);
         if let Some(stderr) = log.original() {
             cmd.stderr(stderr);
         }
@@ -130,7 +127,7 @@ fn serve_around(args: &ExecArgs, dir: &std::path::Path) -> u8 {
         if args.start.dir.data_dir.is_none() && std::env::var_os(CONFIG_DIR_VAR).is_none() {
             cmd.env(CONFIG_DIR_VAR, dir.join("acr-config"));
         }
-        let code = run_child(cmd, &args.command[0], &log).await;
+        let code = run_child(cmd, program, &log).await;
         emu.shutdown().await;
         code
     });
@@ -142,6 +139,14 @@ fn serve_around(args: &ExecArgs, dir: &std::path::Path) -> u8 {
 
 /// Spawns CMD, forwards signals to it until it exits, and returns the exit code to report.
 async fn run_child(mut cmd: tokio::process::Command, program: &OsString, log: &StderrToLog) -> u8 {
+    // Handlers first: a signal that arrives as soon as CMD runs must reach CMD, not end exec.
+    let mut signals = match Signals::new() {
+        Ok(s) => s,
+        Err(e) => {
+            log.say(&format!("acr-emulator: error: handling signals: {e}"));
+            return EXIT_EMULATOR_FAILED;
+        }
+    };
     let mut child = match cmd.spawn() {
         Ok(child) => child,
         Err(e) => {
@@ -154,7 +159,7 @@ async fn run_child(mut cmd: tokio::process::Command, program: &OsString, log: &S
             };
         }
     };
-    let status = forward_signals_until_exit(&mut child).await;
+    let status = signals.forward_until_exit(&mut child).await;
     match status {
         Ok(status) => status_code(status),
         Err(e) => {
@@ -166,36 +171,58 @@ async fn run_child(mut cmd: tokio::process::Command, program: &OsString, log: &S
     }
 }
 
+/// SIGINT, SIGTERM and SIGHUP caught (instead of ending exec) while CMD runs.
 #[cfg(unix)]
-async fn forward_signals_until_exit(
-    child: &mut tokio::process::Child,
-) -> std::io::Result<std::process::ExitStatus> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (mut int, mut term, mut hup) = (
-        signal(SignalKind::interrupt())?,
-        signal(SignalKind::terminate())?,
-        signal(SignalKind::hangup())?,
-    );
-    loop {
-        let sig = tokio::select! {
-            status = child.wait() => return status,
-            _ = int.recv() => libc::SIGINT,
-            _ = term.recv() => libc::SIGTERM,
-            _ = hup.recv() => libc::SIGHUP,
-        };
-        if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
-            // SAFETY: kill(2) has no memory-safety preconditions; the pid is our child's,
-            // which cannot be reaped (and reused) before `wait` above returns.
-            unsafe { libc::kill(pid, sig) };
+struct Signals(Vec<(i32, tokio::signal::unix::Signal)>);
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals(vec![
+            (libc::SIGINT, signal(SignalKind::interrupt())?),
+            (libc::SIGTERM, signal(SignalKind::terminate())?),
+            (libc::SIGHUP, signal(SignalKind::hangup())?),
+        ]))
+    }
+
+    async fn forward_until_exit(
+        &mut self,
+        child: &mut tokio::process::Child,
+    ) -> std::io::Result<std::process::ExitStatus> {
+        loop {
+            let next = futures_util::future::select_all(
+                self.0
+                    .iter_mut()
+                    .map(|(n, s)| Box::pin(async move { s.recv().await.map(|_| *n) })),
+            );
+            let sig = tokio::select! {
+                status = child.wait() => return status,
+                (sig, _, _) = next => sig,
+            };
+            if let (Some(sig), Some(pid)) = (sig, child.id().and_then(|p| i32::try_from(p).ok())) {
+                // SAFETY: kill(2) has no memory-safety preconditions; the pid is our child's,
+                // which cannot be reaped (and reused) before `wait` above returns.
+                unsafe { libc::kill(pid, sig) };
+            }
         }
     }
 }
 
 #[cfg(not(unix))]
-async fn forward_signals_until_exit(
-    child: &mut tokio::process::Child,
-) -> std::io::Result<std::process::ExitStatus> {
-    child.wait().await
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+    async fn forward_until_exit(
+        &mut self,
+        child: &mut tokio::process::Child,
+    ) -> std::io::Result<std::process::ExitStatus> {
+        child.wait().await
+    }
 }
 
 /// This process's stderr pointed at the emulator's log file for as long as the value lives;
@@ -273,7 +300,7 @@ fn status_code(status: std::process::ExitStatus) -> u8 {
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(sig) = status.signal() {
-            return u8::try_from(128 + sig).unwrap_or(255);
+            return u8::try_from(sig.saturating_add(128)).unwrap_or(255);
         }
     }
     status

@@ -108,9 +108,10 @@ impl Hooks {
                     .to_ascii_lowercase()
                     .contains(&f.path_contains.to_ascii_lowercase())
         })?;
-        faults[i].count -= 1;
-        let f = faults[i].clone();
-        if faults[i].count == 0 {
+        let fault = faults.get_mut(i)?;
+        fault.count = fault.count.saturating_sub(1);
+        let f = fault.clone();
+        if f.count == 0 {
             faults.remove(i);
         }
         Some(f)
@@ -358,21 +359,32 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
                     .await
             }
         };
-        state.hooks.record(json!({
+        let mut entry = json!({
             "method": method.as_str(),
             "path": path,
             "query": query,
             "body": body_log,
             "status": resp.status().as_u16(),
-        }));
+        });
+        if let Some(f) = super::faults::label(&resp)
+            && let Some(o) = entry.as_object_mut()
+        {
+            o.insert("fault".into(), json!(f));
+        }
+        state.hooks.record(entry);
         resp
     } else {
         next.run(req).await
     };
+    // A faulted answer says so (`fault=503`; `fault=reset`: handled, then the connection
+    // was closed without the answer).
     eprintln!(
-        "{method} {path} {} {}ms",
+        "{method} {path} {} {}ms{}",
         resp.status().as_u16(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        super::faults::label(&resp)
+            .map(|f| format!(" fault={f}"))
+            .unwrap_or_default()
     );
     resp
 }

@@ -54,7 +54,8 @@ impl Listeners {
             .acceptor(acceptor)
             .handle(handle.clone());
         let task = tokio::spawn(async move {
-            if let Err(e) = server.serve(router.into_make_service()).await {
+            // The outer service turns an injected `reset` into a dropped connection.
+            if let Err(e) = server.serve(super::faults::MakeReset(router)).await {
                 eprintln!("acr-emulator: listener failed: {e}");
             }
         });

@@ -6,12 +6,26 @@
 //! it; [`start`] lives in `startup`, the env document in `env`. It must not contain request
 //! handling: that lives in `identity`, `management` and `registry`; state lives in `store`.
 
+// No unchecked slicing or arithmetic on request data (docs/security.md, finding 5): these lints
+// turn any new instance into a build failure. Where an operand is provably bounded and not
+// request data, a local `#[allow]` says why. Unit tests (which index their fixtures freely) are
+// exempt; `cargo clippy --all-targets` still checks the library build.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::string_slice,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 pub mod cli;
 pub(crate) mod clock;
 pub mod console;
 mod env;
 pub mod error;
 pub mod exec;
+pub mod faults;
 pub(crate) mod files;
 pub(crate) mod hooks;
 pub(crate) mod identity;
@@ -134,6 +148,17 @@ pub struct EmulatorOptions {
     pub registries: Vec<RegistrySpec>,
     /// Serves `/_emulator/…` (request log, fault injection, LRO mode, page size).
     pub test_hooks: bool,
+    /// Serves the VM-style managed-identity endpoint (`/metadata/identity/oauth2/token`),
+    /// which, like the real IMDS, asks for no secret: anyone who can reach 127.0.0.1 gets
+    /// owner tokens from it. Off unless `start --imds` (docs/security.md, finding 1).
+    pub imds: bool,
+    /// `--faults`: injected errors, resets, latency and ARM's rate limit, per plane.
+    pub faults: faults::FaultSpec,
+    /// `--fault-seed`: the seed of the fault sequence (`None`: a random one, logged at start).
+    pub fault_seed: Option<u64>,
+    /// How long a newly generated token password is refused by the data plane, modelling
+    /// Azure's replication delay (`--password-propagation`; zero by default).
+    pub password_propagation: std::time::Duration,
 }
 
 impl EmulatorOptions {
@@ -171,6 +196,10 @@ pub struct AppState {
     pub(crate) listeners: Listeners,
     /// The console's sign-in secret and sessions.
     pub(crate) console: console::Console,
+    /// Whether the unauthenticated VM-style identity endpoint answers (`start --imds`).
+    pub(crate) imds: bool,
+    /// `--faults`, shared with every data-plane router.
+    pub(crate) faults: Arc<faults::Faults>,
 }
 
 impl AppState {
@@ -248,6 +277,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         router = router.merge(hooks::router());
     }
     let inner = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::arm_or_identity,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hooks::observe,

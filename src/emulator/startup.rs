@@ -14,8 +14,7 @@ use super::*;
 
 /// Starts the emulator on `127.0.0.1` and returns once every listener accepts connections.
 pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
-    std::fs::create_dir_all(&opts.data_dir)
-        .with_context(|| format!("creating data dir {}", opts.data_dir.display()))?;
+    files::private_dir(&opts.data_dir)?;
     let data_dir = std::path::absolute(&opts.data_dir).unwrap_or(opts.data_dir.clone());
     let lock = files::DataDirLock::acquire(&data_dir)?;
 
@@ -33,6 +32,10 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     let keys = Keys::from_pem(&signing_pem).context("loading the token signing key")?;
 
     let store = Store::open(&data_dir.join(DB_FILE), pepper)?;
+    store.run_blocking(|db| {
+        db.password_propagation = opts.password_propagation;
+        Ok(())
+    })?;
     let settings = load_settings(&store)?;
 
     // Bind every socket before serving anything, so a port clash fails the start cleanly.
@@ -85,6 +88,11 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     }
 
     let listeners = Listeners::new(&tls).await?;
+    let seed = opts.fault_seed.unwrap_or_else(rand::random);
+    if !opts.faults.is_empty() {
+        // The seed is logged so that a run under random faults can be replayed.
+        eprintln!("acr-emulator: faults {} (seed {seed})", opts.faults);
+    }
     let state = Arc::new(AppState {
         store,
         settings,
@@ -96,6 +104,8 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         operations: Default::default(),
         listeners,
         console: Default::default(),
+        imds: opts.imds,
+        faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;
@@ -110,7 +120,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
     identity::write_federated_token(&state, &data_dir.join(FEDERATED_TOKEN_FILE))?;
     let env = state.env_info().await;
     write_state(&data_dir, &env)?;
-    files::write_atomic(
+    files::write_private(
         &data_dir.join(PID_FILE),
         std::process::id().to_string().as_bytes(),
     )?;

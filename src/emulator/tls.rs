@@ -49,6 +49,10 @@ pub fn ensure(dir: &Path) -> Result<TlsMaterial> {
     })
 }
 
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "validity dates: now plus or minus constants, not request data"
+)]
 fn generate(ca_path: &Path, cert_path: &Path, key_path: &Path) -> Result<()> {
     let now = time::OffsetDateTime::now_utc();
 

@@ -36,6 +36,10 @@ pub struct Output {
     /// `None` prints nothing in every format (deletes, `untag`, a declined prompt).
     pub value: Option<Value>,
     pub transformer: Option<Transformer>,
+    /// A failure reported after the value is printed (acr's additions only: a fleet rotation
+    /// in which some tokens failed, a `--verify` that timed out after the password was made):
+    /// the value still reaches stdout, then the error goes to stderr and sets the exit code.
+    pub failure: Option<Error>,
 }
 
 impl Output {
@@ -45,14 +49,20 @@ impl Output {
     pub fn value(value: Value) -> Output {
         Output {
             value: Some(value),
-            transformer: None,
+            ..Output::default()
         }
     }
     pub fn table(value: Value, transformer: Transformer) -> Output {
         Output {
             value: Some(value),
             transformer: Some(transformer),
+            failure: None,
         }
+    }
+    /// This output, followed by `failure` (see [`Output::failure`]).
+    pub fn failing(mut self, failure: Option<Error>) -> Output {
+        self.failure = failure;
+        self
     }
 }
 

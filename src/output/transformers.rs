@@ -62,6 +62,24 @@ pub fn credential_table(result: &Value) -> Result<Value, TableError> {
     })
 }
 
+/// acr's `rotate --all` results (an addition, so no az layout to follow): NAME, SLOT, EXPIRY
+/// (`Never` for none), STATUS, MESSAGE, one row per token.
+pub fn rotation_table(result: &Value) -> Result<Value, TableError> {
+    output_format(result, |item| {
+        let mut row = Map::new();
+        put(&mut row, "NAME", get(item, &["name"]));
+        put(&mut row, "SLOT", get(item, &["slot"]));
+        let expiry = match walk(item, &["status"]).and_then(Value::as_str) {
+            Some("ok") => expiry(item),
+            _ => get(item, &["expiry"]),
+        };
+        put(&mut row, "EXPIRY", expiry);
+        put(&mut row, "STATUS", get(item, &["status"]));
+        put(&mut row, "MESSAGE", get(item, &["message"]));
+        row
+    })
+}
+
 /// `scope_map_output_format`: NAME, TYPE (`scopeMapType`, acr D3), CREATION DATE,
 /// DESCRIPTION cut to 57 characters plus `...`.
 pub fn scope_map_table(result: &Value) -> Result<Value, TableError> {

@@ -7,6 +7,7 @@ pub mod expiration;
 pub mod image;
 pub mod names;
 pub mod registry;
+pub mod rotation;
 
 /// Python's `repr()` of a string, as az's messages embed it (`'a/content/read'`): the one
 /// implementation, shared with the output formatters.

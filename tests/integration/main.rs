@@ -3,9 +3,11 @@
 
 mod binary;
 mod cli;
+mod completions;
 mod console;
 mod emulator;
 mod generated;
 mod readme;
 mod registry;
+mod security;
 mod support;

@@ -1,11 +1,14 @@
 //! Long-running operations the way azure-core's ARM polling does them: `Azure-AsyncOperation`
 //! (else `Location`) polled until a terminal status, then the final GET of the resource for PUT
-//! and PATCH, the `Location` body for POST, nothing for DELETE. A spinner shows on a terminal.
+//! and PATCH, the `Location` body for POST, nothing for DELETE. Every poll answer may move the
+//! operation: the newest `Azure-AsyncOperation` and `Location` it carries replace the URLs
+//! polled so far (a service may hand out a fresh signed URL per poll and expire the old one),
+//! and its `Retry-After` sets the next wait. A spinner shows on a terminal.
 
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
-use super::{Arm, Response, arm_error, poll_delay};
+use super::{Arm, Response, arm_error};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,38 +49,56 @@ fn header_url(response: &Response, name: &str) -> Option<Url> {
     response.header(name).and_then(|v| Url::parse(v).ok())
 }
 
+/// The URLs of an operation, replaced by the newest ones each poll answer carries.
+struct Urls {
+    status: Option<Url>,
+    location: Option<Url>,
+}
+
+impl Urls {
+    fn update(&mut self, response: &Response) {
+        if let Some(u) = header_url(response, "azure-asyncoperation") {
+            self.status = Some(u);
+        }
+        if let Some(u) = header_url(response, "location") {
+            self.location = Some(u);
+        }
+    }
+}
+
 /// Completes an operation whose first response is `initial`.
 pub async fn finish(arm: &Arm, kind: Kind, url: Url, initial: Response) -> Result<Option<Value>> {
     if initial.status == StatusCode::NO_CONTENT {
         return Ok(None);
     }
-    let async_op = header_url(&initial, "azure-asyncoperation");
-    let location = header_url(&initial, "location");
+    let mut urls = Urls {
+        status: header_url(&initial, "azure-asyncoperation"),
+        location: header_url(&initial, "location"),
+    };
+    let via_status = urls.status.is_some();
     let spinner = Spinner::start(arm);
-    let result = match (async_op, location.clone()) {
-        (Some(op), _) => poll_status(arm, op).await,
-        (None, Some(loc)) if initial.status == StatusCode::ACCEPTED => {
-            poll_location(arm, kind, loc).await.map(Some)
-        }
-        _ => match provisioning_state(&initial.body) {
+    let result = if via_status {
+        poll_status(arm, &mut urls).await
+    } else if urls.location.is_some() && initial.status == StatusCode::ACCEPTED {
+        poll_location(arm, kind, &mut urls).await.map(Some)
+    } else {
+        match provisioning_state(&initial.body) {
             Some(state) if terminal(state).is_none() && kind != Kind::Post => {
                 poll_resource(arm, kind, url.clone(), &initial)
                     .await
                     .map(Some)
             }
             _ => Ok(Some(initial.body.clone())),
-        },
+        }
     };
     spinner.stop();
     let last = result?;
     match kind {
         Kind::Delete => Ok(None),
-        Kind::PutPatch => match header_url(&initial, "azure-asyncoperation") {
-            Some(_) => Ok(Some(arm.get(url).await?)),
-            None => Ok(last),
-        },
-        Kind::Post => match (header_url(&initial, "azure-asyncoperation"), location) {
-            (Some(_), Some(loc)) => Ok(Some(arm.get(loc).await?)),
+        Kind::PutPatch if via_status => Ok(Some(arm.get(url).await?)),
+        Kind::PutPatch => Ok(last),
+        Kind::Post => match (via_status, urls.location) {
+            (true, Some(loc)) => Ok(Some(arm.get(loc).await?)),
             _ => Ok(last),
         },
     }
@@ -88,8 +109,8 @@ fn provisioning_state(body: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
-/// Polls an `Azure-AsyncOperation` URL until its `status` is terminal.
-async fn poll_status(arm: &Arm, op: Url) -> Result<Option<Value>> {
+/// Polls the newest `Azure-AsyncOperation` URL until its `status` is terminal.
+async fn poll_status(arm: &Arm, urls: &mut Urls) -> Result<Option<Value>> {
     let mut previous_delay = None;
     let mut polls = 0;
     loop {
@@ -97,7 +118,11 @@ async fn poll_status(arm: &Arm, op: Url) -> Result<Option<Value>> {
             tokio::time::sleep(delay).await;
         }
         polls += 1;
-        let response = arm.call(Method::GET, op.clone(), None).await?;
+        let Some(op) = urls.status.clone() else {
+            return Err(Error::cli("Operation failed or canceled"));
+        };
+        let response = arm.call(Method::GET, op, None).await?;
+        urls.update(&response);
         let status = response
             .body
             .get("status")
@@ -106,13 +131,13 @@ async fn poll_status(arm: &Arm, op: Url) -> Result<Option<Value>> {
         match terminal(status) {
             Some(true) => return Ok(Some(response.body)),
             Some(false) => return Err(failure(&response.body)),
-            None => previous_delay = Some(poll_delay(&response, polls)),
+            None => previous_delay = Some(arm.poll_wait(&response, polls)),
         }
     }
 }
 
-/// Polls a `Location` URL until it stops answering 202.
-async fn poll_location(arm: &Arm, kind: Kind, location: Url) -> Result<Value> {
+/// Polls the newest `Location` URL until it stops answering 202.
+async fn poll_location(arm: &Arm, kind: Kind, urls: &mut Urls) -> Result<Value> {
     let mut delay = None;
     let mut polls = 0;
     loop {
@@ -120,9 +145,15 @@ async fn poll_location(arm: &Arm, kind: Kind, location: Url) -> Result<Value> {
             tokio::time::sleep(d).await;
         }
         polls += 1;
-        let response = arm.send(Method::GET, location.clone(), None).await?;
+        let Some(location) = urls.location.clone() else {
+            return Err(Error::cli("Operation failed or canceled"));
+        };
+        let response = arm.send(Method::GET, location, None).await?;
         match response.status {
-            StatusCode::ACCEPTED => delay = Some(poll_delay(&response, polls)),
+            StatusCode::ACCEPTED => {
+                urls.update(&response);
+                delay = Some(arm.poll_wait(&response, polls));
+            }
             StatusCode::NOT_FOUND if kind == Kind::Delete => return Ok(Value::Null),
             s if s.is_success() => return Ok(response.body),
             _ => return Err(arm_error(&response)),
@@ -135,7 +166,7 @@ async fn poll_resource(arm: &Arm, kind: Kind, url: Url, initial: &Response) -> R
     let mut polls = 0;
     loop {
         polls += 1;
-        tokio::time::sleep(poll_delay(initial, polls)).await;
+        tokio::time::sleep(arm.poll_wait(initial, polls)).await;
         let response = arm.send(Method::GET, url.clone(), None).await?;
         if response.status == StatusCode::NOT_FOUND && kind == Kind::Delete {
             return Ok(Value::Null);

@@ -29,7 +29,15 @@ pub const API_VERSION: &str = "2025-04-01";
 /// The api-version of the resources listing used for resource-group discovery.
 pub const RESOURCES_API_VERSION: &str = "2024-11-01";
 const SUBSCRIPTIONS_API_VERSION: &str = "2022-12-01";
-const MAX_ATTEMPTS: u32 = 4;
+
+/// How one request ended.
+pub(crate) enum Sent {
+    /// An answer to act on (success, an error to report, or the last one once retries ran out).
+    Answer(Response),
+    /// A non-idempotent request that may or may not have been applied: the 5xx answer, or the
+    /// connection error after it was sent.
+    Unknown(Result<Response>),
+}
 
 /// A response that has been read completely.
 #[derive(Debug)]
@@ -53,6 +61,7 @@ pub struct Arm {
     base: Url,
     credential: Credential,
     diag: Diag,
+    backoff: http::Backoff,
     pub subscription: String,
 }
 
@@ -74,8 +83,20 @@ impl Arm {
             base,
             credential,
             diag,
+            backoff: http::Backoff::arm(),
             subscription,
         })
+    }
+
+    /// Scales every retry and poll wait (test-only: `ACR_TEST_RETRY_SCALE`).
+    pub fn with_wait_scale(mut self, scale: f64) -> Arm {
+        self.backoff.scale = scale;
+        self
+    }
+
+    /// A poll interval (see [`poll_delay`]) with the wait scale applied.
+    fn poll_wait(&self, response: &Response, polls: u32) -> Duration {
+        poll_delay(response, polls).mul_f64(self.backoff.scale)
     }
 
     pub fn endpoint(&self) -> &str {
@@ -103,7 +124,26 @@ impl Arm {
     }
 
     /// Sends one request with the bearer token, logging and retrying as the policy allows.
+    /// A non-idempotent request whose outcome is unknown comes back as it ended (the 5xx
+    /// answer, or the connection error): see [`Arm::exchange`].
     pub async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Response> {
+        match self.exchange(method, url, body).await? {
+            Sent::Answer(response) => Ok(response),
+            Sent::Unknown(ended) => ended,
+        }
+    }
+
+    /// The one ARM send loop, with Azure's retry policy ([`http::Backoff`]): throttling (429)
+    /// and failures to connect are retried for every request (the service did nothing);
+    /// server errors and connections dropped after the request went out only for idempotent
+    /// ones. A POST whose outcome is unknown is not repeated here: it comes back as
+    /// [`Sent::Unknown`], for the caller to re-read the state and decide.
+    pub(crate) async fn exchange(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<Sent> {
         if url.host_str() != self.base.host_str()
             || url.port_or_known_default() != self.base.port_or_known_default()
         {
@@ -125,60 +165,60 @@ impl Arm {
                 .header("Accept", "application/json");
             Ok(payload.attach(request).build()?)
         };
-        // Throttling is always retried; server errors only where repeating is safe; a
-        // connection that failed before the request went out, or an idempotent one, too.
-        http::exchange(
-            &self.http,
-            &self.diag,
-            build,
-            |attempt, outcome| match outcome {
+        let backoff = self.backoff;
+        let idempotent = http::idempotent(&method);
+        let mut waited = Duration::ZERO;
+        http::exchange(&self.http, &self.diag, build, |attempt, outcome| {
+            let (retry, server, what, ended) = match outcome {
                 Ok(reply) => {
                     let status = reply.status;
-                    let retry = status == StatusCode::TOO_MANY_REQUESTS
-                        || http::retryable_status(status) && http::idempotent(&method);
-                    if retry && attempt < MAX_ATTEMPTS {
-                        let wait = http::retry_delay(
-                            attempt,
-                            reply
-                                .headers
-                                .get("retry-after")
-                                .and_then(|v| v.to_str().ok()),
-                        );
-                        return Next::Retry {
-                            wait,
-                            note: format!(
-                                "Retrying after HTTP {} in {} ms.",
-                                status.as_u16(),
-                                wait.as_millis()
-                            ),
-                        };
-                    }
+                    let throttled = status == StatusCode::TOO_MANY_REQUESTS;
+                    let server = http::server_wait(&reply.headers);
                     let body = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-                    Next::Done(Ok(Response {
+                    let response = Response {
                         status,
                         headers: reply.headers,
                         body,
                         raw: reply.body,
-                    }))
+                    };
+                    if !throttled && !http::retryable_status(status) {
+                        return Next::Done(Ok(Sent::Answer(response)));
+                    }
+                    (
+                        throttled || idempotent,
+                        server,
+                        format!("HTTP {}", status.as_u16()),
+                        Ok(response),
+                    )
                 }
                 Err(e) => {
-                    let safe = e.is_connect() || http::idempotent(&method);
-                    if safe && attempt < MAX_ATTEMPTS {
-                        let wait = http::retry_delay(attempt, None);
-                        return Next::Retry {
-                            wait,
-                            note: format!(
-                                "Retrying after a connection error in {} ms: {e}",
-                                wait.as_millis()
-                            ),
-                        };
-                    }
-                    Next::Done(Err(Error::Other(
+                    // A failure to connect means the request never left.
+                    let connect = e.is_connect();
+                    let what = format!("a connection error: {e}");
+                    let ended = Err(Error::Other(
                         anyhow::Error::new(e).context(format!("{method} {}", strip_query(&url))),
-                    )))
+                    ));
+                    (connect || idempotent, None, what, ended)
                 }
-            },
-        )
+            };
+            let wait = backoff.wait(attempt, server);
+            if retry && backoff.allows(attempt, waited, wait) {
+                waited += wait;
+                return Next::Retry {
+                    wait,
+                    note: format!("Retrying after {what} in {} ms.", wait.as_millis()),
+                };
+            }
+            Next::Done(Ok(if retry {
+                // Retries used up: the last answer (or error) is the result.
+                Sent::Answer(match ended {
+                    Ok(response) => response,
+                    Err(e) => return Next::Done(Err(e)),
+                })
+            } else {
+                Sent::Unknown(ended)
+            }))
+        })
         .await
     }
 

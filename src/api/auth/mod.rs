@@ -18,7 +18,7 @@ use flows::which;
 
 use super::cloud::Cloud;
 use super::secrets::stored_account;
-use crate::config::{Config, write_atomic};
+use crate::config::{Config, write_secret};
 use crate::error::{Error, Result};
 use crate::io::Diag;
 
@@ -291,7 +291,7 @@ impl Credential {
     fn write_cache(&self, cache: &BTreeMap<String, AccessToken>) {
         // A cache that cannot be written only costs a token request next time.
         if let Ok(bytes) = serde_json::to_vec(cache) {
-            let _ = write_atomic(&self.cache_path, &bytes, true);
+            let _ = write_secret(&self.cache_path, &bytes);
         }
     }
 }

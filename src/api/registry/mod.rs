@@ -8,7 +8,7 @@
 //! `client` sends requests (az's retries and texts, `Link` paging); `operations` holds the
 //! typed verbs commands call; `connect` picks the credential (password, Entra exchange, admin
 //! user, each its own function) after `challenge` probed `/v2/`; `token_server` requests
-//! tokens; `token_cache` keeps them.
+//! tokens; `token_cache` keeps them; `verify` waits until a new password is accepted.
 
 mod challenge;
 mod client;
@@ -16,6 +16,7 @@ mod connect;
 mod operations;
 mod token_cache;
 mod token_server;
+mod verify;
 
 use base64::Engine;
 
@@ -24,6 +25,7 @@ use crate::error::Error;
 pub use client::Registry;
 pub use connect::{Login, Session, connect};
 pub use operations::Attributes;
+pub use verify::wait_accepted;
 
 /// The username az uses for a bearer token carried as a (username, password) pair.
 pub const EMPTY_GUID: &str = "00000000-0000-0000-0000-000000000000";

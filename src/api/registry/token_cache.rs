@@ -11,7 +11,7 @@ use sha2::Digest;
 
 use super::Scope;
 use crate::api::auth::jwt_claims;
-use crate::config::{Config, write_atomic};
+use crate::config::{Config, write_secret};
 
 /// The first 12 bytes of SHA-256 of `secret`, in hex: a cache key part that reveals nothing.
 pub(super) fn digest(secret: &str) -> String {
@@ -72,7 +72,7 @@ impl TokenCache {
             },
         );
         if let Ok(bytes) = serde_json::to_vec(&all) {
-            let _ = write_atomic(&self.path, &bytes, true);
+            let _ = write_secret(&self.path, &bytes);
         }
     }
 }

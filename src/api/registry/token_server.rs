@@ -38,6 +38,14 @@ impl TokenRequest<'_> {
             field,
         } = self;
         let base = reqwest::Url::parse(realm).map_err(|_| connectivity("CONNECTIVITY_WWW_AUTHENTICATE_ERROR", format!("Registry '{login_server}' did not ask properly for a basic or a bearer authentication.")))?;
+        // The form carries a password or a refresh token: never in clear text, whatever the
+        // challenge says (acr reaches registries over HTTPS only, so an `http` realm is always
+        // a downgrade). az would post it; docs/compat.md lists the difference.
+        if base.scheme() != "https" {
+            return Err(Error::cli(format!(
+                "Registry '{login_server}' asked for credentials to be sent to '{realm}', which is not an HTTPS address; acr sends credentials over HTTPS only."
+            )));
+        }
         let url = format!(
             "{}://{}{path}",
             base.scheme(),
@@ -79,5 +87,39 @@ impl TokenRequest<'_> {
                     "The registry '{login_server}' returned no {field}."
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finding 9: a challenge whose realm is `http://` got the password posted in clear.
+    #[tokio::test]
+    async fn refuses_a_realm_that_is_not_https() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let realm = format!("http://{}/oauth2/token", listener.local_addr().unwrap());
+        let request = TokenRequest {
+            realm: &realm,
+            path: "/oauth2/token",
+            form: &[("grant_type", "password"), ("password", "s3cret")],
+            title: "CONNECTIVITY_ACCESS_TOKEN_ERROR",
+            field: "access_token",
+        };
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let err = request
+            .send(&http, &Diag::silent(), "127.0.0.1:1")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("HTTPS only"), "{err}");
+        // Nothing connected to the realm.
+        assert_eq!(
+            listener.accept().map_err(|e| e.kind()).unwrap_err(),
+            std::io::ErrorKind::WouldBlock
+        );
     }
 }

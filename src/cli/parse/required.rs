@@ -37,6 +37,8 @@ pub(in crate::cli) const REQUIRED: &[(&str, &[RequiredArg])] = &[
     ("token list", &[REGISTRY]),
     ("token credential generate", &[REGISTRY, TOKEN_OR_MAP_NAME]),
     ("token credential delete", &[REGISTRY, TOKEN_OR_MAP_NAME]),
+    // --name unless --all: checked by the command (an addition of acr, no az order to keep).
+    ("token credential rotate", &[REGISTRY]),
     ("scope-map create", &[REGISTRY, TOKEN_OR_MAP_NAME]),
     ("scope-map update", &[REGISTRY, TOKEN_OR_MAP_NAME]),
     ("scope-map delete", &[REGISTRY, TOKEN_OR_MAP_NAME]),

@@ -105,7 +105,7 @@ impl Console {
             key_of(&id),
             SessionData {
                 csrf: random_secret(32),
-                expires: now + SESSION_LIFETIME,
+                expires: now.checked_add(SESSION_LIFETIME).unwrap_or(now),
                 nonces: VecDeque::new(),
             },
         );

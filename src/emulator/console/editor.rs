@@ -43,17 +43,17 @@ impl Draft {
             });
             match parsed {
                 Some((repo, perm)) => {
-                    let i = match d.rows.iter().position(|r| r.repo == repo) {
-                        Some(i) => i,
+                    let row = match d.rows.iter().position(|r| r.repo == repo) {
+                        Some(i) => d.rows.get_mut(i),
                         None => {
                             d.rows.push(Row {
                                 repo,
                                 perms: Vec::new(),
                             });
-                            d.rows.len() - 1
+                            d.rows.last_mut()
                         }
                     };
-                    let row = &mut d.rows[i];
+                    let Some(row) = row else { continue };
                     if !row.perms.contains(&perm) {
                         row.perms.push(perm);
                         row.perms.sort_by_key(|p| {

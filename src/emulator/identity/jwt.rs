@@ -70,21 +70,23 @@ impl Keys {
         let pair = rcgen::KeyPair::from_pem(text).context("parsing the signing key")?;
         let raw = pair.public_key_raw();
         // Uncompressed SEC1 point: 0x04 || X (32) || Y (32).
-        anyhow::ensure!(
-            raw.len() == 65 && raw[0] == 4,
-            "the signing key must be an EC P-256 key"
-        );
+        let (Some(4), Some(x), Some(y)) = (raw.first().copied(), raw.get(1..33), raw.get(33..65))
+        else {
+            anyhow::bail!("the signing key must be an EC P-256 key");
+        };
+        anyhow::ensure!(raw.len() == 65, "the signing key must be an EC P-256 key");
         let encoding = EncodingKey::from_ec_pem(pem).context("loading the signing key")?;
         let decoding = DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes())
             .context("loading the verification key")?;
         use sha2::Digest;
-        let kid = URL_SAFE_NO_PAD.encode(&sha2::Sha256::digest(raw)[..16]);
+        let digest = sha2::Sha256::digest(raw);
+        let kid = URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default());
         Ok(Keys {
             encoding,
             decoding,
             kid,
-            x: URL_SAFE_NO_PAD.encode(&raw[1..33]),
-            y: URL_SAFE_NO_PAD.encode(&raw[33..65]),
+            x: URL_SAFE_NO_PAD.encode(x),
+            y: URL_SAFE_NO_PAD.encode(y),
         })
     }
 
@@ -118,12 +120,7 @@ impl Keys {
             })?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let c = data.claims;
-        if c.exp + 60 < now {
-            return Err(VerifyError::Expired(c.exp));
-        }
-        if c.nbf - 60 > now {
-            return Err(VerifyError::NotYetValid);
-        }
+        check_times(c.exp, c.nbf, now)?;
         Ok(c)
     }
 
@@ -156,16 +153,11 @@ impl Keys {
             _ => VerifyError::Malformed,
         })?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let (Some(exp), Some(nbf)) = (data.claims["exp"].as_i64(), data.claims["nbf"].as_i64())
-        else {
+        let claim = |k: &str| data.claims.get(k).and_then(Value::as_i64);
+        let (Some(exp), Some(nbf)) = (claim("exp"), claim("nbf")) else {
             return Err(VerifyError::Malformed);
         };
-        if exp + 60 < now {
-            return Err(VerifyError::Expired(exp));
-        }
-        if nbf - 60 > now {
-            return Err(VerifyError::NotYetValid);
-        }
+        check_times(exp, nbf, now)?;
         Ok(data.claims)
     }
 
@@ -180,6 +172,18 @@ pub fn peek_claims(token: &str) -> Option<Value> {
     let payload = token.split('.').nth(1)?;
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+/// `exp` and `nbf` with 60 s of leeway; a token's times are the signer's data, but saturating
+/// arithmetic keeps `i64::MAX` from overflowing.
+fn check_times(exp: i64, nbf: i64, now: i64) -> Result<(), VerifyError> {
+    if exp.saturating_add(60) < now {
+        return Err(VerifyError::Expired(exp));
+    }
+    if nbf.saturating_sub(60) > now {
+        return Err(VerifyError::NotYetValid);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub(crate) fn issue(state: &AppState, who: Principal, audience: &str) -> (String
         iss: format!("{}/aad/{}/v2.0", state.base_url, s.tenant_id),
         iat: now,
         nbf: now,
-        exp: now + ACCESS_TOKEN_SECONDS,
+        exp: now.saturating_add(ACCESS_TOKEN_SECONDS),
         tid: s.tenant_id.clone(),
         oid: oid.clone(),
         sub: oid,
@@ -93,7 +93,7 @@ pub(crate) fn write_federated_token(state: &AppState, path: &Path) -> anyhow::Re
         iss: format!("{}/oidc", state.base_url),
         iat: now,
         nbf: now,
-        exp: now + 365 * 24 * 3600,
+        exp: now.saturating_add(365 * 24 * 3600),
         tid: String::new(),
         oid: String::new(),
         sub: FEDERATED_SUBJECT.to_string(),
@@ -302,9 +302,13 @@ async fn token(
     })))
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 fn managed_identity_answer(state: &AppState, resource: &str, imds: bool) -> Response {
     let (access_token, exp) = issue(state, Principal::ManagedIdentity, resource);
-    let now = exp - ACCESS_TOKEN_SECONDS;
+    let now = exp.saturating_sub(ACCESS_TOKEN_SECONDS);
     let mut body = json!({
         "access_token": access_token,
         "expires_on": exp.to_string(),
@@ -361,12 +365,22 @@ async fn app_service_token(
     Ok(managed_identity_answer(&state, resource, false))
 }
 
-/// VM IMDS style: only `Metadata: true` is required, as on a VM.
+/// VM IMDS style: only `Metadata: true` is required, as on a VM. On a VM only the VM reaches
+/// it; on a shared 127.0.0.1 everybody does, so it answers only when started with `--imds`.
+/// Off, it answers like no metadata service at all: a plain-text 404 (no OAuth `error`
+/// body), which clients' probes (acr's included) read as "no VM identity here".
 async fn imds_token(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, OAuthError> {
+    if !state.imds {
+        return Ok((
+            StatusCode::NOT_FOUND,
+            "the VM managed-identity endpoint is off; start the emulator with --imds to serve it (it is unauthenticated by design)\n",
+        )
+            .into_response());
+    }
     if headers
         .get("metadata")
         .and_then(|v| v.to_str().ok())

@@ -113,7 +113,11 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
     }
     if !claims.tid.eq_ignore_ascii_case(&state.settings.tenant_id) {
         let issuer = peek_claims(token)
-            .and_then(|c| c["iss"].as_str().map(str::to_string))
+            .and_then(|c| {
+                c.get("iss")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            })
             .unwrap_or_default();
         return Err(unauthorized(
             state,

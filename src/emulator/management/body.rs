@@ -27,8 +27,8 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ArmError> {
 }
 
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
+    match msg.rsplit_once(" at line ") {
+        Some((head, _)) => head.to_string(),
         None => msg.to_string(),
     }
 }

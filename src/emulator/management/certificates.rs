@@ -42,11 +42,12 @@ fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 {
             return None;
         }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = (len << 8) | *b.get(2 + i)? as usize;
-        }
-        (len, 2 + n)
+        // At most four length bytes: the value fits in a u32, hence in usize.
+        let bytes = b.get(2..n.checked_add(2)?)?;
+        let len = bytes
+            .iter()
+            .fold(0u32, |len, &byte| len.wrapping_shl(8) | u32::from(byte));
+        (usize::try_from(len).ok()?, n.checked_add(2)?)
     };
     let end = head.checked_add(len)?;
     Some((tag, b.get(head..end)?, b.get(end..)?))
@@ -69,17 +70,25 @@ fn not_after(der: &[u8]) -> Option<OffsetDateTime> {
     parse_time(tag, std::str::from_utf8(t).ok()?)
 }
 
+/// UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`. Only ASCII digits are
+/// accepted before any field is cut out, so a crafted time string cannot slice inside a
+/// character (finding 5).
 fn parse_time(tag: u8, s: &str) -> Option<OffsetDateTime> {
     let s = s.strip_suffix('Z')?;
-    let (year, rest) = match tag {
-        0x17 if s.len() == 12 => {
-            let yy: i32 = s[..2].parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &s[2..])
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let field = |from: usize, to: usize| -> Option<u16> { s.get(from..to)?.parse().ok() };
+    let (year, rest) = match (tag, s.len()) {
+        (0x17, 12) => {
+            let yy = i32::from(field(0, 2)?);
+            let century: i32 = if yy >= 50 { 1900 } else { 2000 };
+            (century.checked_add(yy)?, s.get(2..)?)
         }
-        0x18 if s.len() == 14 => (s[..4].parse().ok()?, &s[4..]),
+        (0x18, 14) => (i32::from(field(0, 4)?), s.get(4..)?),
         _ => return None,
     };
-    let n = |i: usize| -> Option<u8> { rest.get(i..i + 2)?.parse().ok() };
+    let n = |i: usize| -> Option<u8> { rest.get(i..i.checked_add(2)?)?.parse().ok() };
     let date = Date::from_calendar_date(year, Month::try_from(n(0)?).ok()?, n(2)?).ok()?;
     let time = Time::from_hms(n(4)?, n(6)?, n(8)?).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
@@ -112,5 +121,26 @@ mod tests {
         );
         assert!(inspect("bm90IGEgY2VydA==").is_err());
         assert!(inspect("%%%").is_err());
+    }
+
+    /// Finding 5: byte slicing of the time string panicked inside a multi-byte character.
+    #[test]
+    fn crafted_time_strings_are_errors() {
+        for (tag, t) in [
+            (0x17, "1é010100000Z"),
+            (0x17, "é0101000000Z"),
+            (0x18, "20é0101000000Z"),
+            (0x18, "2020010100é00Z"),
+            (0x17, "+10101000000Z"),
+            (0x17, "99999999999Z"),
+            (0x18, ""),
+            (0x17, "Z"),
+        ] {
+            assert_eq!(parse_time(tag, t), None, "{t}");
+        }
+        assert!(parse_time(0x17, "200412223248Z").is_some());
+        assert!(parse_time(0x18, "20200412223248Z").is_some());
+        assert_eq!(tlv(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+        assert_eq!(tlv(&[0x30, 0x85, 0, 0, 0, 0, 1]), None);
     }
 }

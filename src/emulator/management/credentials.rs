@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::body::{Obj, parse};
 use super::models;
-use super::path::{self, Reg, Route};
+use super::path::{Reg, Route};
 use super::{Ctx, ok};
 use crate::emulator::clock;
 use crate::emulator::error::ArmError;
@@ -23,31 +23,16 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
             "tokenId is required: the resource ID of the token whose passwords are generated.",
         ));
     };
-    let invalid = || {
-        ArmError::bad_request(
-            "LinkedInvalidPropertyId",
-            format!(
-                "Property id '{token_id}' at path 'tokenId' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'."
-            ),
-        )
-    };
-    if !token_id.starts_with('/') {
-        return Err(invalid());
-    }
-    let Ok(Route::Token(target, token)) = path::parse(token_id) else {
-        return Err(invalid());
-    };
-    let same = target
-        .sub
-        .eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
-        && target.rg.eq_ignore_ascii_case(&r.resource_group)
-        && target.name.eq_ignore_ascii_case(&r.name);
-    if !same {
-        return Err(ArmError::rule(format!(
-            "The token '{token_id}' must belong to the registry '{}'.",
-            ctx.registry_id(&r)
-        )));
-    }
+    let token = ctx.linked_child(
+        &r,
+        token_id,
+        "tokenId",
+        |route| match route {
+            Route::Token(target, token) => Some((target, token)),
+            _ => None,
+        },
+        |registry| format!("The token '{token_id}' must belong to the registry '{registry}'."),
+    )?;
     let which = root.enumeration("name", models::TOKEN_PASSWORD_NAME)?;
     let expiry = root.date_time("expiry")?.map(clock::format_expiry);
     let (t, e) = (token.clone(), expiry.clone());
@@ -60,13 +45,14 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let passwords: Vec<Value> = generated
         .into_iter()
         .map(|p| {
-            let mut v = json!({"creationTime": p.created_at});
+            let mut v = serde_json::Map::new();
+            v.insert("creationTime".into(), json!(p.created_at));
             if let Some(e) = p.expiry {
-                v["expiry"] = json!(e);
+                v.insert("expiry".into(), json!(e));
             }
-            v["name"] = json!(p.name);
-            v["value"] = json!(p.value);
-            v
+            v.insert("name".into(), json!(p.name));
+            v.insert("value".into(), json!(p.value));
+            Value::Object(v)
         })
         .collect();
     let result = json!({"username": username, "passwords": passwords});
@@ -75,7 +61,7 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         Some(polls) => {
             let parent = format!(
                 "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerRegistry/registries/{}",
-                target.sub, reg.rg, reg.name
+                reg.sub, reg.rg, reg.name
             );
             let (status_url, location) =
                 ctx.start_operation(&parent, "registries", "InProgress", polls, Some(result));

@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use self::path::{PathError, Reg, Route};
 use super::AppState;
 use super::error::ArmError;
-use super::store::{Actor, Missing, Registry, StoreError};
+use super::store::{Actor, Db, Missing, Registry, StoreError, StoreResult};
 
 const MAX_BODY: usize = 4 << 20;
 
@@ -269,6 +269,60 @@ impl Ctx {
         render::registry_id(&self.state.settings.subscription_id, r)
     }
 
+    /// Runs `f` on the store with the parent registry of a child-resource request, store
+    /// errors in ARM's envelope for `reg`; returns the registry's ARM id beside the result,
+    /// since every child resource is rendered with it.
+    pub async fn in_parent<T, F>(&self, reg: &Reg, f: F) -> Result<(String, T), ArmError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db, &Registry) -> StoreResult<T> + Send + 'static,
+    {
+        let r = self.parent(reg).await?;
+        let id = self.registry_id(&r);
+        let out = self
+            .state
+            .store
+            .run(move |db| f(db, &r))
+            .await
+            .map_err(|e| self.store_error(reg, e))?;
+        Ok((id, out))
+    }
+
+    /// The name of a child resource of registry `r` that a request body links by its fully
+    /// qualified id (`scopeMapId`, `tokenId`): `pick` takes the target registry and the child's
+    /// name from the parsed route. An id that names no such resource is
+    /// `LinkedInvalidPropertyId`; one of another registry is a rule violation `mismatch` words.
+    pub fn linked_child(
+        &self,
+        r: &Registry,
+        id: &str,
+        field: &str,
+        pick: impl FnOnce(Route) -> Option<(Reg, String)>,
+        mismatch: impl FnOnce(&str) -> String,
+    ) -> Result<String, ArmError> {
+        let invalid = || {
+            ArmError::bad_request(
+                "LinkedInvalidPropertyId",
+                format!(
+                    "Property id '{id}' at path '{field}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'."
+                ),
+            )
+        };
+        if !id.starts_with('/') {
+            return Err(invalid());
+        }
+        let (target, name) = path::parse(id).ok().and_then(pick).ok_or_else(invalid)?;
+        let same = target
+            .sub
+            .eq_ignore_ascii_case(&self.state.settings.subscription_id)
+            && target.rg.eq_ignore_ascii_case(&r.resource_group)
+            && target.name.eq_ignore_ascii_case(&r.name);
+        if !same {
+            return Err(ArmError::rule(mismatch(&self.registry_id(r))));
+        }
+        Ok(name)
+    }
+
     fn query(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
@@ -291,7 +345,7 @@ impl Ctx {
         let total = items.len();
         let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
         let mut body = json!({"value": page});
-        if skip + size < total {
+        if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in self
                 .query
@@ -300,8 +354,11 @@ impl Ctx {
             {
                 q.append_pair(k, v);
             }
-            q.append_pair("$skipToken", &(skip + size).to_string());
-            body["nextLink"] = json!(format!("{}{}?{}", self.base(), self.path, q.finish()));
+            q.append_pair("$skipToken", &skip.saturating_add(size).to_string());
+            let next = format!("{}{}?{}", self.base(), self.path, q.finish());
+            if let Some(o) = body.as_object_mut() {
+                o.insert("nextLink".into(), json!(next));
+            }
         }
         Ok(ok(body))
     }
@@ -377,12 +434,31 @@ impl Ctx {
     pub fn created_async(&self, resource: &str, kind: &str, polls: u32, body: Value) -> Response {
         // While running, the status says what the resource does (`Creating`, `Updating`), as
         // the service's did in the recordings.
-        let running = match body["properties"]["provisioningState"].as_str() {
+        let running = match body
+            .pointer("/properties/provisioningState")
+            .and_then(Value::as_str)
+        {
             Some(s @ ("Creating" | "Updating")) => s.to_string(),
             _ => "InProgress".to_string(),
         };
         let (status_url, _) = self.start_operation(resource, kind, &running, polls, None);
         self.async_headers(with_status(StatusCode::CREATED, body), &status_url, None)
+    }
+
+    /// The answer to a completed PUT or PATCH of `resource`: 200 with the resource, or 201 with
+    /// a new operation's headers and the resource in its `pending` state (`Creating`,
+    /// `Updating`) when the test hooks ask for asynchronous answers.
+    pub fn written(
+        &self,
+        resource: &str,
+        kind: &str,
+        pending: &str,
+        render: impl Fn(&str) -> Value,
+    ) -> Response {
+        match self.lro_polls() {
+            None => ok(render("Succeeded")),
+            Some(polls) => self.created_async(resource, kind, polls, render(pending)),
+        }
     }
 
     /// The answer to a DELETE of `resource`: 204 when nothing existed, else 200, or 202 with

@@ -60,7 +60,7 @@ impl Operations {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let op = g.0.get_mut(&name.to_ascii_lowercase())?;
         Some(if op.remaining > 0 {
-            op.remaining -= 1;
+            op.remaining = op.remaining.saturating_sub(1);
             json!({"status": op.running})
         } else {
             json!({"status": "Succeeded"})
@@ -72,7 +72,7 @@ impl Operations {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let op = g.0.get_mut(&name.to_ascii_lowercase())?;
         if op.remaining > 0 {
-            op.remaining -= 1;
+            op.remaining = op.remaining.saturating_sub(1);
             return Some(Outcome::Running);
         }
         Some(Outcome::Done(op.result.clone()))

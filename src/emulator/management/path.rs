@@ -119,14 +119,11 @@ pub fn parse(path: &str) -> Result<Route, PathError> {
             PathError::UnknownProvider(ns.to_string())
         });
     }
-    if s.is_empty() || !eq(s[0], "subscriptions") {
-        return Err(PathError::NotFound);
-    }
-    if s.len() == 1 {
-        return Ok(Route::Subscriptions);
-    }
-    let sub = s[1].to_string();
-    let rest = &s[2..];
+    let (sub, rest) = match s.as_slice() {
+        [first] if eq(first, "subscriptions") => return Ok(Route::Subscriptions),
+        [first, sub, rest @ ..] if eq(first, "subscriptions") => (sub.to_string(), rest),
+        _ => return Err(PathError::NotFound),
+    };
     let (rg, rest) = match rest {
         [] => return Ok(Route::Subscription { sub }),
         [r] if eq(r, "resources") => return Ok(Route::Resources { sub, rg: None }),
@@ -165,12 +162,14 @@ pub fn parse(path: &str) -> Result<Route, PathError> {
     let Some(rg) = rg else {
         return Err(PathError::NotFound);
     };
+    let [name, child @ ..] = rest else {
+        return Err(PathError::NotFound);
+    };
     let reg = Reg {
         sub,
         rg,
-        name: rest[0].to_string(),
+        name: name.to_string(),
     };
-    let child = &rest[1..];
     Ok(match child {
         [] => Route::Registry(reg),
         [a] if eq(a, "listCredentials") => Route::RegistryAction(reg, Action::ListCredentials),

@@ -12,28 +12,38 @@ use super::models::{self, Model};
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
-use crate::emulator::store::{Missing, NewRegistry, RegistryPatch, StoreError};
+use crate::emulator::store::{Missing, NewRegistry, Registry, RegistryPatch, StoreError};
 use crate::emulator::{Sku, listeners};
 
 pub async fn list(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
-    let rg2 = rg.clone();
-    let regs = ctx
-        .state
+    let regs = in_group(ctx, rg).await?;
+    let sub = ctx.state.settings.subscription_id.clone();
+    ctx.page(regs.iter().map(|r| render::registry(&sub, r)).collect())
+}
+
+/// The registries of resource group `rg`, or of the subscription (`ResourceGroupNotFound`
+/// for a group that does not exist).
+pub async fn in_group(ctx: &Ctx, rg: Option<String>) -> Result<Vec<Registry>, ArmError> {
+    let group = rg.clone();
+    ctx.state
         .store
-        .run(move |db| db.list_registries(rg2.as_deref()))
+        .run(move |db| db.list_registries(group.as_deref()))
         .await
         .map_err(|e| match e {
             StoreError::NotFound(_) => ArmError::not_found(
                 "ResourceGroupNotFound",
                 format!(
                     "Resource group '{}' could not be found.",
-                    rg.clone().unwrap_or_default()
+                    rg.unwrap_or_default()
                 ),
             ),
             e => ArmError::internal(e),
-        })?;
-    let sub = ctx.state.settings.subscription_id.clone();
-    ctx.page(regs.iter().map(|r| render::registry(&sub, r)).collect())
+        })
+}
+
+/// 200 with registry `r`.
+fn answer(ctx: &Ctx, r: &Registry) -> Response {
+    ok(render::registry(&ctx.state.settings.subscription_id, r))
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
@@ -44,10 +54,7 @@ pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         .run(move |db| db.get_registry(&rg, &name))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    Ok(ok(render::registry(
-        &ctx.state.settings.subscription_id,
-        &r,
-    )))
+    Ok(answer(ctx, &r))
 }
 
 fn parse_sku(root: &Obj<'_>) -> Result<Option<Sku>, ArmError> {
@@ -184,7 +191,9 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     // status is `Succeeded` at the first poll (after the LRO hook's polls, if any); the
     // registry itself is ready at once.
     let mut body = render::registry(&sub, &r);
-    body["properties"]["provisioningState"] = json!("Creating");
+    if let Some(p) = body.pointer_mut("/properties/provisioningState") {
+        *p = json!("Creating");
+    }
     let id = render::registry_id(&sub, &r);
     Ok(ctx.created_async(&id, "registries", ctx.lro_polls().unwrap_or(0), body))
 }
@@ -209,10 +218,7 @@ pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
     ctx.state.write_state_file().await;
-    Ok(ok(render::registry(
-        &ctx.state.settings.subscription_id,
-        &r,
-    )))
+    Ok(answer(ctx, &r))
 }
 
 pub async fn delete(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {

@@ -30,6 +30,10 @@ pub fn system_data(a: &Audit) -> Value {
     })
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on objects built here by json!({…})"
+)]
 pub fn token(registry_id: &str, t: &Token, provisioning_state: &str) -> Value {
     let passwords: Vec<Value> = t
         .passwords
@@ -77,6 +81,10 @@ pub fn token(registry_id: &str, t: &Token, provisioning_state: &str) -> Value {
     })
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({})"
+)]
 pub fn scope_map(registry_id: &str, m: &ScopeMap, provisioning_state: &str) -> Value {
     let mut props = json!({});
     if let Some(d) = &m.description {
@@ -138,7 +146,7 @@ pub fn registry(sub: &str, r: &Registry) -> Value {
         }
     });
     if r.sku != crate::emulator::Sku::Premium
-        && let Some(p) = v["properties"].as_object_mut()
+        && let Some(p) = v.get_mut("properties").and_then(Value::as_object_mut)
     {
         p.shift_remove("networkRuleSet");
     }

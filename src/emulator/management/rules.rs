@@ -59,25 +59,19 @@ pub fn valid_resource_group(name: &str) -> bool {
 
 /// `YYYY-MM-DD` with an optional `-preview` style suffix.
 pub fn well_formed_api_version(v: &str) -> bool {
-    let (date, suffix) = match v
-        .split_once('-')
-        .and_then(|_| v.get(..10).map(|d| (d, &v[10..])))
-    {
-        Some(x) => x,
-        None => return false,
+    let (Some(date), Some(suffix)) = (v.get(..10), v.get(10..)) else {
+        return false;
     };
-    let b = date.as_bytes();
-    date.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && date
-            .chars()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (suffix.is_empty()
-            || (suffix.starts_with('-')
-                && suffix[1..].chars().all(|c| c.is_ascii_alphanumeric())
-                && suffix.len() > 1))
+    date.bytes().enumerate().all(|(i, c)| {
+        if i == 4 || i == 7 {
+            c == b'-'
+        } else {
+            c.is_ascii_digit()
+        }
+    }) && (suffix.is_empty()
+        || suffix
+            .strip_prefix('-')
+            .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())))
 }
 
 /// The message of an invalid token name (5–50, `^[a-zA-Z0-9-]*$`), shared by the management
@@ -176,12 +170,11 @@ pub fn check_action(action: &str) -> Result<(), String> {
         }
     };
     // The target may contain '/', the action is always the last two segments.
-    let mut parts: Vec<&str> = rest.rsplitn(3, '/').collect();
-    if parts.len() < 3 {
+    let mut parts = rest.rsplitn(3, '/');
+    let (Some(verb), Some(group), Some(target)) = (parts.next(), parts.next(), parts.next()) else {
         return invalid(&format!("expected '{kind}/<{noun}>/<action>'."));
-    }
-    parts.reverse();
-    let (target, act) = (parts[0], format!("{}/{}", parts[1], parts[2]));
+    };
+    let act = format!("{group}/{verb}");
     if !allowed.contains(&act.as_str()) {
         return invalid(&format!(
             "'{act}' is not a valid {noun} action; valid actions are {}.",

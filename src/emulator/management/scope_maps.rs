@@ -10,17 +10,10 @@ use super::models;
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
 use crate::emulator::error::ArmError;
-use crate::emulator::store::{ScopeMapPatch, ScopeMapPut};
+use crate::emulator::store::{ScopeMap, ScopeMapPatch, ScopeMapPut};
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
-    let maps = ctx
-        .state
-        .store
-        .run(move |db| db.list_scope_maps(&r))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, maps) = ctx.in_parent(reg, |db, r| db.list_scope_maps(r)).await?;
     ctx.page(
         maps.iter()
             .map(|m| render::scope_map(&id, m, "Succeeded"))
@@ -29,15 +22,10 @@ pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let m = ctx
-        .state
-        .store
-        .run(move |db| db.get_scope_map(&r, &n))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, m) = ctx
+        .in_parent(reg, move |db, r| db.get_scope_map(r, &n))
+        .await?;
     Ok(ok(render::scope_map(&id, &m, "Succeeded")))
 }
 
@@ -95,15 +83,15 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
         .run(move |db| db.put_scope_map(&r, &n, put, &actor))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    match ctx.lro_polls() {
-        None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
-        Some(polls) => Ok(ctx.created_async(
-            &format!("{id}/scopeMaps/{}", map.name),
-            "scopemaps",
-            polls,
-            render::scope_map(&id, &map, "Creating"),
-        )),
-    }
+    Ok(written(ctx, &id, &map, "Creating"))
+}
+
+/// A written scope map's answer (`pending` is its state while the operation runs).
+fn written(ctx: &Ctx, id: &str, map: &ScopeMap, pending: &str) -> Response {
+    let resource = format!("{id}/scopeMaps/{}", map.name);
+    ctx.written(&resource, "scopemaps", pending, |state| {
+        render::scope_map(id, map, state)
+    })
 }
 
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
@@ -129,26 +117,13 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         .run(move |db| db.patch_scope_map(&r, &n, patch, &actor))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    match ctx.lro_polls() {
-        None => Ok(ok(render::scope_map(&id, &map, "Succeeded"))),
-        Some(polls) => Ok(ctx.created_async(
-            &format!("{id}/scopeMaps/{}", map.name),
-            "scopemaps",
-            polls,
-            render::scope_map(&id, &map, "Updating"),
-        )),
-    }
+    Ok(written(ctx, &id, &map, "Updating"))
 }
 
 pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let existed = ctx
-        .state
-        .store
-        .run(move |db| db.delete_scope_map(&r, &n))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, existed) = ctx
+        .in_parent(reg, move |db, r| db.delete_scope_map(r, &n))
+        .await?;
     Ok(ctx.deleted(existed, &format!("{id}/scopeMaps/{name}"), "scopemaps"))
 }

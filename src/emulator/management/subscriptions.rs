@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::{Ctx, ok, render};
 use crate::emulator::error::ArmError;
-use crate::emulator::store::StoreError;
 
 pub async fn list(ctx: &Ctx) -> Result<Response, ArmError> {
     let body = serde_json::json!({
@@ -21,13 +20,17 @@ pub async fn get(ctx: &Ctx) -> Result<Response, ArmError> {
     Ok(ok(render::subscription(&ctx.state.settings)))
 }
 
-pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
-    let groups = ctx
-        .state
+/// Every resource group, with its location.
+async fn groups(ctx: &Ctx) -> Result<Vec<(String, String)>, ArmError> {
+    ctx.state
         .store
         .run(|db| db.resource_groups())
         .await
-        .map_err(ArmError::internal)?;
+        .map_err(ArmError::internal)
+}
+
+pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
+    let groups = groups(ctx).await?;
     let sub = ctx.state.settings.subscription_id.clone();
     ctx.page(
         groups
@@ -38,12 +41,7 @@ pub async fn resource_groups(ctx: &Ctx) -> Result<Response, ArmError> {
 }
 
 pub async fn resource_group(ctx: &Ctx, rg: &str) -> Result<Response, ArmError> {
-    let groups = ctx
-        .state
-        .store
-        .run(|db| db.resource_groups())
-        .await
-        .map_err(ArmError::internal)?;
+    let groups = groups(ctx).await?;
     let sub = &ctx.state.settings.subscription_id;
     groups
         .iter()
@@ -64,21 +62,16 @@ pub struct Clause {
     pub value: String,
 }
 
-/// Parses `a eq 'x' and b eq 'y'` (the subset ARM clients send).
+/// Parses `a eq 'x' and b eq 'y'` (the subset ARM clients send). Works on the remaining
+/// text only (no offsets into the original string), so no input can slice inside a character.
 pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
     let mut out = Vec::new();
-    let lower = filter.to_ascii_lowercase();
     let mut rest = filter.trim();
-    let mut offset = filter.len() - filter.trim_start().len();
     while !rest.is_empty() {
         let (field, after) = rest
             .split_once(char::is_whitespace)
             .ok_or_else(|| format!("Invalid $filter '{filter}'."))?;
-        let after = after.trim_start();
-        let after = after
-            .strip_prefix("eq ")
-            .or_else(|| after.strip_prefix("EQ "))
-            .or_else(|| after.strip_prefix("Eq "))
+        let after = strip_keyword(after.trim_start(), "eq ")
             .ok_or_else(|| {
                 format!("Invalid $filter '{filter}': only 'eq' comparisons are supported.")
             })?
@@ -86,28 +79,32 @@ pub fn parse_filter(filter: &str) -> Result<Vec<Clause>, String> {
         let after = after
             .strip_prefix('\'')
             .ok_or_else(|| format!("Invalid $filter '{filter}': values must be quoted."))?;
-        let end = after
-            .find('\'')
+        let (value, after) = after
+            .split_once('\'')
             .ok_or_else(|| format!("Invalid $filter '{filter}': unterminated string."))?;
         out.push(Clause {
             field: field.to_string(),
-            value: after[..end].to_string(),
+            value: value.to_string(),
         });
-        rest = after[end + 1..].trim_start();
-        offset = filter.len() - rest.len();
+        rest = after.trim_start();
         if rest.is_empty() {
             break;
         }
-        if lower[offset..].starts_with("and ") {
-            rest = rest[4..].trim_start();
-        } else {
-            return Err(format!(
-                "Invalid $filter '{filter}': clauses must be joined with 'and'."
-            ));
-        }
+        rest = strip_keyword(rest, "and ")
+            .ok_or_else(|| {
+                format!("Invalid $filter '{filter}': clauses must be joined with 'and'.")
+            })?
+            .trim_start();
     }
-    let _ = offset;
     Ok(out)
+}
+
+/// `s` after `keyword` (ASCII, compared case-insensitively), if it starts with it.
+fn strip_keyword<'a>(s: &'a str, keyword: &str) -> Option<&'a str> {
+    let head = s.get(..keyword.len())?;
+    head.eq_ignore_ascii_case(keyword)
+        .then(|| s.get(keyword.len()..))
+        .flatten()
 }
 
 pub async fn resources(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmError> {
@@ -130,22 +127,7 @@ pub async fn resources(ctx: &Ctx, rg: Option<String>) -> Result<Response, ArmErr
             ));
         }
     }
-    let rg2 = rg.clone();
-    let regs = ctx
-        .state
-        .store
-        .run(move |db| db.list_registries(rg2.as_deref()))
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound(_) => ArmError::not_found(
-                "ResourceGroupNotFound",
-                format!(
-                    "Resource group '{}' could not be found.",
-                    rg.clone().unwrap_or_default()
-                ),
-            ),
-            e => ArmError::internal(e),
-        })?;
+    let regs = super::registries::in_group(ctx, rg.clone()).await?;
     let sub = ctx.state.settings.subscription_id.clone();
     let items: Vec<Value> = regs
         .iter()
@@ -185,5 +167,32 @@ mod tests {
         assert!(parse_filter("resourceType eq a").is_err());
         assert!(parse_filter("resourceType eq 'a' or name eq 'b'").is_err());
         assert!(parse_filter("resourceType eq 'a").is_err());
+        assert_eq!(
+            parse_filter("name EQ 'a' AND location eq 'b'")
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    /// Finding 5: offsets computed on the untrimmed string sliced inside `ñ`.
+    #[test]
+    fn filters_with_multibyte_text_are_errors_not_panics() {
+        for f in [
+            "name eq 'a' ñ ",
+            " name eq 'a' ñ",
+            "ñ eq 'a'",
+            "name eq 'a' añd name eq 'b'",
+            "name eq 'a' é",
+            "  ",
+            "name  eq  'é'  and  name eq 'ü'",
+        ] {
+            let _ = parse_filter(f);
+        }
+        assert!(parse_filter("name eq 'a' ñ ").is_err());
+        assert_eq!(
+            parse_filter("name  eq  'é'  and  name eq 'ü'").unwrap()[1].value,
+            "ü"
+        );
     }
 }

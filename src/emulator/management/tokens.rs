@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::body::{Obj, parse};
 use super::models;
-use super::path::{self, Reg, Route};
+use super::path::{Reg, Route};
 use super::{Ctx, certificates, ok, render, rules};
 use crate::emulator::error::ArmError;
 use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
@@ -17,14 +17,7 @@ use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 const OPERATION: &str = "token";
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
-    let tokens = ctx
-        .state
-        .store
-        .run(move |db| db.list_tokens(&r))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, tokens) = ctx.in_parent(reg, |db, r| db.list_tokens(r)).await?;
     ctx.page(
         tokens
             .iter()
@@ -34,15 +27,8 @@ pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let t = ctx
-        .state
-        .store
-        .run(move |db| db.get_token(&r, &n))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, t) = ctx.in_parent(reg, move |db, r| db.get_token(r, &n)).await?;
     Ok(ok(render::token(&id, &t, "Succeeded")))
 }
 
@@ -53,32 +39,20 @@ pub fn scope_map_name(
     id: &str,
     field: &str,
 ) -> Result<String, ArmError> {
-    let invalid = || {
-        ArmError::bad_request(
-            "LinkedInvalidPropertyId",
+    ctx.linked_child(
+        reg,
+        id,
+        field,
+        |route| match route {
+            Route::ScopeMap(target, map) => Some((target, map)),
+            _ => None,
+        },
+        |registry| {
             format!(
-                "Property id '{id}' at path '{field}' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{{subscriptionId}}' or '/providers/{{resourceProviderNamespace}}/'."
-            ),
-        )
-    };
-    if !id.starts_with('/') {
-        return Err(invalid());
-    }
-    let Ok(Route::ScopeMap(target, map)) = path::parse(id) else {
-        return Err(invalid());
-    };
-    let same = target
-        .sub
-        .eq_ignore_ascii_case(&ctx.state.settings.subscription_id)
-        && target.rg.eq_ignore_ascii_case(&reg.resource_group)
-        && target.name.eq_ignore_ascii_case(&reg.name);
-    if !same {
-        return Err(ArmError::rule(format!(
-            "The scope map '{id}' at path '{field}' must belong to the registry '{}' of the token.",
-            ctx.registry_id(reg)
-        )));
-    }
-    Ok(map)
+                "The scope map '{id}' at path '{field}' must belong to the registry '{registry}' of the token."
+            )
+        },
+    )
 }
 
 struct Credentials {
@@ -257,26 +231,16 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
         .run(move |db| db.patch_token(&r, &n, patch, &actor))
         .await
         .map_err(|e| ctx.store_error(reg, e))?;
-    match ctx.lro_polls() {
-        None => Ok(ok(render::token(&id, &token, "Succeeded"))),
-        Some(polls) => Ok(ctx.created_async(
-            &format!("{id}/tokens/{}", token.name),
-            OPERATION,
-            polls,
-            render::token(&id, &token, "Updating"),
-        )),
-    }
+    let resource = format!("{id}/tokens/{}", token.name);
+    Ok(ctx.written(&resource, OPERATION, "Updating", |state| {
+        render::token(&id, &token, state)
+    }))
 }
 
 pub async fn delete(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    let r = ctx.parent(reg).await?;
-    let id = ctx.registry_id(&r);
     let n = name.to_string();
-    let existed = ctx
-        .state
-        .store
-        .run(move |db| db.delete_token(&r, &n))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let (id, existed) = ctx
+        .in_parent(reg, move |db, r| db.delete_token(r, &n))
+        .await?;
     Ok(ctx.deleted(existed, &format!("{id}/tokens/{name}"), OPERATION))
 }

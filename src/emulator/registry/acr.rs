@@ -55,6 +55,10 @@ fn tag_json(t: &TagInfo) -> Value {
     })
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 fn manifest_json(m: &ManifestInfo) -> Value {
     let mut v = json!({
         "digest": m.digest,

@@ -126,23 +126,33 @@ pub async fn login(ctx: &Ctx, user: &str, password: &str) -> Option<Identity> {
     None
 }
 
-/// Is `aud` this registry's service (`127.0.0.1:PORT` or `localhost:PORT`)?
-fn our_service(ctx: &Ctx, aud: &str) -> bool {
-    aud == format!("127.0.0.1:{}", ctx.port) || aud == format!("localhost:{}", ctx.port)
+/// The claim that binds a token to one registry's creation (see [`Ctx::instance`]).
+const INSTANCE_CLAIM: &str = "registry_instance";
+
+/// Was this token issued by this registry: its service (`127.0.0.1:PORT` or
+/// `localhost:PORT`) and, since the port alone is reused by a registry created later, its
+/// identity (finding 7)?
+fn ours(ctx: &Ctx, c: &Value) -> bool {
+    let aud_ok = claim(c, "aud").is_some_and(|aud| {
+        aud == format!("127.0.0.1:{}", ctx.port) || aud == format!("localhost:{}", ctx.port)
+    });
+    let instance_ok = claim(c, INSTANCE_CLAIM)
+        .is_some_and(|i| bool::from(i.as_bytes().ct_eq(ctx.instance.as_bytes())));
+    aud_ok && instance_ok
 }
 
 /// An ACR refresh token (from `/oauth2/exchange`) for this registry → the Entra identity,
 /// with an owner's rights.
 pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER
-        || c["grant_type"] != "refresh_token"
-        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
+    if claim(&c, "iss") != Some(ISSUER)
+        || claim(&c, "grant_type") != Some("refresh_token")
+        || !ours(ctx, &c)
     {
         return Err(VerifyError::Malformed);
     }
     Ok(Identity {
-        subject: c["sub"].as_str().unwrap_or_default().to_string(),
+        subject: claim(&c, "sub").unwrap_or_default().to_string(),
         rights: Rights::Full,
     })
 }
@@ -150,22 +160,29 @@ pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyEr
 /// The `access` claim of an ACR access token for this registry.
 pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<Vec<Access>, VerifyError> {
     let c = ctx.state.keys.verify_json(token)?;
-    if c["iss"] != ISSUER
-        || c["grant_type"] == "refresh_token"
-        || !c["aud"].as_str().is_some_and(|a| our_service(ctx, a))
+    if claim(&c, "iss") != Some(ISSUER)
+        || claim(&c, "grant_type") == Some("refresh_token")
+        || !ours(ctx, &c)
     {
         return Err(VerifyError::Malformed);
     }
-    serde_json::from_value(c["access"].clone()).map_err(|_| VerifyError::Malformed)
+    let access = c.get("access").cloned().unwrap_or_default();
+    serde_json::from_value(access).map_err(|_| VerifyError::Malformed)
 }
 
-fn base_claims(service: &str, subject: &str, lifetime: i64) -> Value {
+/// A string claim of a verified token.
+fn claim<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
+    c.get(name).and_then(Value::as_str)
+}
+
+fn base_claims(ctx: &Ctx, service: &str, subject: &str, lifetime: i64) -> Value {
     let now = now();
     json!({
+        INSTANCE_CLAIM: ctx.instance,
         "jti": random_uuid(),
         "sub": subject,
         "nbf": now,
-        "exp": now + lifetime,
+        "exp": now.saturating_add(lifetime),
         "iat": now,
         "iss": ISSUER,
         "aud": service,
@@ -175,8 +192,12 @@ fn base_claims(service: &str, subject: &str, lifetime: i64) -> Value {
 
 /// Issues an access token for `scopes`: the intersection of what was asked and what the
 /// identity may do.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 pub fn issue_access_token(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Scope]) -> String {
-    let mut c = base_claims(service, &who.subject, ACCESS_TOKEN_SECONDS);
+    let mut c = base_claims(ctx, service, &who.subject, ACCESS_TOKEN_SECONDS);
     c["grant_type"] = json!("access_token");
     c["access"] = json!(access_for(&who.rights, scopes));
     c["roles"] = json!([]);
@@ -184,8 +205,12 @@ pub fn issue_access_token(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Sc
 }
 
 /// Issues the refresh token `/oauth2/exchange` returns for an Entra identity.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 pub fn issue_refresh_token(ctx: &Ctx, service: &str, subject: &str, tenant: &str) -> String {
-    let mut c = base_claims(service, subject, REFRESH_TOKEN_SECONDS);
+    let mut c = base_claims(ctx, service, subject, REFRESH_TOKEN_SECONDS);
     c["grant_type"] = json!("refresh_token");
     c["tenant"] = json!(tenant);
     c["permissions"] = json!({"actions": ["*"], "notActions": []});

@@ -114,7 +114,11 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Re
             }
         },
     };
-    let len = if size == 0 { 0 } else { end - start + 1 };
+    // parse_range keeps start <= end < size; checked all the same, the bounds come from a header.
+    let len = match end.checked_sub(start).and_then(|d| d.checked_add(1)) {
+        Some(len) if size != 0 => len,
+        _ => 0,
+    };
     let mut resp = if req.method() == Method::HEAD || len == 0 {
         status.into_response()
     } else {

@@ -78,7 +78,7 @@ pub fn page<T>(
     let start = match &q.last {
         None => 0,
         Some(last) => match items.iter().position(|i| name(i) == last) {
-            Some(p) => p + 1,
+            Some(p) => p.saturating_add(1),
             None if by_name => items
                 .iter()
                 .position(|i| name(i) > last.as_str())
@@ -178,6 +178,10 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
 
 /// The descriptor of a referrer: `artifactType` is the manifest's, else its config's
 /// media type (distribution spec v1.1).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 fn referrer(m: &ManifestInfo) -> Value {
     let mut d = json!({"mediaType": m.media_type, "digest": m.digest, "size": m.size});
     if let Some(t) = m.artifact_type.as_ref().or(m.config_media_type.as_ref()) {
@@ -213,7 +217,8 @@ pub async fn referrers(
         .store
         .run(move |db| db.referrers(&registry, &repo, &key))
         .await
-        .map_err(OciError::internal)?;
+        .map_err(OciError::internal)?
+        .map_err(|r| refusal(r, name))?;
     let manifests: Vec<Value> = found
         .iter()
         .filter(|m| m.flags.list)

@@ -151,7 +151,7 @@ fn image(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
         None if p.media_type == OCI_MANIFEST => Vec::new(),
         _ => return Err("the manifest has no layers array".into()),
     };
-    p.image_size = config.size + layers.iter().map(|l| l.size).sum::<i64>();
+    p.image_size = total_size(std::iter::once(config.size).chain(layers.iter().map(|l| l.size)))?;
     p.blobs.push(config.digest.clone());
     p.blobs.extend(
         layers
@@ -170,7 +170,7 @@ fn index(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
     };
     for (i, m) in items.iter().enumerate() {
         let d = descriptor(m, &format!("manifest {i}"))?;
-        p.image_size += d.size;
+        p.image_size = total_size([p.image_size, d.size])?;
         let (architecture, os) = d.platform.unwrap_or((None, None));
         p.references.push(PlatformRef {
             digest: d.digest.clone(),
@@ -180,6 +180,16 @@ fn index(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
         p.children.push(d.digest);
     }
     Ok(())
+}
+
+/// The sum of descriptor sizes (each already non-negative), or an error when it does not fit
+/// in an `i64`: crafted sizes near `i64::MAX` must be a 400, not a wrapped negative
+/// `imageSize` (or a panic in a debug build).
+fn total_size(sizes: impl IntoIterator<Item = i64>) -> Result<i64, String> {
+    sizes
+        .into_iter()
+        .try_fold(0i64, i64::checked_add)
+        .ok_or_else(|| "the descriptors' sizes add up to more than 2^63-1 bytes".to_string())
 }
 
 /// `architecture` and `os` of an image config blob, when it is one.
@@ -326,6 +336,29 @@ mod tests {
             assert!(parse(ct, body.to_string().as_bytes()).is_err(), "{body}");
         }
         assert!(parse(Some(OCI_MANIFEST), b"not json").is_err());
+    }
+
+    /// Finding 5: `i64::MAX` plus one byte wrapped to a negative imageSize (a panic in debug).
+    #[test]
+    fn sizes_that_overflow_are_rejected() {
+        let image = json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": "x", "digest": d('a'), "size": i64::MAX},
+            "layers": [{"mediaType": "y", "digest": d('b'), "size": 1}]});
+        let err = parse(Some(OCI_MANIFEST), image.to_string().as_bytes()).unwrap_err();
+        assert!(err.contains("sizes"), "{err}");
+        let index = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+            {"mediaType": OCI_MANIFEST, "digest": d('1'), "size": i64::MAX},
+            {"mediaType": OCI_MANIFEST, "digest": d('2'), "size": 1}]});
+        assert!(parse(Some(OCI_INDEX), index.to_string().as_bytes()).is_err());
+        let fits = json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": "x", "digest": d('a'), "size": i64::MAX - 1},
+            "layers": [{"mediaType": "y", "digest": d('b'), "size": 1}]});
+        assert_eq!(
+            parse(Some(OCI_MANIFEST), fits.to_string().as_bytes())
+                .unwrap()
+                .image_size,
+            i64::MAX
+        );
     }
 
     #[test]

@@ -37,7 +37,11 @@ pub struct Ctx {
     pub(crate) registry: String,
     pub(crate) port: u16,
     pub(crate) blobs: BlobStore,
-    pub(crate) uploads: uploads::Sessions,
+    pub(crate) uploads: Arc<uploads::Sessions>,
+    /// Who this registry is: its ARM id and the random id of its creation. Its access and
+    /// refresh tokens carry it, so a registry created again on the same port (or name) does
+    /// not accept its predecessor's tokens.
+    pub(crate) instance: String,
 }
 
 impl Ctx {
@@ -59,18 +63,42 @@ impl Ctx {
 
 pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     let blobs = BlobStore::new(&state.data_dir);
+    let uploads = Arc::new(uploads::Sessions::default());
+    uploads::Sessions::expire_every(&uploads, BlobStore::new(&state.data_dir));
+    let instance = instance_of(&state, registry);
+    let faults = state.faults.clone();
     let ctx = Arc::new(Ctx {
         state,
         registry: registry.to_string(),
         port,
         blobs,
-        uploads: Default::default(),
+        uploads,
+        instance,
     });
     Router::new()
         .fallback(dispatch)
         .with_state(ctx)
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            faults,
+            super::faults::registry,
+        ))
         .layer(axum::middleware::from_fn(common_headers))
+}
+
+/// `<ARM id>#<creation id>` of `registry`; a fresh random value if it cannot be read (then no
+/// earlier token matches, which is the safe side).
+fn instance_of(state: &AppState, registry: &str) -> String {
+    match state
+        .store
+        .run_blocking(|db| db.registry_instance(registry))
+    {
+        Ok(Some((group, id))) => format!(
+            "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.ContainerRegistry/registries/{registry}#{id}",
+            state.settings.subscription_id
+        ),
+        _ => super::store::secrets::random_uuid(),
+    }
 }
 
 /// Start-up housekeeping, before any listener serves: uploads a previous process left
@@ -167,9 +195,12 @@ async fn common_headers(req: Request, next: axum::middleware::Next) -> Response 
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
     eprintln!(
-        "{method} {path} {} {}ms (registry)",
+        "{method} {path} {} {}ms (registry){}",
         resp.status().as_u16(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        super::faults::label(&resp)
+            .map(|f| format!(" fault={f}"))
+            .unwrap_or_default()
     );
     resp
 }

@@ -87,53 +87,51 @@ pub fn parse(path: &str) -> Option<Route> {
         "/oauth2/exchange" => return Some(Route::OAuthExchange),
         _ => {}
     }
+    // Slice patterns, not indexing: the request decides how many segments there are.
     if let Some(rest) = path.strip_prefix("/v2/") {
         let s = segments(rest)?;
-        let n = s.len();
-        let last = |i: usize| s[n - i].as_str();
-        if n >= 3 && last(2) == "tags" && last(1) == "list" {
-            return Some(Route::TagsList(join(&s[..n - 2])?));
-        }
-        if n >= 4 && last(3) == "blobs" && last(2) == "uploads" {
-            let name = join(&s[..n - 3])?;
-            return Some(if last(1).is_empty() {
-                Route::UploadStart(name)
-            } else {
-                Route::Upload(name, last(1).to_string())
-            });
-        }
-        if n >= 3 && last(2) == "blobs" && last(1) == "uploads" {
-            return Some(Route::UploadStart(join(&s[..n - 2])?));
-        }
-        if n >= 3 && !last(1).is_empty() {
-            let name = || join(&s[..n - 2]);
-            let tail = last(1).to_string();
-            match last(2) {
-                "manifests" => return Some(Route::Manifest(name()?, tail)),
-                "blobs" => return Some(Route::Blob(name()?, tail)),
-                "referrers" => return Some(Route::Referrers(name()?, tail)),
-                _ => {}
+        return match s.as_slice() {
+            [name @ .., t, l] if !name.is_empty() && t == "tags" && l == "list" => {
+                Some(Route::TagsList(join(name)?))
             }
-        }
-        return None;
+            [name @ .., b, u, id] if !name.is_empty() && b == "blobs" && u == "uploads" => {
+                let name = join(name)?;
+                Some(if id.is_empty() {
+                    Route::UploadStart(name)
+                } else {
+                    Route::Upload(name, id.to_string())
+                })
+            }
+            [name @ .., b, u] if !name.is_empty() && b == "blobs" && u == "uploads" => {
+                Some(Route::UploadStart(join(name)?))
+            }
+            [name @ .., kind, tail] if !name.is_empty() && !tail.is_empty() => {
+                let tail = tail.to_string();
+                match kind.as_str() {
+                    "manifests" => Some(Route::Manifest(join(name)?, tail)),
+                    "blobs" => Some(Route::Blob(join(name)?, tail)),
+                    "referrers" => Some(Route::Referrers(join(name)?, tail)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
     }
     if let Some(rest) = path.strip_prefix("/acr/v1/") {
         let s = segments(rest.strip_suffix('/').unwrap_or(rest))?;
-        let n = s.len();
-        let last = |i: usize| s[n - i].as_str();
-        if n >= 2 && last(1) == "_tags" {
-            return Some(Route::AcrTags(join(&s[..n - 1])?));
-        }
-        if n >= 2 && last(1) == "_manifests" {
-            return Some(Route::AcrManifests(join(&s[..n - 1])?));
-        }
-        if n >= 3 && last(2) == "_tags" {
-            return Some(Route::AcrTag(join(&s[..n - 2])?, last(1).to_string()));
-        }
-        if n >= 3 && last(2) == "_manifests" {
-            return Some(Route::AcrManifest(join(&s[..n - 2])?, last(1).to_string()));
-        }
-        return Some(Route::AcrRepository(join(&s)?));
+        return match s.as_slice() {
+            [name @ .., t] if !name.is_empty() && t == "_tags" => Some(Route::AcrTags(join(name)?)),
+            [name @ .., m] if !name.is_empty() && m == "_manifests" => {
+                Some(Route::AcrManifests(join(name)?))
+            }
+            [name @ .., t, tag] if !name.is_empty() && t == "_tags" => {
+                Some(Route::AcrTag(join(name)?, tag.to_string()))
+            }
+            [name @ .., m, digest] if !name.is_empty() && m == "_manifests" => {
+                Some(Route::AcrManifest(join(name)?, digest.to_string()))
+            }
+            all => Some(Route::AcrRepository(join(all)?)),
+        };
     }
     None
 }
@@ -145,35 +143,26 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 fn valid_component(c: &str) -> bool {
-    let b = c.as_bytes();
     let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
-    if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+    let b = c.as_bytes();
+    if !b.first().copied().is_some_and(alnum) || !b.last().copied().is_some_and(alnum) {
         return false;
     }
-    let mut i = 0;
-    while i < b.len() {
-        if alnum(b[i]) {
-            i += 1;
+    let mut it = b.iter().copied().peekable();
+    while let Some(x) = it.next() {
+        if alnum(x) {
             continue;
         }
         // A separator: `.`, `_`, `__` or one or more `-`, always between alphanumerics.
-        let start = i;
-        match b[i] {
-            b'.' => i += 1,
+        match x {
+            b'.' => {}
             b'_' => {
-                i += 1;
-                if i < b.len() && b[i] == b'_' {
-                    i += 1;
-                }
+                it.next_if_eq(&b'_');
             }
-            b'-' => {
-                while i < b.len() && b[i] == b'-' {
-                    i += 1;
-                }
-            }
+            b'-' => while it.next_if_eq(&b'-').is_some() {},
             _ => return false,
         }
-        if i == start || i >= b.len() || !alnum(b[i]) {
+        if !it.peek().copied().is_some_and(alnum) {
             return false;
         }
     }
@@ -182,11 +171,12 @@ fn valid_component(c: &str) -> bool {
 
 /// Tag grammar: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
 pub fn valid_tag(tag: &str) -> bool {
-    let b = tag.as_bytes();
-    !b.is_empty()
-        && b.len() <= 128
-        && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b[1..]
+    let Some((&first, rest)) = tag.as_bytes().split_first() else {
+        return false;
+    };
+    tag.len() <= 128
+        && (first.is_ascii_alphanumeric() || first == b'_')
+        && rest
             .iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }

@@ -55,7 +55,13 @@ impl Pattern {
     fn covers(&self, repo: &str) -> bool {
         match self {
             Pattern::All => true,
-            Pattern::Prefix(p) => repo.len() > p.len() && repo[..p.len()].eq_ignore_ascii_case(p),
+            // `get`: the client's name may put a multi-byte character across the prefix's end.
+            Pattern::Prefix(p) => {
+                repo.len() > p.len()
+                    && repo
+                        .get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            }
             Pattern::Exact(e) => e.eq_ignore_ascii_case(repo),
         }
     }
@@ -257,6 +263,17 @@ mod tests {
         assert!(!r.catalog());
         let Rights::Scoped(g) = &r else { panic!() };
         assert_eq!(g.len(), 5);
+    }
+
+    /// Finding 5: a name with a multi-byte character across the prefix's end sliced inside it.
+    #[test]
+    fn prefix_rules_with_multibyte_names_do_not_panic() {
+        let r = rights(&["repositories/samples/*/content/read"]);
+        assert!(!r.allows("samplesé", PULL));
+        assert!(!r.allows("sampleé/x", PULL));
+        assert!(r.allows("samples/é", PULL));
+        let scope = Scope::parse("repository:samplesé:pull").unwrap();
+        assert!(r.grant(&scope).is_empty());
     }
 
     #[test]

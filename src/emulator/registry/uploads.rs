@@ -1,9 +1,11 @@
 //! Blob uploads: `POST /v2/<name>/blobs/uploads/` (a session; or the single-POST `?digest=`
 //! form; or a cross-repository `?mount=&from=`), `PATCH` chunks in order (`Content-Range`,
 //! 416 when out of order), `PUT ?digest=` to finish, `GET` for the progress, `DELETE` to
-//! cancel. Sessions live in memory with their temporary file; bytes are hashed as they are
-//! written, and nothing is visible until the digest matched and the file was renamed into
-//! the blob store and linked to the repository.
+//! cancel. Sessions live in memory (the hash so far) beside their temporary file, which is
+//! opened only while a request appends to it; they are capped per repository and per
+//! registry (429 `TOOMANYREQUESTS` beyond) and expire after 15 idle minutes. Bytes are hashed
+//! as they are written, and nothing is visible until the digest matched and the file was
+//! renamed into the blob store and linked to the repository.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,10 +21,20 @@ use super::auth::{Caller, Need, authorize};
 use super::blobs::{parse_digest, refusal};
 use super::error::OciError;
 use super::scope::{PULL, PUSH};
-use crate::emulator::store::blobs::{AppendError, Digest, Upload};
+use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
 
-/// Sessions untouched for this long are dropped when a new one starts.
-const SESSION_TTL: Duration = Duration::from_secs(3600);
+/// Sessions untouched for this long are dropped (by [`Sessions::expire_every`]'s timer and
+/// whenever a new session starts).
+const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
+/// How often the timer looks for idle sessions.
+const EXPIRY_TICK: Duration = Duration::from_secs(60);
+/// Open sessions per repository and per registry: beyond them a POST gets 429 (finding 3).
+/// A session costs no file descriptor, only a temporary file and a little memory; the caps
+/// keep a flood of POSTs from filling the disk or the map.
+pub const MAX_SESSIONS_PER_REPOSITORY: usize = 100;
+pub const MAX_SESSIONS: usize = 1000;
+/// What a 429 asks the client to wait, in seconds.
+const RETRY_AFTER_SECONDS: u64 = 30;
 
 struct Session {
     repo: String,
@@ -31,43 +43,73 @@ struct Session {
     touched: Instant,
 }
 
+/// One entry of the map: the repository (for the per-repository cap, readable without the
+/// session's lock) and the session.
+struct Entry {
+    repo: String,
+    session: Arc<tokio::sync::Mutex<Session>>,
+}
+
 /// The upload sessions of one registry.
-#[derive(Default)]
 pub struct Sessions {
-    map: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<Session>>>>,
+    map: Mutex<HashMap<Uuid, Entry>>,
+    per_repository: usize,
+    total: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Sessions {
+        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS)
+    }
 }
 
 impl Sessions {
-    fn insert(&self, id: Uuid, s: Session) {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, Arc::new(tokio::sync::Mutex::new(s)));
+    pub fn with_caps(per_repository: usize, total: usize) -> Sessions {
+        Sessions {
+            map: Mutex::new(HashMap::new()),
+            per_repository,
+            total,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a session unless its repository or the registry is at its cap.
+    fn insert(&self, id: Uuid, s: Session) -> Result<(), OciError> {
+        let mut map = self.lock();
+        let in_repo = map.values().filter(|e| e.repo == s.repo).count();
+        if map.len() >= self.total || in_repo >= self.per_repository {
+            return Err(too_many_sessions());
+        }
+        map.insert(
+            id,
+            Entry {
+                repo: s.repo.clone(),
+                session: Arc::new(tokio::sync::Mutex::new(s)),
+            },
+        );
+        Ok(())
     }
 
     fn get(&self, id: &Uuid) -> Option<Arc<tokio::sync::Mutex<Session>>> {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .cloned()
+        self.lock().get(id).map(|e| e.session.clone())
     }
 
     fn remove(&self, id: &Uuid) {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
+        self.lock().remove(id);
     }
 
-    /// Drops sessions idle for longer than the TTL (and not in use); returns their ids.
-    fn expire(&self) -> Vec<Uuid> {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+    /// Drops sessions idle for longer than `ttl` (and not in use); returns their ids.
+    fn expire(&self, ttl: Duration) -> Vec<Uuid> {
+        let mut map = self.lock();
         let stale: Vec<Uuid> = map
             .iter()
-            .filter(|(_, s)| {
-                s.try_lock()
-                    .is_ok_and(|s| s.touched.elapsed() > SESSION_TTL)
+            .filter(|(_, e)| {
+                e.session
+                    .try_lock()
+                    .is_ok_and(|s| s.touched.elapsed() > ttl)
             })
             .map(|(id, _)| *id)
             .collect();
@@ -76,6 +118,35 @@ impl Sessions {
         }
         stale
     }
+
+    /// Starts the timer that expires idle sessions of `sessions` and deletes their files. It
+    /// holds only a weak reference: it ends once the registry's router (and so the sessions)
+    /// is gone.
+    pub fn expire_every(sessions: &Arc<Sessions>, blobs: BlobStore) {
+        let weak = Arc::downgrade(sessions);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EXPIRY_TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(sessions) = weak.upgrade() else {
+                    return;
+                };
+                for stale in sessions.expire(SESSION_TTL) {
+                    blobs.discard_upload(&stale);
+                }
+            }
+        });
+    }
+}
+
+fn too_many_sessions() -> OciError {
+    OciError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TOOMANYREQUESTS",
+        "too many upload sessions are open; finish or cancel some, or retry later",
+    )
+    .with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
 }
 
 fn needs(name: &str) -> [Need; 2] {
@@ -173,7 +244,7 @@ async fn commit(
 }
 
 fn new_session(ctx: &Ctx) -> Result<(Uuid, Upload), OciError> {
-    for stale in ctx.uploads.expire() {
+    for stale in ctx.uploads.expire(SESSION_TTL) {
         ctx.blobs.discard_upload(&stale);
     }
     let id = Uuid::new_v4();
@@ -195,21 +266,26 @@ pub async fn start(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciE
     if let Some(digest) = param(&q, "digest") {
         // Single POST: the whole blob is the body.
         let digest = parse_digest(digest).inspect_err(|_| ctx.blobs.discard_upload(&id))?;
-        let (upload, r) = upload.append(req.into_body().into_data_stream()).await;
+        let (upload, r) = ctx
+            .blobs
+            .append(&id, upload, req.into_body().into_data_stream())
+            .await;
         if let Err(e) = r {
             ctx.blobs.discard_upload(&id);
             return Err(append_error(e));
         }
         return finish_with(ctx, name, &id, upload, &digest).await;
     }
-    ctx.uploads.insert(
-        id,
-        Session {
-            repo: name.to_string(),
-            upload: Some(upload),
-            touched: Instant::now(),
-        },
-    );
+    ctx.uploads
+        .insert(
+            id,
+            Session {
+                repo: name.to_string(),
+                upload: Some(upload),
+                touched: Instant::now(),
+            },
+        )
+        .inspect_err(|_| ctx.blobs.discard_upload(&id))?;
     progress(StatusCode::ACCEPTED, name, &id, 0)
 }
 
@@ -276,35 +352,28 @@ fn session(ctx: &Ctx, id: &Uuid) -> Result<Arc<tokio::sync::Mutex<Session>>, Oci
     ctx.uploads.get(id).ok_or_else(OciError::upload_unknown)
 }
 
-/// `Content-Range: <start>-<end>` (also `bytes <start>-<end>/<total>`): the start offset.
+/// `Content-Range: <start>-<end>` (also `bytes <start>-<end>/<total>`): the start offset and
+/// the chunk's length. A range whose length does not fit in a u64 (`0-18446744073709551615`)
+/// is invalid, not an overflow (finding 5).
 fn range_start(headers: &HeaderMap) -> Result<Option<(u64, u64)>, OciError> {
     let Some(v) = headers.get(header::CONTENT_RANGE) else {
         return Ok(None);
     };
-    let s = v
-        .to_str()
-        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?
-        .trim();
+    let invalid = || OciError::upload_invalid("invalid Content-Range");
+    let s = v.to_str().map_err(|_| invalid())?.trim();
     let s = s
         .strip_prefix("bytes")
         .map(|r| r.trim_start_matches(['=', ' ']))
         .unwrap_or(s);
     let s = s.split('/').next().unwrap_or(s);
-    let (a, b) = s
-        .split_once('-')
-        .ok_or_else(|| OciError::upload_invalid("invalid Content-Range"))?;
-    let a: u64 = a
-        .trim()
-        .parse()
-        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
-    let b: u64 = b
-        .trim()
-        .parse()
-        .map_err(|_| OciError::upload_invalid("invalid Content-Range"))?;
-    if b < a {
-        return Err(OciError::upload_invalid("invalid Content-Range"));
-    }
-    Ok(Some((a, b)))
+    let (a, b) = s.split_once('-').ok_or_else(invalid)?;
+    let a: u64 = a.trim().parse().map_err(|_| invalid())?;
+    let b: u64 = b.trim().parse().map_err(|_| invalid())?;
+    let len = b
+        .checked_sub(a)
+        .and_then(|d| d.checked_add(1))
+        .ok_or_else(invalid)?;
+    Ok(Some((a, len)))
 }
 
 /// Appends the request body to the session, enforcing order. Returns the new size.
@@ -340,11 +409,14 @@ async fn append(
         .with_header("Range", range_value(size))
         .with_header("Docker-Upload-UUID", id.to_string()));
     }
-    let (upload, r) = upload.append(req.into_body().into_data_stream()).await;
+    let (upload, r) = ctx
+        .blobs
+        .append(id, upload, req.into_body().into_data_stream())
+        .await;
     match r {
         Ok(n) => {
-            if let Some((start, end)) = range
-                && n != end - start + 1
+            if let Some((_, len)) = range
+                && n != len
             {
                 ctx.uploads.remove(id);
                 ctx.blobs.discard_upload(id);
@@ -436,17 +508,53 @@ mod tests {
         let mut h = HeaderMap::new();
         assert_eq!(range_start(&h).unwrap(), None);
         h.insert(header::CONTENT_RANGE, HeaderValue::from_static("0-99"));
-        assert_eq!(range_start(&h).unwrap(), Some((0, 99)));
+        assert_eq!(range_start(&h).unwrap(), Some((0, 100)));
         h.insert(
             header::CONTENT_RANGE,
             HeaderValue::from_static("bytes 100-199/*"),
         );
-        assert_eq!(range_start(&h).unwrap(), Some((100, 199)));
+        assert_eq!(range_start(&h).unwrap(), Some((100, 100)));
         h.insert(header::CONTENT_RANGE, HeaderValue::from_static("bytes=5-9"));
-        assert_eq!(range_start(&h).unwrap(), Some((5, 9)));
+        assert_eq!(range_start(&h).unwrap(), Some((5, 5)));
         h.insert(header::CONTENT_RANGE, HeaderValue::from_static("9-5"));
         assert!(range_start(&h).is_err());
+        // Finding 5: the length of this range overflowed a u64.
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("0-18446744073709551615"),
+        );
+        assert!(range_start(&h).is_err());
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("1-18446744073709551615"),
+        );
+        assert_eq!(range_start(&h).unwrap(), Some((1, u64::MAX)));
         assert_eq!(range_value(0), "0-0");
         assert_eq!(range_value(10), "0-9");
+    }
+
+    fn session(repo: &str) -> Session {
+        Session {
+            repo: repo.to_string(),
+            upload: Some(Upload::default()),
+            touched: Instant::now(),
+        }
+    }
+
+    /// Finding 3: sessions are capped per repository and per registry, and expire.
+    #[test]
+    fn sessions_are_capped_and_expire() {
+        let s = Sessions::with_caps(2, 3);
+        s.insert(Uuid::new_v4(), session("a")).unwrap();
+        s.insert(Uuid::new_v4(), session("a")).unwrap();
+        let e = s.insert(Uuid::new_v4(), session("a")).unwrap_err();
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.code, "TOOMANYREQUESTS");
+        s.insert(Uuid::new_v4(), session("b")).unwrap();
+        // The registry's total is reached: another repository is refused too.
+        assert!(s.insert(Uuid::new_v4(), session("c")).is_err());
+        assert!(s.expire(Duration::from_secs(60)).is_empty());
+        assert_eq!(s.expire(Duration::ZERO).len(), 3);
+        s.insert(Uuid::new_v4(), session("c")).unwrap();
     }
 }

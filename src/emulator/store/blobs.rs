@@ -19,6 +19,7 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest as _, Sha256};
 
 use super::secrets::hex;
+use crate::emulator::files::{private_file, private_subdir};
 
 /// Bytes per chunk read from disk for a blob GET.
 const READ_CHUNK: usize = 1 << 20;
@@ -50,7 +51,7 @@ impl Digest {
     }
 
     fn hex(&self) -> &str {
-        &self.0["sha256:".len()..]
+        self.0.strip_prefix("sha256:").unwrap_or_default()
     }
 }
 
@@ -65,9 +66,11 @@ pub struct BlobStore {
     uploads: PathBuf,
 }
 
-/// An upload in progress: its temporary file, the running hash and the bytes written.
+/// An upload in progress: the running hash and the bytes written so far. It holds no file
+/// descriptor: each append opens the temporary file, writes and closes it, so idle sessions
+/// cannot exhaust the process's descriptors (finding 3).
+#[derive(Default)]
 pub struct Upload {
-    file: File,
     hasher: Sha256,
     size: u64,
 }
@@ -90,21 +93,68 @@ impl Upload {
     pub fn digest(&self) -> Digest {
         Digest(format!("sha256:{}", hex(&self.hasher.clone().finalize())))
     }
+}
 
-    /// Appends a request body: the caller's task receives, a blocking thread hashes and
-    /// writes. On error the upload is unusable (its hash and file may disagree).
-    pub async fn append<S, E>(self, body: S) -> (Upload, Result<u64, AppendError>)
+impl BlobStore {
+    pub fn new(data_dir: &Path) -> BlobStore {
+        BlobStore {
+            blobs: data_dir.join("blobs").join("sha256"),
+            uploads: data_dir.join("uploads"),
+        }
+    }
+
+    /// Creates the directories and drops uploads a previous process left unfinished.
+    /// Directories are 0700 and files 0600: blobs are private images.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        private_subdir(&self.blobs)?;
+        if self.uploads.exists() {
+            std::fs::remove_dir_all(&self.uploads)?;
+        }
+        private_subdir(&self.uploads)
+    }
+
+    fn blob_path(&self, d: &Digest) -> PathBuf {
+        // A parsed digest is ASCII hex, so the first two bytes are two characters.
+        let hex = d.hex();
+        self.blobs.join(hex.get(..2).unwrap_or(hex)).join(hex)
+    }
+
+    fn upload_path(&self, id: &str) -> PathBuf {
+        self.uploads.join(id)
+    }
+
+    /// Starts an upload under a fresh session id (a UUID: never a client-chosen name): creates
+    /// its empty temporary file (0600) and closes it again.
+    pub fn start_upload(&self, id: &uuid::Uuid) -> std::io::Result<Upload> {
+        private_subdir(&self.uploads)?;
+        private_file().open(self.upload_path(&id.to_string()))?;
+        Ok(Upload::default())
+    }
+
+    /// Appends a request body to upload `id`: the caller's task receives, a blocking thread
+    /// opens the temporary file, hashes and writes, and closes it when the body ends. On
+    /// error the upload is unusable (its hash and file may disagree).
+    pub async fn append<S, E>(
+        &self,
+        id: &uuid::Uuid,
+        upload: Upload,
+        body: S,
+    ) -> (Upload, Result<u64, AppendError>)
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: std::fmt::Display,
     {
+        let path = self.upload_path(&id.to_string());
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(CHANNEL_CHUNKS);
         let worker = tokio::task::spawn_blocking(move || {
             let Upload {
-                file,
                 mut hasher,
                 mut size,
-            } = self;
+            } = upload;
+            let file = match File::options().append(true).open(&path) {
+                Ok(f) => f,
+                Err(e) => return (Upload { hasher, size }, Some(e)),
+            };
             let mut out = BufWriter::with_capacity(1 << 20, file);
             let mut failed = None;
             while let Some(chunk) = rx.blocking_recv() {
@@ -113,13 +163,13 @@ impl Upload {
                     break;
                 }
                 hasher.update(&chunk);
-                size += chunk.len() as u64;
+                size = size.saturating_add(chunk.len() as u64);
             }
             let flushed = out.flush();
-            // Flushed (or failed): whatever is still buffered is dropped with the upload.
-            let (file, _) = out.into_parts();
+            // Flushed (or failed): whatever is still buffered is dropped, and the file closed.
+            drop(out);
             let err = failed.or(flushed.err());
-            (Upload { file, hasher, size }, err)
+            (Upload { hasher, size }, err)
         });
         let mut body = std::pin::pin!(body);
         let mut appended = 0u64;
@@ -127,7 +177,7 @@ impl Upload {
         while let Some(item) = body.next().await {
             match item {
                 Ok(chunk) => {
-                    appended += chunk.len() as u64;
+                    appended = appended.saturating_add(chunk.len() as u64);
                     if tx.send(chunk).await.is_err() {
                         break;
                     }
@@ -142,8 +192,9 @@ impl Upload {
         let (upload, io_error) = match worker.await {
             Ok(r) => r,
             Err(e) => {
+                // The disk thread died (it panicked): a state nobody will commit.
                 return (
-                    unusable(),
+                    Upload::default(),
                     Err(AppendError::Io(std::io::Error::other(e.to_string()))),
                 );
             }
@@ -154,55 +205,6 @@ impl Upload {
             (None, None) => Ok(appended),
         };
         (upload, result)
-    }
-}
-
-/// Stands in for an upload whose disk thread died (it panicked): a file nobody will commit.
-fn unusable() -> Upload {
-    Upload {
-        file: tempfile::tempfile().expect("creating a temporary file"),
-        hasher: Sha256::new(),
-        size: 0,
-    }
-}
-
-impl BlobStore {
-    pub fn new(data_dir: &Path) -> BlobStore {
-        BlobStore {
-            blobs: data_dir.join("blobs").join("sha256"),
-            uploads: data_dir.join("uploads"),
-        }
-    }
-
-    /// Creates the directories and drops uploads a previous process left unfinished.
-    pub fn prepare(&self) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.blobs)?;
-        if self.uploads.exists() {
-            std::fs::remove_dir_all(&self.uploads)?;
-        }
-        std::fs::create_dir_all(&self.uploads)
-    }
-
-    fn blob_path(&self, d: &Digest) -> PathBuf {
-        self.blobs.join(&d.hex()[..2]).join(d.hex())
-    }
-
-    fn upload_path(&self, id: &str) -> PathBuf {
-        self.uploads.join(id)
-    }
-
-    /// Starts an upload under a fresh session id (a UUID: never a client-chosen name).
-    pub fn start_upload(&self, id: &uuid::Uuid) -> std::io::Result<Upload> {
-        std::fs::create_dir_all(&self.uploads)?;
-        let file = File::options()
-            .create_new(true)
-            .write(true)
-            .open(self.upload_path(&id.to_string()))?;
-        Ok(Upload {
-            file,
-            hasher: Sha256::new(),
-            size: 0,
-        })
     }
 
     pub fn discard_upload(&self, id: &uuid::Uuid) {
@@ -218,7 +220,7 @@ impl BlobStore {
             std::fs::remove_file(from)?;
             return Ok(());
         }
-        std::fs::create_dir_all(to.parent().expect("blob paths have a parent"))?;
+        private_subdir(to.parent().expect("blob paths have a parent"))?;
         std::fs::rename(from, to)
     }
 
@@ -226,10 +228,7 @@ impl BlobStore {
     pub fn put_bytes(&self, bytes: &[u8]) -> std::io::Result<Digest> {
         let digest = Digest::of(bytes);
         let id = uuid::Uuid::new_v4();
-        let mut f = File::options()
-            .create_new(true)
-            .write(true)
-            .open(self.upload_path(&id.to_string()))?;
+        let mut f = private_file().open(self.upload_path(&id.to_string()))?;
         f.write_all(bytes)?;
         drop(f);
         self.commit_upload(&id, &digest)?;
@@ -271,7 +270,7 @@ impl BlobStore {
                 if tx.blocking_send(r).is_err() || failed {
                     return;
                 }
-                left -= n as u64;
+                left = left.saturating_sub(n as u64);
             }
         });
         Ok(futures_util::stream::unfold(rx, |mut rx| async move {
@@ -281,7 +280,7 @@ impl BlobStore {
 
     /// Removes blob files no repository sees any more; returns how many.
     pub fn collect_garbage(&self, live: &HashSet<String>) -> std::io::Result<usize> {
-        let mut removed = 0;
+        let mut removed: usize = 0;
         let Ok(dirs) = std::fs::read_dir(&self.blobs) else {
             return Ok(0);
         };
@@ -299,7 +298,7 @@ impl BlobStore {
                     .to_string();
                 if !live.contains(&format!("sha256:{name}")) {
                     std::fs::remove_file(&path)?;
-                    removed += 1;
+                    removed = removed.saturating_add(1);
                 }
             }
         }
@@ -334,12 +333,18 @@ mod tests {
         let chunks: Vec<Result<Bytes, std::io::Error>> = (0..100)
             .map(|i| Ok(Bytes::from(vec![i as u8; 10_000])))
             .collect();
-        let (up, r) = up.append(futures_util::stream::iter(chunks)).await;
+        let (up, r) = store
+            .append(&id, up, futures_util::stream::iter(chunks))
+            .await;
         assert_eq!(r.unwrap(), 1_000_000);
-        let (up, r) = up
-            .append(futures_util::stream::iter(vec![Ok::<_, std::io::Error>(
-                Bytes::from_static(b"end"),
-            )]))
+        let (up, r) = store
+            .append(
+                &id,
+                up,
+                futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from_static(
+                    b"end",
+                ))]),
+            )
             .await;
         assert_eq!(r.unwrap(), 3);
         let mut all = Vec::new();

@@ -66,6 +66,10 @@ impl Audit {
     const COLUMNS: &'static str =
         "created_at, created_by, created_by_type, modified_at, modified_by, modified_by_type";
 
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "column offsets: small constants, not request data"
+    )]
     fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Audit> {
         Ok(Audit {
             created_at: row.get(first)?,
@@ -183,10 +187,10 @@ impl Limits {
         }
     }
     pub fn tokens_for(&self, sku: Sku) -> usize {
-        self.tokens[Self::index(sku)]
+        self.tokens.get(Self::index(sku)).copied().unwrap_or(0)
     }
     pub fn scope_maps_for(&self, sku: Sku) -> usize {
-        self.scope_maps[Self::index(sku)]
+        self.scope_maps.get(Self::index(sku)).copied().unwrap_or(0)
     }
 }
 
@@ -195,6 +199,8 @@ pub struct Db {
     conn: Connection,
     pepper: Vec<u8>,
     pub limits: Limits,
+    /// A token password younger than this does not log in yet (Azure's replication delay).
+    pub password_propagation: std::time::Duration,
 }
 
 impl Db {
@@ -247,6 +253,17 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path, pepper: Vec<u8>) -> anyhow::Result<Store> {
+        // The database holds secrets in clear (the service principal's secret, the identity
+        // header, admin passwords): created 0600 before SQLite opens it, since SQLite gives
+        // its -wal and -shm files the database file's mode; existing files (from a version
+        // that left them 0644) are tightened too.
+        match super::files::private_file().open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("creating database {}", path.display()));
+            }
+        }
         let mut conn = Connection::open(path)
             .with_context(|| format!("opening database {}", path.display()))?;
         // WAL with synchronous=NORMAL loses nothing on a process crash (kill -9): committed
@@ -257,11 +274,17 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn).context("migrating the database")?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            super::files::make_private(Path::new(&p))?;
+        }
         Ok(Store {
             db: Arc::new(Mutex::new(Db {
                 conn,
                 pepper,
                 limits: Limits::default(),
+                password_propagation: std::time::Duration::ZERO,
             })),
         })
     }

@@ -109,6 +109,19 @@ impl Db {
     }
 
     /// A registry by name alone (registry names are globally unique); for the data plane.
+    /// The resource group and the per-creation random id of registry `name` (which the
+    /// registry's tokens are bound to), if it exists.
+    pub fn registry_instance(&self, name: &str) -> StoreResult<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT resource_group, instance_id FROM registries WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     pub fn find_registry(&self, name: &str) -> StoreResult<Option<Registry>> {
         Ok(self
             .conn
@@ -146,7 +159,7 @@ impl Db {
         tx.execute(
             &format!(
                 "INSERT INTO registries (name, resource_group, location, sku, admin_user_enabled, admin_password1, \
-                 admin_password2, port, tags, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?10, ?11, ?12)",
+                 admin_password2, port, tags, {}, instance_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?10, ?11, ?12, ?13)",
                 Audit::COLUMNS
             ),
             params![
@@ -161,7 +174,8 @@ impl Db {
                 serde_json::to_string(&new.tags).unwrap_or_else(|_| "{}".into()),
                 now,
                 actor.id,
-                actor.kind
+                actor.kind,
+                super::secrets::random_uuid()
             ],
         )?;
         let id = tx.last_insert_rowid();

@@ -133,6 +133,13 @@ CREATE TABLE tags (
 );
 CREATE INDEX tags_by_manifest ON tags(manifest_id);
 "#,
+    // 3: a random id per registry creation, which the registry's access and refresh tokens
+    // carry: a registry deleted and created again (same name, maybe the same port) does not
+    // accept the tokens of its predecessor (docs/security.md, finding 7).
+    r#"
+ALTER TABLE registries ADD COLUMN instance_id TEXT NOT NULL DEFAULT '';
+UPDATE registries SET instance_id = lower(hex(randomblob(16)));
+"#,
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -149,7 +156,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.execute("DELETE FROM schema_version", [])?;
         tx.execute(
             "INSERT INTO schema_version (version) VALUES (?1)",
-            [i as i64 + 1],
+            [i64::try_from(i).unwrap_or(i64::MAX).saturating_add(1)],
         )?;
         tx.commit()?;
     }

@@ -396,19 +396,28 @@ impl Db {
                 Err(_) => Err(Denied::Unavailable),
             };
         };
-        let rows: Vec<(String, String, Option<String>)> = (|| -> rusqlite::Result<_> {
+        let rows: Vec<(String, String, Option<String>, String)> = (|| -> rusqlite::Result<_> {
             let mut st = self.conn.prepare_cached(
-                "SELECT name, hash, expiry FROM token_passwords WHERE token_id = ?1",
+                "SELECT name, hash, expiry, created_at FROM token_passwords WHERE token_id = ?1",
             )?;
-            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect()
         })()
         .map_err(|_| Denied::Unavailable)?;
+        // A password still "replicating" (--password-propagation) is not known to the data
+        // plane yet: it fails exactly like a wrong one, as in Azure.
+        // A delay too large to subtract means nothing has propagated yet.
+        let propagated_before = time::Duration::try_from(self.password_propagation)
+            .ok()
+            .and_then(|d| clock::now().checked_sub(d))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         // Check every stored password, without stopping at the first match, so the time taken
         // does not tell which one matched.
         let mut matched: Option<(String, Option<String>)> = None;
-        for (name, hash, expiry) in rows {
-            if matches(&self.pepper, password, &hash) {
+        for (name, hash, expiry, created) in rows {
+            let known = self.password_propagation.is_zero()
+                || clock::parse(&created).is_none_or(|c| c <= propagated_before);
+            if matches(&self.pepper, password, &hash) && known {
                 matched = Some((name, expiry));
             }
         }

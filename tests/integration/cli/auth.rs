@@ -3,6 +3,7 @@
 //! service principal stored by `acr account login`, App Service managed identity and an Azure
 //! CLI login; the token cache; and the failures users see.
 
+use crate::support::keystores::SecretService;
 use crate::support::{Acr, Emu, setup};
 
 const SP_VARS: [&str; 3] = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"];
@@ -153,25 +154,104 @@ async fn account_login_without_a_keyring_says_how_to_fall_back() {
     let (emu, mut acr) = setup().await;
     without_service_principal(&mut acr);
     acr.unset_env("ACR_CREDENTIAL_STORE");
-    // No D-Bus session here (or in CI): the keyring is unavailable.
+    // A bus that does not exist: the keyring is unavailable. The real binary runs in a child
+    // process with only acr's environment, because the keyring client reads the bus address
+    // from the process environment (a desktop session of the test runner must not leak in).
     acr.set_env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
     let login = format!(
         "account login --service-principal -u {} --tenant {} --password-stdin",
         emu.env.client_id, emu.env.tenant_id
     );
-    let out = acr.run_with(&login, &emu.env.client_secret, false).await;
-    if out.code == 0 {
-        // A desktop session with a keyring: the secret went there, not to a file.
-        assert!(!acr.config_dir().join("credentials.json").exists());
-        return;
-    }
-    assert_eq!(out.code, 1);
+    let out = acr.process(&login, &emu.env.client_secret).await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!acr.config_dir().join("credentials.json").exists());
     assert!(
         out.stderr.contains("Set ACR_CREDENTIAL_STORE=file"),
         "{}",
         out.stderr
     );
     assert!(!out.stderr.contains(&emu.env.client_secret));
+}
+
+/// The OS keyring for real: a private Secret Service (D-Bus and gnome-keyring, unlocked with a
+/// test password). The real `acr` binary runs in a child process, because the keyring client
+/// reads `DBUS_SESSION_BUS_ADDRESS` from the process environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_login_keeps_the_secret_in_a_real_secret_service() {
+    let Some(keyring) = SecretService::start().await else {
+        return;
+    };
+    let (emu, mut acr) = setup().await;
+    without_service_principal(&mut acr);
+    acr.unset_env("ACR_CREDENTIAL_STORE");
+    for (name, value) in keyring.env() {
+        acr.set_env(&name, &value);
+    }
+    let secret = emu.env.client_secret.clone();
+    let lookup = ["search", "--all", "service", "acr"];
+    assert!(
+        !keyring.secret_tool(&lookup).await.stdout.contains(&secret),
+        "the keyring starts empty"
+    );
+    let login = format!(
+        "account login --service-principal -u {} --tenant {} --password-stdin",
+        emu.env.client_id, emu.env.tenant_id
+    );
+    let out = acr.process(&login, &format!("{secret}\n")).await.ok();
+    assert_eq!(out.json()[0]["user"]["type"], "servicePrincipal");
+    assert!(!out.stdout.contains(&secret) && !out.stderr.contains(&secret));
+    // The secret is in the keyring, under the account's entry, and nowhere in acr's files.
+    let found = keyring.secret_tool(&lookup).await;
+    assert!(found.ok, "{}", found.stderr);
+    assert!(
+        found.stdout.contains(&format!("secret = {secret}")),
+        "{}",
+        found.stdout
+    );
+    assert!(
+        found.stdout.contains(&emu.env.client_id),
+        "{}",
+        found.stdout
+    );
+    assert!(!acr.config_dir().join("credentials.json").exists());
+    let account = std::fs::read_to_string(acr.config_dir().join("account.json")).unwrap();
+    assert!(
+        account.contains("\"secretStore\": \"keyring\""),
+        "{account}"
+    );
+    for entry in std::fs::read_dir(acr.config_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(
+                !text.contains(&secret),
+                "{} holds the secret",
+                path.display()
+            );
+        }
+    }
+
+    // Later commands authenticate with the secret read back from the keyring (with the
+    // access-token cache gone, so that they must ask the identity endpoint again).
+    let _ = std::fs::remove_file(acr.config_dir().join("tokens.json"));
+    emu.clear_requests().await;
+    let listed = acr
+        .process("token list -r myregistry --query length(@)", "")
+        .await;
+    assert_eq!(listed.ok().stdout, "0\n");
+    assert_eq!(
+        token_requests(&emu).await,
+        1,
+        "one client-credentials request"
+    );
+
+    // Logout removes the keyring entry.
+    acr.process("account logout", "").await.ok();
+    let after = keyring.secret_tool(&lookup).await;
+    assert!(!after.stdout.contains(&secret), "{}", after.stdout);
+    acr.process("token list -r myregistry", "")
+        .await
+        .error(1, "Please run 'acr account login' to setup account.");
 }
 
 #[tokio::test]
@@ -199,7 +279,8 @@ async fn an_azure_cli_login_is_used_when_nothing_else_is_configured() {
 
 #[tokio::test]
 async fn vm_managed_identity_through_the_metadata_endpoint() {
-    let (emu, mut acr) = setup().await;
+    let emu = Emu::start_with_imds().await;
+    let mut acr = Acr::new(&emu);
     without_service_principal(&mut acr);
     // The emulator serves the VM metadata endpoint too; the Azure SDKs' override points at it.
     acr.set_env(

@@ -11,6 +11,6 @@ mod parity;
 mod repository;
 mod repository_parity;
 mod scope_map;
-mod seeds;
+pub(crate) mod seeds;
 mod token;
 mod transport;

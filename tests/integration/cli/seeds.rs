@@ -14,7 +14,7 @@ use super::token::assert_days_from_now;
 use crate::support::{Acr, Emu, Out, passwords_of, setup, table, table_date};
 
 /// The English edition's commands, verbatim but for `az acr` → `acr`.
-const ENGLISH: [&str; 7] = [
+pub(crate) const ENGLISH: [&str; 7] = [
     "acr token create --name MyToken --registry myregistry \\\n  --repository samples/hello-world content/write content/read \\\n  --repository samples/nginx content/read --status enabled",
     "acr scope-map create --name MyScopeMap --registry myregistry \\\n  --repository samples/hello-world content/write content/read \\\n  --repository samples/nginx content/read \\\n  --description \"Sample scope map\"",
     "acr token create --name MyToken --registry myregistry --scope-map MyScopeMap --status enabled",

@@ -231,7 +231,11 @@ async fn managed_identity_endpoints() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+}
 
+#[tokio::test]
+async fn imds_form_when_started_with_imds() {
+    let e = Emu::start_with_imds().await;
     let imds = format!("{}metadata/identity/oauth2/token", e.env.resource_manager);
     let r = e
         .http

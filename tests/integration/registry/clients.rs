@@ -6,8 +6,8 @@
 //! `XDG_RUNTIME_DIR`, `HOME`, podman's `--root`/`--runroot`; `_CONTAINERS_ROOTLESS_UID` puts
 //! the blob-info cache under `XDG_DATA_HOME` instead of `/var/lib/containers`).
 //!
-//! A missing client skips a test with a `skipped:` note, unless `ACR_REQUIRE_AZ=1` (CI), which
-//! makes it a failure.
+//! A missing client skips a test with a `skipped:` note, unless `ACR_REQUIRE_CLIENTS=1` or
+//! `ACR_REQUIRE_AZ=1` (CI), which makes it a failure.
 
 use serde_json::{Value, json};
 

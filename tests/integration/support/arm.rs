@@ -178,6 +178,28 @@ impl Emu {
         Resp::read(req.send().await.expect("management request")).await
     }
 
+    /// A management call as the managed identity that may fail at the transport (a `reset`
+    /// fault): `Err` carries the client's error text.
+    pub async fn try_arm(
+        &self,
+        method_name: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Resp, String> {
+        let token = self.token().await.to_owned();
+        let mut req = self
+            .http
+            .request(method(method_name), versioned(self, path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        match req.send().await {
+            Ok(r) => Ok(Resp::read(r).await),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+
     /// A management call with a raw body of `content_type`, as the managed identity.
     pub async fn raw(
         &self,

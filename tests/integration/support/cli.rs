@@ -1,7 +1,9 @@
 //! The CLI runner: [`Acr`] runs `acr` in-process on a shell-quoted command line with
 //! captured streams ([`Out`]), its own configuration directory and an environment that points
 //! at one emulator (service principal, CA bundle, cloud, no `az` on `PATH`); [`setup`] gives a
-//! fresh emulator and an `acr` for it. [`split`] quotes like a POSIX shell; [`table`] and
+//! fresh emulator and an `acr` for it; [`Acr::process`] (captured output) and
+//! [`Acr::command`] (a `Command` to signal or kill) run the real binary in that environment
+//! instead. [`split`] quotes like a POSIX shell; [`table`] and
 //! [`table_date`] build az's expected table output; [`passwords_of`] collects password values.
 
 use acr::config::Env;
@@ -141,13 +143,18 @@ impl Acr {
         out
     }
 
+    /// The real `acr` binary on a shell-quoted command line, with this runner's environment
+    /// (and nothing else of the test's): for tests that signal or kill the process.
+    pub fn command(&self, line: &str) -> std::process::Command {
+        let args = words(line);
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        command.args(args).env_clear().envs(self.vars.clone());
+        command
+    }
+
     /// Runs with `stdin` as standard input, which counts as a terminal when `tty` is set.
     pub async fn run_with(&self, line: &str, stdin: &str, tty: bool) -> Out {
-        let mut args = split(line);
-        if args.first().map(String::as_str) == Some("acr") {
-            args.remove(0);
-        }
-        self.run_args(args, stdin, tty).await
+        self.run_args(words(line), stdin, tty).await
     }
 
     pub async fn run_args(&self, args: Vec<String>, stdin: &str, tty: bool) -> Out {
@@ -160,6 +167,30 @@ impl Acr {
             stderr: captured.stderr(),
         }
     }
+
+    /// Runs the real `acr` binary in a child process with only this `acr`'s environment (for
+    /// what reads the process environment itself, such as the OS keyring's D-Bus address).
+    pub async fn process(&self, line: &str, stdin: &str) -> Out {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        cmd.env_clear();
+        let run = super::clients::run_cmd(cmd, &args, self.vars.clone(), stdin).await;
+        Out {
+            code: run.code,
+            stdout: run.stdout,
+            stderr: run.stderr,
+        }
+    }
+}
+
+/// The arguments of an `acr` command line (`acr` itself, when written, dropped).
+fn words(line: &str) -> Vec<String> {
+    let mut args = split(line);
+    if args.first().map(String::as_str) == Some("acr") {
+        args.remove(0);
+    }
+    args
 }
 
 /// Splits a command line like a POSIX shell (quotes, backslashes, line continuations).

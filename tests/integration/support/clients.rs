@@ -1,6 +1,6 @@
 //! The real container tools (skopeo, podman) against an emulated registry: [`client`] finds
 //! an executable on `PATH` (a missing one skips the test with a `skipped:` note, unless
-//! `ACR_REQUIRE_AZ=1`, which makes it a failure); [`Tools`] is a scratch directory with a CA
+//! [`required`]: `ACR_REQUIRE_CLIENTS=1` or `ACR_REQUIRE_AZ=1`, as in CI, make it a failure); [`Tools`] is a scratch directory with a CA
 //! for the registry, an empty auth file, a tiny OCI image layout (tag `v1`) and an environment
 //! that keeps all client state inside it (`REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR`, `HOME`,
 //! `_CONTAINERS_ROOTLESS_UID` puts the blob-info cache under `XDG_DATA_HOME` instead of
@@ -50,27 +50,106 @@ with open(os.path.join(root, "oci-layout"), "w") as f:
 print(manifest_digest)
 "#;
 
+/// Stops a child daemon: SIGTERM, then SIGKILL if it is still there after `grace`; always
+/// reaped. Returns whether it stopped on SIGTERM.
+pub fn terminate(child: &mut std::process::Child, grace: std::time::Duration) -> bool {
+    // SAFETY: kill(2) on our own child's pid, which has not been reaped yet.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline = std::time::Instant::now() + grace;
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().ok().flatten().is_some() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    false
+}
+
+/// Whether a missing real client fails the test instead of skipping it (CI sets both).
+pub fn required() -> bool {
+    ["ACR_REQUIRE_CLIENTS", "ACR_REQUIRE_AZ"]
+        .iter()
+        .any(|v| std::env::var(v).as_deref() == Ok("1"))
+}
+
 /// The executable `name` on `PATH`, or `None` after printing why the test is skipped.
 pub fn client(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(name))
-            .find(|f| f.is_file())
-    });
+    let found = on_path(name);
     if found.is_none() {
         assert!(
-            std::env::var("ACR_REQUIRE_AZ").as_deref() != Ok("1"),
-            "ACR_REQUIRE_AZ=1 but {name} is not installed"
+            !required(),
+            "ACR_REQUIRE_CLIENTS=1 (or ACR_REQUIRE_AZ=1) but {name} is not installed"
         );
         println!("skipped: {name} is not installed");
     }
     found
 }
 
+/// Every one of `names` on `PATH`, or `None` after printing which one is missing.
+pub fn clients<const N: usize>(names: [&str; N]) -> Option<[PathBuf; N]> {
+    let found: Vec<PathBuf> = names.iter().filter_map(|n| client(n)).collect();
+    found.try_into().ok()
+}
+
+/// A file `name` in one of `PATH`'s directories.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(name))
+            .find(|f| f.is_file())
+    })
+}
+
 pub struct Run {
     pub ok: bool,
+    /// The exit code (-1 after a signal).
+    pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+/// Runs `program args…` with `envs` added to the test process's environment and `stdin` as
+/// its standard input (closed after writing).
+pub async fn run_env<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
+    program: &Path,
+    args: &[&str],
+    envs: impl IntoIterator<Item = (K, V)>,
+    stdin: &str,
+) -> Run {
+    run_cmd(tokio::process::Command::new(program), args, envs, stdin).await
+}
+
+/// [`run_env`] for a prepared command (e.g. one with a cleared environment).
+pub async fn run_cmd<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
+    mut cmd: tokio::process::Command,
+    args: &[&str],
+    envs: impl IntoIterator<Item = (K, V)>,
+    stdin: &str,
+) -> Run {
+    use tokio::io::AsyncWriteExt as _;
+    let program = cmd.as_std().get_program().to_owned();
+    let mut child = cmd
+        .args(args)
+        .envs(envs)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let mut input = child.stdin.take().unwrap();
+    // A program that exits without reading its input is not an error here.
+    let _ = input.write_all(stdin.as_bytes()).await;
+    drop(input);
+    let out = child.wait_with_output().await.unwrap();
+    Run {
+        ok: out.status.success(),
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 /// A scratch directory with everything the container tools need, and a runner.
@@ -125,22 +204,15 @@ impl Tools {
 
     pub async fn run(&self, program: &Path, args: &[&str]) -> Run {
         let w = self.work.path();
-        let out = tokio::process::Command::new(program)
-            .args(args)
-            .env("REGISTRY_AUTH_FILE", w.join("auth.json"))
-            .env("XDG_RUNTIME_DIR", w.join("xdg"))
-            .env("HOME", w.join("home"))
-            .env("XDG_DATA_HOME", w.join("home/data"))
-            .env("XDG_CONFIG_HOME", w.join("home/config"))
-            .env("_CONTAINERS_ROOTLESS_UID", "1000")
-            .output()
-            .await
-            .unwrap();
-        Run {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        let envs = [
+            ("REGISTRY_AUTH_FILE", w.join("auth.json")),
+            ("XDG_RUNTIME_DIR", w.join("xdg")),
+            ("HOME", w.join("home")),
+            ("XDG_DATA_HOME", w.join("home/data")),
+            ("XDG_CONFIG_HOME", w.join("home/config")),
+            ("_CONTAINERS_ROOTLESS_UID", "1000".into()),
+        ];
+        run_env(program, args, envs, "").await
     }
 
     /// `podman` with its storage in the scratch directory.

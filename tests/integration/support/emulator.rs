@@ -3,6 +3,9 @@
 //! plus an HTTPS client that trusts only its CA; [`EmulatorProcess`] is the real binary in a
 //! child process (for `kill -9`). Nothing here mocks HTTP: every call goes over real TLS.
 //!
+//! Options: [`Emu::builder`] (a data dir, registries, `--faults`, `--fault-seed`);
+//! [`EmulatorProcess::spawn_with`] passes any `start` argument to the real binary.
+//! [`EmuBuilder::password_propagation`] models Azure's password replication delay.
 //! Hooks: [`Emu::hook`] (any `/_emulator/…` call), [`Emu::fault`], [`Emu::clear_faults`],
 //! [`Emu::lro`], [`Emu::paging`]. Request log: [`Emu::requests`] (typed [`Logged`] entries),
 //! [`Emu::request_log`] (the raw JSON), [`Emu::arm_requests`], [`Emu::sequence`] (the
@@ -69,31 +72,25 @@ impl Emu {
     /// An emulator on an existing data dir (a restart after [`Emu::stop`]); `registries` are
     /// honoured on first start only.
     pub async fn start_in(dir: tempfile::TempDir, registries: Vec<RegistrySpec>) -> Emu {
-        let running = acr::emulator::start(EmulatorOptions {
-            data_dir: dir.path().to_path_buf(),
-            port: 0,
-            registries,
-            test_hooks: true,
-        })
-        .await
-        .expect("the emulator starts");
-        let env = running.env().clone();
-        let http = client_for(&env.ca_certificate);
-        let emu = Emu {
-            running: Some(running),
-            dir,
-            env,
-            http,
-            mi_token: OnceCell::new(),
-            sp_token: OnceCell::new(),
-        };
-        // The managed identity's token up front (the emulator tests' requests then carry no
-        // identity request in between), and a clean log (the CLI tests assert on all of it).
-        emu.token().await;
-        emu.clear_requests().await;
-        emu
+        Emu::builder().dir(dir).registries(registries).start().await
     }
 
+    /// A fresh emulator whose new token passwords are refused for `delay` (the emulator's
+    /// `--password-propagation`).
+    pub async fn start_with_propagation(delay: Duration) -> Emu {
+        Emu::builder().password_propagation(delay).start().await
+    }
+
+    /// A fresh emulator that also serves the unauthenticated VM-style identity endpoint
+    /// (`start --imds`), for the tests of the VM managed-identity path.
+    pub async fn start_with_imds() -> Emu {
+        Emu::builder().imds().start().await
+    }
+
+    /// An emulator with options beyond the defaults (`--faults`, `--fault-seed`, a data dir).
+    pub fn builder() -> EmuBuilder {
+        EmuBuilder::default()
+    }
     /// Stops the emulator and returns its data dir (for a restart with [`Emu::start_in`]).
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(running) = self.running.take() {
@@ -287,6 +284,99 @@ impl Emu {
     }
 }
 
+/// The in-process equivalent of `acr-emulator start`'s options (see [`Emu::builder`]).
+#[derive(Default)]
+pub struct EmuBuilder {
+    dir: Option<tempfile::TempDir>,
+    registries: Vec<RegistrySpec>,
+    faults: Option<String>,
+    fault_seed: Option<u64>,
+    imds: bool,
+    password_propagation: Duration,
+}
+
+impl EmuBuilder {
+    /// An existing data dir (a restart); default a fresh temporary one.
+    pub fn dir(mut self, dir: tempfile::TempDir) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+
+    /// `--registry` (first start only).
+    pub fn registries(mut self, registries: Vec<RegistrySpec>) -> Self {
+        self.registries = registries;
+        self
+    }
+
+    /// `--faults SPEC` (panics on a SPEC the command line would reject).
+    pub fn faults(mut self, spec: &str) -> Self {
+        self.faults = Some(spec.to_owned());
+        self
+    }
+
+    /// `--fault-seed N`.
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
+    /// `--password-propagation`: new token passwords refused by the data plane for `delay`.
+    pub fn password_propagation(mut self, delay: Duration) -> Self {
+        self.password_propagation = delay;
+        self
+    }
+
+    /// `--imds`: the unauthenticated VM-style identity endpoint on.
+    pub fn imds(mut self) -> Self {
+        self.imds = true;
+        self
+    }
+
+    /// Starts it, fetches the managed identity's token and clears the request log.
+    pub async fn start(self) -> Emu {
+        let emu = self.start_raw().await;
+        // The managed identity's token up front (the emulator tests' requests then carry no
+        // identity request in between), and a clean log (the CLI tests assert on all of it).
+        emu.token().await;
+        emu.clear_requests().await;
+        emu
+    }
+
+    /// Starts it and nothing else (for identity faults, where fetching a token would fail).
+    pub async fn start_raw(self) -> Emu {
+        let dir = match self.dir {
+            Some(d) => d,
+            None => tempfile::tempdir().expect("temporary data dir"),
+        };
+        let faults = match &self.faults {
+            Some(s) => s.parse().unwrap_or_else(|e| panic!("--faults {s}: {e}")),
+            None => Default::default(),
+        };
+        let running = acr::emulator::start(EmulatorOptions {
+            data_dir: dir.path().to_path_buf(),
+            port: 0,
+            registries: self.registries,
+            test_hooks: true,
+            faults,
+            fault_seed: self.fault_seed,
+            imds: self.imds,
+            password_propagation: self.password_propagation,
+        })
+        .await
+        .expect("the emulator starts");
+        let env = running.env().clone();
+        let http = client_for(&env.ca_certificate);
+        Emu {
+            running: Some(running),
+            dir,
+            env,
+            http,
+            mi_token: OnceCell::new(),
+            sp_token: OnceCell::new(),
+        }
+    }
+}
+
 /// The ARM request bodies sent to `short` (see [`Emu::short`]) with `method`.
 pub fn bodies(emu: &Emu, log: &[Logged], method: &str, short: &str) -> Vec<Value> {
     log.iter()
@@ -303,14 +393,47 @@ impl EmulatorProcess {
     /// Spawns the binary on `dir` and waits (up to 60 s) for the `state.json` its pid wrote;
     /// returns the process and that state (the environment, camelCase).
     pub async fn spawn(dir: &Path) -> (EmulatorProcess, Value) {
-        let log = std::fs::File::create(dir.join("child.log")).expect("child.log");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
-            .args(["start", "--port", "0", "--data-dir"])
+        EmulatorProcess::spawn_with(dir, &[], None).await
+    }
+
+    /// Like [`EmulatorProcess::spawn`], with more `start` arguments (`--faults …`,
+    /// `--test-hooks`) and, when `nofile` is given, `RLIMIT_NOFILE` lowered to it in the child
+    /// (as `ulimit -n` would). The log is appended to, so a restart keeps the first run's.
+    pub async fn spawn_with(
+        dir: &Path,
+        args: &[&str],
+        nofile: Option<u64>,
+    ) -> (EmulatorProcess, Value) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("child.log"))
+            .expect("child.log");
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"));
+        cmd.args(["start", "--port", "0", "--data-dir"])
             .arg(dir)
+            .args(args)
             .stdout(log.try_clone().expect("child.log"))
-            .stderr(log)
-            .spawn()
-            .expect("acr-emulator starts");
+            .stderr(log);
+        if let Some(limit) = nofile {
+            use std::os::unix::process::CommandExt;
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            // SAFETY: between fork and exec only setrlimit runs, which is async-signal-safe
+            // and touches no memory of the parent.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let child = cmd.spawn().expect("acr-emulator starts");
         let child = EmulatorProcess(child);
         let pid = child.0.id() as u64;
         let state = wait::until(

@@ -25,7 +25,11 @@
 //!   [`setup`], [`split`], [`table`], [`table_date`], [`passwords_of`].
 //! * [`az`]: the real Azure CLI logged in to an emulator ([`az::Az`], [`az::az_binary`]).
 //! * [`clients`]: skopeo and podman in a scratch directory ([`clients::Tools`],
-//!   [`clients::client`]).
+//!   [`clients::client`], [`clients::required`]: `ACR_REQUIRE_CLIENTS=1` makes a missing client
+//!   a failure), process helpers ([`clients::run_env`], [`clients::terminate`]).
+//! * [`docker`]: a private Docker engine per test ([`docker::Docker`]).
+//! * [`keystores`]: a private Secret Service (D-Bus + gnome-keyring) and `pass` store
+//!   ([`keystores::SecretService`], [`keystores::PassStore`]).
 //! * [`swagger`], [`dataplane`]: validators for the management (2025-04-01) and data-plane
 //!   (2021-07-01) swagger definitions.
 //! * [`wait`]: deadline polling ([`wait::until`], [`wait::poll`]); tests never sleep for a
@@ -39,7 +43,9 @@ pub mod az;
 pub mod cli;
 pub mod clients;
 pub mod dataplane;
+pub mod docker;
 pub mod emulator;
+pub mod keystores;
 pub mod registry;
 pub mod swagger;
 pub mod wait;

@@ -6,8 +6,11 @@ use serde_json::Value;
 
 use crate::support::Emu;
 
+mod additions;
 mod create;
+mod fleet;
 mod manage;
+mod rotate;
 
 pub const TOKEN_KEYS: [&str; 10] = [
     "creationDate",
