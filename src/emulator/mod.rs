@@ -55,6 +55,33 @@ pub use self::management::models as request_models;
 pub use self::startup::start;
 pub use self::store::{Denied, TokenIdentity};
 
+/// The parsers that take request data, for the fuzz targets in `tests/fuzz/` (not an API).
+/// Each entry point only parses; a panic anywhere below is a finding.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// `management::path::parse` (ARM paths).
+    pub fn management_path(path: &str) {
+        let _ = super::management::path::parse(path);
+    }
+
+    /// `management::body::parse` (ARM request bodies).
+    pub fn management_body(bytes: &[u8]) {
+        if let Ok(v) = super::management::body::parse(bytes) {
+            let _ = serde_json::from_value::<serde_json::Map<String, serde_json::Value>>(v);
+        }
+    }
+
+    /// The resources listing's OData `$filter`.
+    pub fn filter(filter: &str) {
+        let _ = super::management::subscriptions::parse_filter(filter);
+    }
+
+    /// A token certificate (`encodedPemCertificate`).
+    pub fn certificate(encoded_pem: &str) {
+        let _ = super::management::certificates::inspect(encoded_pem);
+    }
+}
+
 /// The subscription's display name (fixed by the contract).
 pub const SUBSCRIPTION_NAME: &str = "Emulator Subscription";
 /// The resource group of the registries created at first start.

@@ -225,7 +225,7 @@ fn decide(
                     slot,
                     None,
                     Err(format!(
-                        "an interrupted run replaced {slot} (created {}) but could not save the new password; generate it again with `acr token credential rotate -r {registry} -n {name} --slot {slot} --output-secret-file FILE`",
+                        "an earlier run replaced {slot} (created {}) but never received or saved the new password; generate it again with `acr token credential rotate -r {registry} -n {name} --slot {slot} --output-secret-file FILE`",
                         now.as_deref().unwrap_or("at an unknown time")
                     )),
                     &secret_path(dir, &name),

@@ -7,8 +7,8 @@
 //! (`Azure-AsyncOperation`, `Location`, `Retry-After`) are shaped here for all of them.
 
 mod auth;
-mod body;
-mod certificates;
+pub(crate) mod body;
+pub(crate) mod certificates;
 mod credentials;
 pub mod models;
 pub(crate) mod operations;
@@ -17,7 +17,7 @@ mod registries;
 mod render;
 pub(crate) mod rules;
 mod scope_maps;
-mod subscriptions;
+pub(crate) mod subscriptions;
 mod tokens;
 
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 //! password in its 0600 file of a 0700 directory; the same when the `acr` process is stopped
 //! (SIGTERM) or killed (SIGKILL) mid-run and the command is run again; throttling (429 with
 //! Retry-After) honoured; failed tokens make the exit code non-zero and are finished by the
-//! next run; one result per token in every output format.
+//! next run; one result per token in every output format; and under the emulator's injected
+//! faults (throttling, server errors, connections reset after the write committed).
 //!
 //! "Exactly once" is checked twice over: the emulator's request log holds one successful
 //! `generateCredentials` per token, and every token, created without passwords, ends with
@@ -404,7 +405,7 @@ async fn killed_mid_run_then_run_again_no_token_rotated_twice() {
     for r in &lost {
         let message = r["message"].as_str().unwrap();
         assert!(
-            message.starts_with("an interrupted run replaced password1 (created 20"),
+            message.starts_with("an earlier run replaced password1 (created 20"),
             "{message}"
         );
     }
@@ -421,4 +422,82 @@ async fn killed_mid_run_then_run_again_no_token_rotated_twice() {
         .cloned()
         .collect();
     files_work(&reg_of(&emu), &dir, &saved).await;
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_injected_faults_runs_again_until_done_and_no_token_rotated_twice() {
+    // The fleet is made without faults; the emulator then restarts on the same data dir with
+    // 429s (Retry-After 1), 503s and connections reset after the write committed.
+    let (emu, _) = setup().await;
+    let names = fleet(&emu, 1000).await;
+    let dir = emu.stop().await;
+    let emu = Emu::builder()
+        .dir(dir)
+        .faults("arm:429=0.1,arm:503=0.05,arm:reset=0.02")
+        .fault_seed(11)
+        .start()
+        .await;
+    let acr = Acr::new(&emu);
+    let secrets = tempfile::tempdir().unwrap();
+    let out_dir = secrets.path().join("out");
+    let line = format!(
+        "token credential rotate --all -r myregistry --output-secret-dir {}",
+        out_dir.display()
+    );
+    let lost_prefix = "an earlier run replaced password1 (created 20";
+    let mut runs = 0;
+    let results = loop {
+        runs += 1;
+        assert!(runs <= 10, "still failing after 10 runs");
+        let out = acr.run(&line).await;
+        let Ok(results) = serde_json::from_str::<Value>(&out.stdout) else {
+            // The listing itself failed after its retries: nothing was rotated; run again.
+            assert_eq!(out.code, 1, "{}", out.stderr);
+            continue;
+        };
+        assert_eq!(results.as_array().unwrap().len(), 1000);
+        let retryable = results
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] != "ok")
+            .filter(|r| {
+                !r["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(lost_prefix)
+            })
+            .count();
+        assert_eq!(
+            out.code == 0,
+            results
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["status"] == "ok")
+        );
+        if retryable == 0 {
+            break results;
+        }
+    };
+    assert!(runs > 1, "the faults made some tokens fail the first run");
+    let lost: Vec<String> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] != "ok")
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
+    // Every token was rotated exactly once: one password each, never the empty password2.
+    let clean = Emu::builder().dir(emu.stop().await).start().await;
+    let acr = Acr::new(&clean);
+    each_rotated_once(&acr, &names).await;
+    let saved: Vec<String> = names
+        .iter()
+        .filter(|n| !lost.contains(n))
+        .cloned()
+        .collect();
+    assert!(saved.len() > 900, "{} saved", saved.len());
+    files_work(&reg_of(&clean), &out_dir, &saved).await;
 }
