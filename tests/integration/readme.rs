@@ -91,7 +91,7 @@ fn readme_one_command_quick_start_runs_verbatim() {
     );
     let output = bash(&script, &checkout, work.path());
     let stdout = check_created_and_listed(&output);
-    // The credential table of `credential generate --password1`: a new 52-character password.
+    // The credential table of `credential rotate`: the one new 52-character password.
     let row = stdout
         .lines()
         .skip_while(|l| !l.starts_with("USERNAME"))
