@@ -19,6 +19,9 @@ _acr__emulator() {
             acr__emulator,env)
                 cmd="acr__emulator__subcmd__env"
                 ;;
+            acr__emulator,exec)
+                cmd="acr__emulator__subcmd__exec"
+                ;;
             acr__emulator,help)
                 cmd="acr__emulator__subcmd__help"
                 ;;
@@ -30,6 +33,9 @@ _acr__emulator() {
                 ;;
             acr__emulator__subcmd__help,env)
                 cmd="acr__emulator__subcmd__help__subcmd__env"
+                ;;
+            acr__emulator__subcmd__help,exec)
+                cmd="acr__emulator__subcmd__help__subcmd__exec"
                 ;;
             acr__emulator__subcmd__help,help)
                 cmd="acr__emulator__subcmd__help__subcmd__help"
@@ -47,7 +53,7 @@ _acr__emulator() {
 
     case "${cmd}" in
         acr__emulator)
-            opts="-h -V --help --version start stop env help"
+            opts="-h -V --help --version start stop env exec help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,8 +88,46 @@ _acr__emulator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        acr__subcmd__emulator__subcmd__exec)
+            opts="-h --data-dir --port --registry --imds --password-propagation --test-hooks --faults --fault-seed --no-signin-link --detach --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-propagation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         acr__subcmd__emulator__subcmd__help)
-            opts="start stop env help"
+            opts="start stop env exec help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,6 +141,20 @@ _acr__emulator() {
             return 0
             ;;
         acr__subcmd__emulator__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        acr__subcmd__emulator__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -27,9 +27,15 @@ pub mod token;
 
 /// Runs `acr` with `args` (without the program name) and returns the exit code.
 pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
-    let config = Config::load(&env);
-    let default_registry = config.get("defaults", "acr").is_some();
-    let parsed = match crate::cli::parse::parse(&args, default_registry) {
+    // Loaded on first use: `--version` and clap's argument errors never read the file.
+    let config = std::cell::OnceCell::new();
+    let default_registry = || {
+        config
+            .get_or_init(|| Config::load(&env))
+            .get("defaults", "acr")
+            .is_some()
+    };
+    let parsed = match crate::cli::parse::parse_with(&args, default_registry) {
         Ok(parsed) => parsed,
         Err(e) => {
             io.err(&e.render());
@@ -38,7 +44,7 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
     };
     let invocation = match parsed {
         Parsed::Help(path) => {
-            let text = crate::cli::help::render(&Cli::command(), &path, default_registry);
+            let text = crate::cli::help::render(&Cli::command(), &path, default_registry());
             return exit_on_write(io.out(&text));
         }
         Parsed::Version => {
@@ -47,6 +53,7 @@ pub async fn run(args: Vec<String>, mut io: Io, env: Env) -> i32 {
         Parsed::Run(invocation) => *invocation,
     };
     let show_command = matches!(invocation.path.last().map(String::as_str), Some("show"));
+    let config = config.into_inner().unwrap_or_else(|| Config::load(&env));
     let mut ctx = match context(invocation.clone_meta(), io, config) {
         Ok(ctx) => ctx,
         Err((mut io, e)) => {

@@ -1,8 +1,9 @@
-//! The `acr-emulator` command line (contract: `start`, `stop`, `env`): clap types, and the
+//! The `acr-emulator` command line (contract: `start`, `stop`, `env`; and `exec`): clap types, and the
 //! process-level work around [`super::start`] — foreground serving until SIGINT/SIGTERM,
 //! `--detach` (re-executing itself in a new process group with output to `emulator.log`,
 //! returning once every listener answers), `stop` (signal the pid, wait for the data-dir lock
-//! to be released), and printing `env`. It never touches the database directly.
+//! to be released), and printing `env`; `exec` lives in `super::exec`. It never touches the
+//! database directly.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use super::{
     EmulatorOptions, EnvInfo, LOG_FILE, PID_FILE, RegistrySpec, files::DataDirLock, read_env,
 };
+
+/// The main port of `start` when `--port` is not given.
+const DEFAULT_PORT: u16 = 8443;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,6 +39,16 @@ pub enum Command {
     Stop(DirArgs),
     /// Print what clients need to use the emulator.
     Env(EnvArgs),
+    /// Run CMD against a throw-away emulator, then stop it and remove its data.
+    ///
+    /// The emulator starts on a fresh temporary data dir (or --data-dir, which is kept) and a
+    /// free port; CMD runs with the variables `acr-emulator env` prints (and ACR_CONFIG_DIR in
+    /// the temporary dir, unless already set); SIGINT, SIGTERM and SIGHUP go to CMD. The exit
+    /// code is CMD's (128+N when signal N ended it); 125 when the emulator did not start, 126
+    /// when CMD cannot run, 127 when it is not found.
+    ///
+    /// Example: acr-emulator exec -- sh -c 'acr token create -n ci -r myregistry --repository app content/read'
+    Exec(super::exec::ExecArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -58,9 +72,10 @@ impl DirArgs {
 pub struct StartArgs {
     #[command(flatten)]
     pub dir: DirArgs,
-    /// HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port).
-    #[arg(long, default_value_t = 8443)]
-    pub port: u16,
+    /// HTTPS port for management, identity and metadata on 127.0.0.1 (0 = any free port;
+    /// default 8443 for start, any free port for exec).
+    #[arg(long)]
+    pub port: Option<u16>,
     /// Registry to create on first start, NAME[:SKU] (SKU Basic, Standard or Premium; default Premium). Repeatable.
     #[arg(long = "registry", value_name = "NAME[:SKU]")]
     pub registries: Vec<RegistrySpec>,
@@ -122,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Start(a) => foreground(a),
         Command::Stop(a) => stop(&a.dir()),
         Command::Env(a) => print_env(&a.dir.dir(), a.format),
+        Command::Exec(a) => return super::exec::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -132,7 +148,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -161,21 +177,27 @@ fn describe(env: &EnvInfo, signin_link: bool) -> String {
     s
 }
 
+impl StartArgs {
+    /// What the emulator is started with (`exec` shares these options with `start`).
+    pub(crate) fn options(&self, data_dir: PathBuf, default_port: u16) -> EmulatorOptions {
+        EmulatorOptions {
+            data_dir,
+            port: self.port.unwrap_or(default_port),
+            registries: self.registries.clone(),
+            test_hooks: self.test_hooks,
+            imds: self.imds,
+            faults: self.faults.as_deref().cloned().unwrap_or_default(),
+            fault_seed: self.fault_seed,
+            password_propagation: self.password_propagation,
+        }
+    }
+}
+
 fn foreground(a: StartArgs) -> Result<()> {
     let dir = a.dir.dir();
     let rt = runtime()?;
     rt.block_on(async move {
-        let emu = super::start(EmulatorOptions {
-            data_dir: dir.clone(),
-            port: a.port,
-            registries: a.registries,
-            test_hooks: a.test_hooks,
-            imds: a.imds,
-            faults: a.faults.map(|f| *f).unwrap_or_default(),
-            fault_seed: a.fault_seed,
-            password_propagation: a.password_propagation,
-        })
-        .await?;
+        let emu = super::start(a.options(dir.clone(), DEFAULT_PORT)).await?;
         let mut hint = describe(emu.env(), !a.no_signin_link);
         hint.push_str(&format!(" --data-dir '{}')\" to use it", dir.display()));
         eprintln!("{hint}");
@@ -230,7 +252,7 @@ fn detach(a: &StartArgs) -> Result<()> {
         .arg("--data-dir")
         .arg(&dir)
         .arg("--port")
-        .arg(a.port.to_string());
+        .arg(a.port.unwrap_or(DEFAULT_PORT).to_string());
     for r in &a.registries {
         cmd.arg("--registry").arg(format!("{}:{}", r.name, r.sku));
     }
@@ -445,9 +467,9 @@ pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The `export NAME=value` lines of `env --format sh`.
-pub fn sh_lines(env: &EnvInfo) -> String {
-    let vars = [
+/// The variables of `env --format sh` (and of the command `exec` runs), in that order.
+pub fn env_vars(env: &EnvInfo) -> [(&'static str, &str); 10] {
+    [
         ("AZURE_TENANT_ID", env.tenant_id.as_str()),
         ("AZURE_CLIENT_ID", env.client_id.as_str()),
         ("AZURE_CLIENT_SECRET", env.client_secret.as_str()),
@@ -461,8 +483,13 @@ pub fn sh_lines(env: &EnvInfo) -> String {
         ),
         ("ACR_CLOUD_NAME", super::CLOUD_NAME),
         ("ACR_EMULATOR_CONSOLE_URL", env.console_url.as_str()),
-    ];
-    vars.iter()
+    ]
+}
+
+/// The `export NAME=value` lines of `env --format sh`.
+pub fn sh_lines(env: &EnvInfo) -> String {
+    env_vars(env)
+        .iter()
         .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
         .collect()
 }
@@ -536,7 +563,7 @@ mod tests {
         let Command::Start(a) = c.command else {
             panic!()
         };
-        assert_eq!(a.port, 0);
+        assert_eq!(a.port, Some(0));
         assert_eq!(a.registries.len(), 2);
         assert!(a.detach && !a.test_hooks && !a.imds);
         assert!(a.password_propagation.is_zero());

@@ -24,6 +24,7 @@ pub(crate) mod clock;
 pub mod console;
 mod env;
 pub mod error;
+pub mod exec;
 pub mod faults;
 pub(crate) mod files;
 pub(crate) mod hooks;

@@ -10,4 +10,5 @@ mod generated;
 mod readme;
 mod registry;
 mod security;
+mod startup;
 mod support;

@@ -48,6 +48,16 @@ pub struct Invocation {
 /// Parses `args` (without the program name). `default_registry` says whether `defaults.acr`
 /// is configured, which makes the registry argument optional.
 pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
+    parse_with(args, || default_registry)
+}
+
+/// [`parse`] with `defaults.acr` looked up only when needed (the required-argument check of a
+/// command that parsed), so that `--version`, `--help` and clap's argument errors read no
+/// configuration.
+pub fn parse_with(
+    args: &[String],
+    default_registry: impl FnOnce() -> bool,
+) -> Result<Parsed, Error> {
     let root = Cli::command();
     let path = command_path(&root, args);
     let leaf = find(&root, &path);
@@ -98,6 +108,7 @@ pub fn parse(args: &[String], default_registry: bool) -> Result<Parsed, Error> {
         Some(clap::parser::ValueSource::CommandLine)
     );
     let path_text = path.join(" ");
+    let default_registry = default_registry();
     let missing: Vec<&str> = required_args(&path_text)
         .iter()
         .filter(|r| !(r.is_registry && default_registry))

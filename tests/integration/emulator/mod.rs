@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod coverage;
 mod crash;
+mod exec;
 mod faults;
 mod identity;
 mod lro_paging_faults;
