@@ -6,7 +6,7 @@
 //! change how handlers answer only through [`Hooks::lro_polls`] and [`Hooks::page_size`].
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -63,6 +63,9 @@ pub struct Hooks {
     fresh_poll_urls: AtomicBool,
     location_only: AtomicBool,
     page_size: AtomicUsize,
+    /// 5xx answers of the registry ports not injected by `--faults` (their requests are not in
+    /// the request log, which holds the management port's, the one the CLI tests count).
+    registry_server_errors: AtomicU64,
 }
 
 /// `Retry-After` seconds of asynchronous answers unless the LRO hook sets another value.
@@ -78,6 +81,7 @@ impl Hooks {
             log: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),
             lro_polls: AtomicU32::new(0),
+            registry_server_errors: AtomicU64::new(0),
             retry_after: AtomicU32::new(DEFAULT_RETRY_AFTER),
             fresh_poll_urls: AtomicBool::new(false),
             location_only: AtomicBool::new(false),
@@ -158,6 +162,19 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/_emulator/lro", post(set_lro))
         .route("/_emulator/paging", post(set_paging))
         .route("/_emulator/limits", post(set_limits))
+        .route("/_emulator/registry-errors", get(registry_errors))
+}
+
+async fn registry_errors(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let n = state.hooks.registry_server_errors.load(Ordering::Relaxed);
+    Json(json!({"serverErrors": n}))
+}
+
+impl Hooks {
+    /// Counts a registry answer with a 5xx status that no fault injected.
+    pub fn registry_server_error(&self) {
+        self.registry_server_errors.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Value> {

@@ -67,6 +67,7 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     uploads::Sessions::expire_every(&uploads, BlobStore::new(&state.data_dir));
     let instance = instance_of(&state, registry);
     let faults = state.faults.clone();
+    let app = state.clone();
     let ctx = Arc::new(Ctx {
         state,
         registry: registry.to_string(),
@@ -83,7 +84,7 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
             faults,
             super::faults::registry,
         ))
-        .layer(axum::middleware::from_fn(common_headers))
+        .layer(axum::middleware::from_fn_with_state(app, common_headers))
 }
 
 /// `<ARM id>#<creation id>` of `registry`; a fresh random value if it cannot be read (then no
@@ -182,7 +183,11 @@ async fn base(ctx: &Ctx, headers: &HeaderMap) -> Result<Response, OciError> {
 
 /// Headers on every answer, as ACR sends them, and one log line per request (method, path,
 /// status, duration; never a query string, header or body).
-async fn common_headers(req: Request, next: axum::middleware::Next) -> Response {
+async fn common_headers(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let start = std::time::Instant::now();
     let mut resp = next.run(req).await;
@@ -194,13 +199,15 @@ async fn common_headers(req: Request, next: axum::middleware::Next) -> Response 
     if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
+    let fault = super::faults::label(&resp);
+    if resp.status().is_server_error() && fault.is_none() {
+        state.hooks.registry_server_error();
+    }
     eprintln!(
         "{method} {path} {} {}ms (registry){}",
         resp.status().as_u16(),
         start.elapsed().as_millis(),
-        super::faults::label(&resp)
-            .map(|f| format!(" fault={f}"))
-            .unwrap_or_default()
+        fault.map(|f| format!(" fault={f}")).unwrap_or_default()
     );
     resp
 }

@@ -162,6 +162,12 @@ async fn twenty_skopeo_pushes_to_one_repository() {
     for (i, run) in runs.iter().enumerate() {
         assert!(run.ok, "push {i}: {}", run.stderr);
     }
+    // No push saw a server error, retried or not (skopeo retries some 5xx on its own).
+    assert_eq!(
+        r.e.registry_server_errors().await,
+        0,
+        "registry 5xx answers"
+    );
     // Every acknowledged tag is there, on the one digest pushed.
     let token = r.owner(&["repository:shared:pull,metadata_read"]).await;
     let tags = r

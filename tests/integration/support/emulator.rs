@@ -164,6 +164,21 @@ impl Emu {
             .status()
     }
 
+    /// How many 5xx answers the registry ports gave that no fault injected
+    /// (`GET /_emulator/registry-errors`).
+    pub async fn registry_server_errors(&self) -> u64 {
+        let v: Value = self
+            .http
+            .get(self.url("/_emulator/registry-errors"))
+            .send()
+            .await
+            .expect("registry-errors hook")
+            .json()
+            .await
+            .expect("registry-errors JSON");
+        v["serverErrors"].as_u64().expect("serverErrors")
+    }
+
     /// `POST /_emulator/faults`.
     pub async fn fault(&self, spec: Value) {
         assert_eq!(self.hook("POST", "/_emulator/faults", spec).await, 201);
