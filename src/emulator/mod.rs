@@ -227,6 +227,8 @@ pub struct AppState {
     pub(crate) imds: bool,
     /// `--faults`, shared with every data-plane router.
     pub(crate) faults: Arc<faults::Faults>,
+    /// The upload sessions open in all registries, against the emulator-wide cap.
+    pub(crate) uploads: Arc<registry::uploads::Budget>,
 }
 
 impl AppState {

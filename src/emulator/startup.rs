@@ -106,6 +106,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator> {
         console: Default::default(),
         imds: opts.imds,
         faults: Arc::new(faults::Faults::new(opts.faults.clone(), seed)),
+        uploads: Default::default(),
     });
 
     super::registry::prepare(&state).context("preparing the registries' blob storage")?;

@@ -63,7 +63,7 @@ impl Ctx {
 
 pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
     let blobs = BlobStore::new(&state.data_dir);
-    let uploads = Arc::new(uploads::Sessions::default());
+    let uploads = Arc::new(uploads::Sessions::new(state.uploads.clone()));
     uploads::Sessions::expire_every(&uploads, BlobStore::new(&state.data_dir));
     let instance = instance_of(&state, registry);
     let faults = state.faults.clone();

@@ -2,12 +2,14 @@
 //! form; or a cross-repository `?mount=&from=`), `PATCH` chunks in order (`Content-Range`,
 //! 416 when out of order), `PUT ?digest=` to finish, `GET` for the progress, `DELETE` to
 //! cancel. Sessions live in memory (the hash so far) beside their temporary file, which is
-//! opened only while a request appends to it; they are capped per repository and per
-//! registry (429 `TOOMANYREQUESTS` beyond) and expire after 15 idle minutes. Bytes are hashed
+//! opened only while a request appends to it; they are capped per repository, per registry
+//! and for the whole emulator (429 `TOOMANYREQUESTS` beyond) and expire after 15 idle
+//! minutes. Bytes are hashed
 //! as they are written, and nothing is visible until the digest matched and the file was
 //! renamed into the blob store and linked to the repository.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -28,11 +30,14 @@ use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
 const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
 /// How often the timer looks for idle sessions.
 const EXPIRY_TICK: Duration = Duration::from_secs(60);
-/// Open sessions per repository and per registry: beyond them a POST gets 429 (finding 3).
-/// A session costs no file descriptor, only a temporary file and a little memory; the caps
-/// keep a flood of POSTs from filling the disk or the map.
+/// Open sessions per repository, per registry and for all registries together: beyond them a
+/// POST gets 429 (finding 3). A session costs no file descriptor, only a temporary file and a
+/// little memory; the caps keep a flood of POSTs from filling the disk or the memory. The
+/// per-registry cap alone would let a client that creates registries multiply it; the total
+/// (two full registries) bounds the emulator whatever the number of registries.
 pub const MAX_SESSIONS_PER_REPOSITORY: usize = 100;
 pub const MAX_SESSIONS: usize = 1000;
+pub const MAX_SESSIONS_TOTAL: usize = 2000;
 /// What a 429 asks the client to wait, in seconds.
 const RETRY_AFTER_SECONDS: u64 = 30;
 
@@ -44,10 +49,59 @@ struct Session {
 }
 
 /// One entry of the map: the repository (for the per-repository cap, readable without the
-/// session's lock) and the session.
+/// session's lock), the session, and its share of the emulator's [`Budget`], given back when
+/// the entry is dropped (finished, cancelled, expired, or its registry deleted).
 struct Entry {
     repo: String,
     session: Arc<tokio::sync::Mutex<Session>>,
+    _permit: Permit,
+}
+
+/// The count of upload sessions open in all registries of one emulator, against
+/// [`MAX_SESSIONS_TOTAL`]; every registry's [`Sessions`] shares it.
+pub struct Budget {
+    open: AtomicUsize,
+    cap: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::with_cap(MAX_SESSIONS_TOTAL)
+    }
+}
+
+impl Budget {
+    pub fn with_cap(cap: usize) -> Budget {
+        Budget {
+            open: AtomicUsize::new(0),
+            cap,
+        }
+    }
+
+    /// One more open session, unless the emulator is at its cap.
+    fn take(self: &Arc<Budget>) -> Option<Permit> {
+        self.open
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                n.checked_add(1).filter(|_| n < self.cap)
+            })
+            .ok()
+            .map(|_| Permit(self.clone()))
+    }
+
+    /// How many sessions are open in all registries (for tests).
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::Acquire)
+    }
+}
+
+/// One session's share of a [`Budget`].
+struct Permit(Arc<Budget>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        // Every permit was counted by `take`, so this never goes below zero.
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The upload sessions of one registry.
@@ -55,20 +109,21 @@ pub struct Sessions {
     map: Mutex<HashMap<Uuid, Entry>>,
     per_repository: usize,
     total: usize,
-}
-
-impl Default for Sessions {
-    fn default() -> Sessions {
-        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS)
-    }
+    budget: Arc<Budget>,
 }
 
 impl Sessions {
-    pub fn with_caps(per_repository: usize, total: usize) -> Sessions {
+    /// A registry's sessions with the default caps, counted against the emulator's `budget`.
+    pub fn new(budget: Arc<Budget>) -> Sessions {
+        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS, budget)
+    }
+
+    pub fn with_caps(per_repository: usize, total: usize, budget: Arc<Budget>) -> Sessions {
         Sessions {
             map: Mutex::new(HashMap::new()),
             per_repository,
             total,
+            budget,
         }
     }
 
@@ -76,18 +131,20 @@ impl Sessions {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Adds a session unless its repository or the registry is at its cap.
+    /// Adds a session unless its repository, the registry or the emulator is at its cap.
     fn insert(&self, id: Uuid, s: Session) -> Result<(), OciError> {
         let mut map = self.lock();
         let in_repo = map.values().filter(|e| e.repo == s.repo).count();
         if map.len() >= self.total || in_repo >= self.per_repository {
             return Err(too_many_sessions());
         }
+        let permit = self.budget.take().ok_or_else(too_many_sessions)?;
         map.insert(
             id,
             Entry {
                 repo: s.repo.clone(),
                 session: Arc::new(tokio::sync::Mutex::new(s)),
+                _permit: permit,
             },
         );
         Ok(())
@@ -544,7 +601,7 @@ mod tests {
     /// Finding 3: sessions are capped per repository and per registry, and expire.
     #[test]
     fn sessions_are_capped_and_expire() {
-        let s = Sessions::with_caps(2, 3);
+        let s = Sessions::with_caps(2, 3, Arc::default());
         s.insert(Uuid::new_v4(), session("a")).unwrap();
         s.insert(Uuid::new_v4(), session("a")).unwrap();
         let e = s.insert(Uuid::new_v4(), session("a")).unwrap_err();
@@ -556,5 +613,27 @@ mod tests {
         assert!(s.expire(Duration::from_secs(60)).is_empty());
         assert_eq!(s.expire(Duration::ZERO).len(), 3);
         s.insert(Uuid::new_v4(), session("c")).unwrap();
+    }
+
+    /// Finding 3: the emulator-wide cap spans registries, and every way a session ends gives
+    /// its share back.
+    #[test]
+    fn the_total_cap_spans_registries() {
+        let budget = Arc::new(Budget::with_cap(3));
+        let a = Sessions::with_caps(10, 10, budget.clone());
+        let b = Sessions::with_caps(10, 10, budget.clone());
+        let (a1, a2) = (Uuid::new_v4(), Uuid::new_v4());
+        a.insert(a1, session("x")).unwrap();
+        a.insert(a2, session("y")).unwrap();
+        b.insert(Uuid::new_v4(), session("x")).unwrap();
+        let e = b.insert(Uuid::new_v4(), session("z")).unwrap_err();
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(budget.open(), 3);
+        a.remove(&a1);
+        b.insert(Uuid::new_v4(), session("z")).unwrap();
+        assert_eq!(b.expire(Duration::ZERO).len(), 2);
+        assert_eq!(budget.open(), 1);
+        drop(a); // a deleted registry
+        assert_eq!(budget.open(), 0);
     }
 }

@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use crate::support::registry::{OCI_MANIFEST, image_manifest, sha256};
-use crate::support::{EmulatorProcess, client_for};
+use acr::emulator::{RegistrySpec, Sku};
+
+use crate::support::{Emu, EmulatorProcess, client_for};
 
 /// The real binary with `RLIMIT_NOFILE` this low: enough for its listeners, database and a
 /// few connections, far fewer than the sessions opened below.
@@ -150,4 +152,87 @@ async fn finding_3_upload_flood_under_a_low_fd_limit() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.bytes().await.unwrap().to_vec(), layer);
+}
+
+/// The emulator-wide cap: registries `a` and `b` open sessions up to their own cap
+/// (1,000 each, the total of 2,000 together), then registry `c`, below all of its own caps, is
+/// refused with 429 until a session elsewhere ends.
+#[tokio::test]
+async fn finding_3_the_session_cap_spans_registries() {
+    use acr::emulator::registry::uploads::{
+        MAX_SESSIONS, MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS_TOTAL,
+    };
+    use futures_util::stream::{self, StreamExt};
+
+    let e = Emu::start_with(
+        ["a", "b", "c"]
+            .map(|name| RegistrySpec {
+                name: format!("capregistry{name}"),
+                sku: Sku::Premium,
+            })
+            .to_vec(),
+    )
+    .await;
+    let logins: Vec<String> = e.env.registries.iter().map(|r| r.login_server.clone()).collect();
+    assert_eq!(logins.len(), 3);
+    let (user, secret) = (e.env.client_id.as_str(), e.env.client_secret.as_str());
+    let post = |login: &str, repo: String| {
+        e.http
+            .post(format!("https://{login}/v2/{repo}/blobs/uploads/"))
+            .basic_auth(user, Some(secret))
+            .send()
+    };
+
+    // Together, a and b fill the emulator: each to its own cap, 100 per repository.
+    assert_eq!(MAX_SESSIONS_TOTAL, 2 * MAX_SESSIONS);
+    let repos = MAX_SESSIONS / MAX_SESSIONS_PER_REPOSITORY;
+    let posts: Vec<(String, String)> = logins[..2]
+        .iter()
+        .flat_map(|login| {
+            (0..MAX_SESSIONS).map(move |i| {
+                (login.clone(), format!("fill/r{}", i % repos))
+            })
+        })
+        .collect();
+    let answers: Vec<(String, u16, String)> = stream::iter(posts)
+        .map(|(login, repo)| async move {
+            let r = post(&login, repo.clone()).await.unwrap();
+            let loc = r
+                .headers()
+                .get("location")
+                .map(|v| format!("https://{login}{}", v.to_str().unwrap()))
+                .unwrap_or_default();
+            (format!("{login}/{repo}"), r.status().as_u16(), loc)
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let refused: Vec<_> = answers.iter().filter(|(_, s, _)| *s != 202).collect();
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(answers.len(), MAX_SESSIONS_TOTAL);
+
+    // c has no session at all, and still gets 429 in the registry's envelope.
+    let r = post(&logins[2], "mine".into()).await.unwrap();
+    assert_eq!(r.status(), 429);
+    let retry_after = r.headers().get("retry-after").cloned();
+    assert!(
+        retry_after.is_some_and(|v| v.to_str().unwrap().parse::<u64>().is_ok()),
+        "Retry-After"
+    );
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "TOOMANYREQUESTS", "{body}");
+
+    // A session cancelled in a gives c room for exactly one more.
+    let r = e
+        .http
+        .delete(&answers[0].2)
+        .basic_auth(user, Some(secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "DELETE {}", answers[0].2);
+    let r = post(&logins[2], "mine".into()).await.unwrap();
+    assert_eq!(r.status(), 202);
+    let r = post(&logins[2], "mine".into()).await.unwrap();
+    assert_eq!(r.status(), 429);
 }
