@@ -4,7 +4,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 fn acr(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_acr"))
+    Command::new(crate::support::bins::acr())
         .args(args)
         .env("ACR_CONFIG_DIR", tempfile::tempdir().unwrap().path())
         .output()
@@ -29,7 +29,7 @@ fn exit_codes_of_the_process() {
 
 #[test]
 fn a_closed_stdout_pipe_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_acr"))
+    let mut child = Command::new(crate::support::bins::acr())
         .args(["cloud", "list"])
         .env("ACR_CONFIG_DIR", tempfile::tempdir().unwrap().path())
         .stdout(Stdio::piped())

@@ -83,7 +83,8 @@ fn readme_one_command_quick_start_runs_verbatim() {
     std::fs::create_dir(work.path().join("tmp")).unwrap();
     let checkout = work.path().join("checkout");
     std::fs::create_dir_all(checkout.join("target")).unwrap();
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_acr")).parent().unwrap();
+    let acr_bin = crate::support::bins::acr();
+    let bin_dir = acr_bin.parent().unwrap();
     std::os::unix::fs::symlink(bin_dir, checkout.join("target/release")).unwrap();
     let script = format!(
         "set -euo pipefail\ncargo() {{ [ \"$*\" = 'build --release' ] || {{ echo \"unexpected: cargo $*\" >&2; return 99; }}; }}\n{}\n",
@@ -128,8 +129,8 @@ trap '"{emulator}" stop --data-dir "{data}" >/dev/null 2>&1 || true' EXIT
 {block}
 echo "TOKEN_PWD_LENGTH=${{#TOKEN_PWD}}"
 "#,
-        acr = env!("CARGO_BIN_EXE_acr"),
-        emulator = env!("CARGO_BIN_EXE_acr-emulator"),
+        acr = crate::support::bins::acr().display(),
+        emulator = crate::support::bins::emulator().display(),
         data = data.display(),
         block = block("background"),
     );

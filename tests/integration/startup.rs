@@ -24,7 +24,7 @@ fn traced(
     let mut c = Command::new("strace");
     c.args(["-f", "-qq", "-e", "trace=open,openat,socket,connect", "-o"])
         .arg(&trace)
-        .arg(env!("CARGO_BIN_EXE_acr"))
+        .arg(crate::support::bins::acr())
         .args(args)
         .env("ACR_CONFIG_DIR", config_dir)
         .env("HOME", config_dir)

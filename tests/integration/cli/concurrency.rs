@@ -19,7 +19,7 @@ async fn acr_process(acr: &Acr, line: &str, extra: &[(&str, &str)]) -> (i32, Str
         args.remove(0);
     }
     let env = acr.env();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_acr"))
+    let out = tokio::process::Command::new(crate::support::bins::acr())
         .args(&args)
         .env_clear()
         .envs(env.vars().map(|(k, v)| (k.clone(), v.clone())))

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::Browserless;
 
 fn emulator(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
+    Command::new(crate::support::bins::emulator())
         .args(args)
         .arg("--data-dir")
         .arg(dir)
@@ -40,7 +40,7 @@ fn env_json(dir: &std::path::Path) -> Value {
 fn env_sh(dir: &std::path::Path) -> String {
     let script = format!(
         "set -e; eval \"$('{}' env --data-dir '{}')\"; printf '%s' \"$ACR_EMULATOR_CONSOLE_URL\"",
-        env!("CARGO_BIN_EXE_acr-emulator"),
+        crate::support::bins::emulator().display(),
         dir.display()
     );
     let out = Command::new("bash")

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::client_for;
 
 fn emulator(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
+    Command::new(crate::support::bins::emulator())
         .args(args)
         .arg("--data-dir")
         .arg(dir)
@@ -122,7 +122,7 @@ async fn detach_env_refused_second_start_and_stop() {
     // eval of the sh form (the default) yields the JSON values.
     let script = format!(
         "set -e; eval \"$('{}' env --data-dir '{}')\"; printf '%s\\n' \"$AZURE_TENANT_ID\" \"$AZURE_CLIENT_ID\" \"$AZURE_CLIENT_SECRET\" \"$AZURE_AUTHORITY_HOST\" \"$AZURE_SUBSCRIPTION_ID\" \"$ACR_RESOURCE_MANAGER\" \"$ACR_CA_BUNDLE\" \"$ACR_LOGIN_SERVER_SUFFIX\" \"$ACR_CLOUD_NAME\"",
-        env!("CARGO_BIN_EXE_acr-emulator"),
+        crate::support::bins::emulator().display(),
         dir.display()
     );
     let sh = Command::new("bash")
@@ -208,7 +208,7 @@ async fn detach_env_refused_second_start_and_stop() {
         "{}",
         text(&missing.stderr)
     );
-    let bad = Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
+    let bad = Command::new(crate::support::bins::emulator())
         .args(["start", "--registry", "x:Gold"])
         .output()
         .unwrap();

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 fn exec_in(tmp: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_acr-emulator"));
+    let mut c = Command::new(crate::support::bins::emulator());
     c.arg("exec").args(args).env("TMPDIR", tmp);
     c.env_remove("ACR_CONFIG_DIR");
     c
@@ -106,7 +106,7 @@ echo ---
 echo "ACR_CONFIG_DIR=$ACR_CONFIG_DIR"
 "#,
         vars = VARS.join(" "),
-        emu = env!("CARGO_BIN_EXE_acr-emulator"),
+        emu = crate::support::bins::emulator().display(),
     );
     let out = run(
         tmp.path(),
@@ -197,7 +197,7 @@ fn a_given_data_dir_is_kept_and_released() {
     let create = format!(
         r#"test -z "${{ACR_CONFIG_DIR:-}}" || exit 9; export ACR_CONFIG_DIR="{cfg}" ACR_CREDENTIAL_STORE=file
 "{acr}" token create -n kepttoken -r myregistry --repository app content/read -o none"#,
-        acr = env!("CARGO_BIN_EXE_acr"),
+        acr = crate::support::bins::acr().display(),
         cfg = tmp.path().join("cfg").display(),
     );
     let out = run(
@@ -211,7 +211,7 @@ fn a_given_data_dir_is_kept_and_released() {
     let show = format!(
         r#"export ACR_CONFIG_DIR="{cfg}" ACR_CREDENTIAL_STORE=file
 "{acr}" token show -n kepttoken -r myregistry --query name -o tsv"#,
-        acr = env!("CARGO_BIN_EXE_acr"),
+        acr = crate::support::bins::acr().display(),
         cfg = tmp.path().join("cfg2").display(),
     );
     let out = run(tmp.path(), &["--data-dir", dir_s, "--", "sh", "-c", &show]);

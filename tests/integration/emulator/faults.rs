@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::support::{Emu, EmulatorProcess, client_for};
 
 fn emulator(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
+    Command::new(crate::support::bins::emulator())
         .args(args)
         .output()
         .unwrap()

@@ -7,6 +7,7 @@ mod crafted;
 mod data_dir;
 mod imds;
 mod login_files;
+mod realm;
 mod referrers;
 mod secrets_audit;
 mod stop;

@@ -12,7 +12,7 @@ use crate::support::{EmulatorProcess, wait};
 /// `acr-emulator stop` in a process group of its own: should it signal "its" group, it hits
 /// only itself, never the test runner.
 fn stop(dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acr-emulator"))
+    Command::new(crate::support::bins::emulator())
         .args(["stop", "--data-dir"])
         .arg(dir)
         .process_group(0)

@@ -147,7 +147,7 @@ impl Acr {
     /// (and nothing else of the test's): for tests that signal or kill the process.
     pub fn command(&self, line: &str) -> std::process::Command {
         let args = words(line);
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        let mut command = std::process::Command::new(super::bins::acr());
         command.args(args).env_clear().envs(self.vars.clone());
         command
     }
@@ -158,6 +158,11 @@ impl Acr {
     }
 
     pub async fn run_args(&self, args: Vec<String>, stdin: &str, tty: bool) -> Out {
+        if super::bins::override_dir().is_some() {
+            // Another build's acr: only its binary runs its code (standard input is then a
+            // pipe, never a terminal).
+            return self.process_args(args, stdin).await;
+        }
         let (mut io, captured) = Io::captured(stdin);
         io.stdin_is_tty = tty;
         let code = acr::commands::run(args, io, self.env()).await;
@@ -171,9 +176,12 @@ impl Acr {
     /// Runs the real `acr` binary in a child process with only this `acr`'s environment (for
     /// what reads the process environment itself, such as the OS keyring's D-Bus address).
     pub async fn process(&self, line: &str, stdin: &str) -> Out {
-        let args = words(line);
+        self.process_args(words(line), stdin).await
+    }
+
+    async fn process_args(&self, args: Vec<String>, stdin: &str) -> Out {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_acr"));
+        let mut cmd = tokio::process::Command::new(super::bins::acr());
         cmd.env_clear();
         let run = super::clients::run_cmd(cmd, &args, self.vars.clone(), stdin).await;
         Out {

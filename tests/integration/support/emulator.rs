@@ -27,6 +27,9 @@ pub struct Emu {
     /// `None` only after [`Emu::stop`]; held so the servers (and the data-dir lock) live as
     /// long as the test.
     running: Option<RunningEmulator>,
+    /// The emulator binary in a child process instead, under `ACR_TEST_BIN_DIR`
+    /// (`support::bins`).
+    process: Option<EmulatorProcess>,
     pub dir: tempfile::TempDir,
     pub env: EnvInfo,
     pub http: reqwest::Client,
@@ -96,6 +99,10 @@ impl Emu {
         if let Some(running) = self.running.take() {
             running.shutdown().await;
         }
+        if let Some(mut process) = self.process.take() {
+            // SIGTERM, so that it releases the data dir's lock as a shutdown does.
+            super::clients::terminate(&mut process.0, Duration::from_secs(30));
+        }
         self.dir
     }
 
@@ -105,6 +112,7 @@ impl Emu {
     pub fn view(&self) -> Emu {
         Emu {
             running: None,
+            process: None,
             dir: tempfile::tempdir().expect("temporary dir"),
             env: self.env.clone(),
             http: self.http.clone(),
@@ -115,7 +123,9 @@ impl Emu {
 
     /// The running emulator (its live environment, for registries created since start).
     pub fn running(&self) -> &RunningEmulator {
-        self.running.as_ref().expect("the emulator is running")
+        self.running.as_ref().expect(
+            "the emulator is running in-process (not under ACR_TEST_BIN_DIR, where it is a child process)",
+        )
     }
 
     pub fn sub(&self) -> &str {
@@ -364,11 +374,14 @@ impl EmuBuilder {
     }
 
     /// Starts it and nothing else (for identity faults, where fetching a token would fail).
-    pub async fn start_raw(self) -> Emu {
-        let dir = match self.dir {
+    pub async fn start_raw(mut self) -> Emu {
+        let dir = match self.dir.take() {
             Some(d) => d,
             None => tempfile::tempdir().expect("temporary data dir"),
         };
+        if super::bins::override_dir().is_some() {
+            return self.start_binary(dir).await;
+        }
         let faults = match &self.faults {
             Some(s) => s.parse().unwrap_or_else(|e| panic!("--faults {s}: {e}")),
             None => Default::default(),
@@ -389,6 +402,45 @@ impl EmuBuilder {
         let http = client_for(&env.ca_certificate);
         Emu {
             running: Some(running),
+            process: None,
+            dir,
+            env,
+            http,
+            mi_token: OnceCell::new(),
+            sp_token: OnceCell::new(),
+        }
+    }
+}
+
+impl EmuBuilder {
+    /// The same options as `acr-emulator start` arguments to `$ACR_TEST_BIN_DIR/acr-emulator`
+    /// in a child process (`support::bins`).
+    async fn start_binary(self, dir: tempfile::TempDir) -> Emu {
+        let mut args = vec!["--test-hooks".to_owned()];
+        for r in &self.registries {
+            args.push("--registry".into());
+            args.push(format!("{}:{:?}", r.name, r.sku));
+        }
+        if let Some(f) = &self.faults {
+            args.extend(["--faults".into(), f.clone()]);
+        }
+        if let Some(seed) = self.fault_seed {
+            args.extend(["--fault-seed".into(), seed.to_string()]);
+        }
+        if !self.password_propagation.is_zero() {
+            let ms = self.password_propagation.as_millis();
+            args.extend(["--password-propagation".into(), format!("{ms}ms")]);
+        }
+        if self.imds {
+            args.push("--imds".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (process, state) = EmulatorProcess::spawn_with(dir.path(), &args, None).await;
+        let env: EnvInfo = serde_json::from_value(state).expect("state.json is an env document");
+        let http = client_for(&env.ca_certificate);
+        Emu {
+            running: None,
+            process: Some(process),
             dir,
             env,
             http,
@@ -430,7 +482,7 @@ impl EmulatorProcess {
             .append(true)
             .open(dir.join("child.log"))
             .expect("child.log");
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_acr-emulator"));
+        let mut cmd = std::process::Command::new(super::bins::emulator());
         cmd.args(["start", "--port", "0", "--data-dir"])
             .arg(dir)
             .args(args)

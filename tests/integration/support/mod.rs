@@ -32,6 +32,10 @@
 //!   ([`keystores::SecretService`], [`keystores::PassStore`]).
 //! * [`swagger`], [`dataplane`]: validators for the management (2025-04-01) and data-plane
 //!   (2021-07-01) swagger definitions.
+//! * [`bins`]: the `acr` and `acr-emulator` binaries ([`bins::acr`], [`bins::emulator`]);
+//!   `ACR_TEST_BIN_DIR=DIR` makes every test use `DIR/acr` and `DIR/acr-emulator` instead of
+//!   the built ones, and then [`Emu`] runs the emulator binary in a child process and [`Acr`]
+//!   runs the `acr` binary (tests that need [`Emu::running`] panic, saying so).
 //! * [`wait`]: deadline polling ([`wait::until`], [`wait::poll`]); tests never sleep for a
 //!   fixed time to wait for something.
 //!
@@ -40,6 +44,7 @@
 
 pub mod arm;
 pub mod az;
+pub mod bins;
 pub mod cli;
 pub mod clients;
 pub mod dataplane;
