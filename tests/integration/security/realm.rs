@@ -26,7 +26,9 @@ struct Stub {
 
 async fn answer(State(stub): State<Arc<Stub>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     stub.seen.lock().unwrap().push(format!(
         "{} {} {}",
         parts.method,
@@ -38,7 +40,8 @@ async fn answer(State(stub): State<Arc<Stub>>, req: Request) -> Response {
         stub.realm.lock().unwrap(),
         stub.service
     );
-    let error = r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}"#;
+    let error =
+        r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}"#;
     (
         StatusCode::UNAUTHORIZED,
         [
@@ -84,14 +87,12 @@ async fn http_listener() -> (Arc<Mutex<Vec<String>>>, String) {
             let log = log.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 4096];
-                let n = tokio::time::timeout(
-                    std::time::Duration::from_secs(5),
-                    conn.read(&mut buf),
-                )
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .unwrap_or(0);
+                let n =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), conn.read(&mut buf))
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .unwrap_or(0);
                 log.lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&buf[..n]).into_owned());
@@ -127,7 +128,11 @@ async fn finding_9_credentials_never_go_to_an_http_realm() {
     tokio::task::yield_now().await;
     let got = heard.lock().unwrap().clone();
     assert!(got.is_empty(), "the http realm received: {got:?}");
-    assert_eq!(out.code, 1, "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 1,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
     assert_eq!(
         out.stderr,
         format!(

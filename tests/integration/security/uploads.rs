@@ -173,7 +173,12 @@ async fn finding_3_the_session_cap_spans_registries() {
             .to_vec(),
     )
     .await;
-    let logins: Vec<String> = e.env.registries.iter().map(|r| r.login_server.clone()).collect();
+    let logins: Vec<String> = e
+        .env
+        .registries
+        .iter()
+        .map(|r| r.login_server.clone())
+        .collect();
     assert_eq!(logins.len(), 3);
     let (user, secret) = (e.env.client_id.as_str(), e.env.client_secret.as_str());
     let post = |login: &str, repo: String| {
@@ -189,9 +194,7 @@ async fn finding_3_the_session_cap_spans_registries() {
     let posts: Vec<(String, String)> = logins[..2]
         .iter()
         .flat_map(|login| {
-            (0..MAX_SESSIONS).map(move |i| {
-                (login.clone(), format!("fill/r{}", i % repos))
-            })
+            (0..MAX_SESSIONS).map(move |i| (login.clone(), format!("fill/r{}", i % repos)))
         })
         .collect();
     let answers: Vec<(String, u16, String)> = stream::iter(posts)
