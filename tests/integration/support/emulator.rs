@@ -477,9 +477,12 @@ impl EmulatorProcess {
         args: &[&str],
         nofile: Option<u64>,
     ) -> (EmulatorProcess, Value) {
+        use std::os::unix::fs::OpenOptionsExt;
+        // 0600 like the emulator's own files: the data dir's mode tests see this one too.
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
             .open(dir.join("child.log"))
             .expect("child.log");
         let mut cmd = std::process::Command::new(super::bins::emulator());
