@@ -444,3 +444,68 @@ def which(name):
 
 def strip_ansi(s):
     return re.sub(r"\x1b\[[0-9;]*m", "", s)
+
+
+# --- figure 1 and 2: the commands and their emulator state ---------------------------------
+
+API = "api-version=2025-04-01"
+TOKEN = "benchtoken"
+SCOPE_MAP = f"{TOKEN}-scope-map"
+REPO = "hello"
+
+# (key, arguments after `acr` / `az acr`, expected exit code, the floor's one request or None).
+# The floor is what one request of the same resource costs: method, plane ("arm" or "registry")
+# and path, sent by one curl with a bearer token fetched beforehand.
+COMMANDS = [
+    ("token show", f"token show -n {TOKEN} -r myregistry", 0, ("GET", "arm", f"/tokens/{TOKEN}?{API}")),
+    ("token list -o table", "token list -r myregistry -o table", 0, ("GET", "arm", f"/tokens?{API}")),
+    ("token credential generate --password1",
+     f"token credential generate -n {TOKEN} -r myregistry --password1", 0,
+     ("POST", "arm", f"/generateCredentials?{API}")),
+    # Adds an action the map already has: every run leaves the same state (and az still PATCHes).
+    ("scope-map update --add-repository",
+     f"scope-map update -n {SCOPE_MAP} -r myregistry --add-repository {REPO} content/read", 0,
+     ("PATCH", "arm", f"/scopeMaps/{SCOPE_MAP}?{API}")),
+    ("repository show-tags", f"repository show-tags -n myregistry --repository {REPO}", 0,
+     ("GET", "registry", f"/acr/v1/{REPO}/_tags")),
+    ("--help", "token list --help", 0, None),
+    ("parse error", "token show -r myregistry", 2, None),
+]
+
+
+def floor_body(emu, method, path):
+    """The JSON body the floor's request sends (what acr and az send for that command)."""
+    if path.startswith("/generateCredentials"):
+        return {"tokenId": f"{emu.arm_path()}/tokens/{TOKEN}", "name": "password1"}
+    if path.startswith("/scopeMaps/"):
+        return {"properties": {"actions": [f"repositories/{REPO}/content/read"]}}
+    return None
+
+
+def seed_figure1(emu, acr):
+    """The state figures 1 and 2 run on: token TOKEN with SCOPE_MAP granting REPO
+    content/read, and REPO with three tags."""
+    run([ACR, "token", "create", "-n", TOKEN, "-r", "myregistry", "--repository", REPO,
+         "content/read", "-o", "none"], acr)
+    push_image(emu, REPO, ["v1", "v2", "latest"])
+
+
+def curl_floor(emu, key, method, plane, path, workdir):
+    """argv of the floor's curl for one command (the bearer token in a header file, not argv)."""
+    if plane == "arm":
+        url = f"{emu.base}{emu.arm_path()}{path}"
+        token = emu.arm_token()
+    else:
+        url = f"https://{emu.registry()['loginServer']}{path}"
+        token = emu.registry_token([f"repository:{REPO}:metadata_read"])
+    safe = re.sub(r"[^a-z0-9]+", "-", key)
+    headers = os.path.join(workdir, f"{safe}.headers")
+    with open(headers, "w") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.write(f"Authorization: Bearer {token}\n")
+    argv = ["curl", "-sS", "--fail", "-o", "/dev/null", "--cacert", emu.env["caCertificate"],
+            "-H", f"@{headers}", "-X", method, url]
+    body = floor_body(emu, method, path)
+    if body is not None:
+        argv[-2:-2] = ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
+    return argv
