@@ -509,3 +509,63 @@ def curl_floor(emu, key, method, plane, path, workdir):
     if body is not None:
         argv[-2:-2] = ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
     return argv
+
+
+def seed_tokens(emu, names, registry="myregistry", scope_map="fleet-map", threads=8):
+    """Creates `scope_map` (repositories/fleet/content/read) and one token per name (no
+    passwords) with PUTs over `threads` keep-alive connections; seconds taken."""
+    import queue
+    import threading
+
+    t0 = time.perf_counter()
+    bearer = {"Authorization": f"Bearer {emu.arm_token()}"}
+    base = emu.arm_path(registry)
+    c = emu.connection()
+    status, body = c.request("PUT", f"{base}/scopeMaps/{scope_map}?{API}",
+                             {"properties": {"actions": ["repositories/fleet/content/read"]}}, bearer)
+    if status not in (200, 201):
+        raise RuntimeError(f"scope map PUT answered {status}: {body}")
+    c.close()
+    todo = queue.Queue()
+    for n in names:
+        todo.put(n)
+    errors = []
+
+    def worker():
+        conn = emu.connection()
+        try:
+            while not errors:
+                try:
+                    n = todo.get_nowait()
+                except queue.Empty:
+                    return
+                s, resp = conn.request("PUT", f"{base}/tokens/{n}?{API}", {"properties": {
+                    "scopeMapId": f"{base}/scopeMaps/{scope_map}", "status": "enabled"}}, bearer)
+                if s not in (200, 201):
+                    errors.append(f"token {n}: {s} {resp}")
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(str(e))
+        finally:
+            conn.close()
+
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise RuntimeError(f"seeding failed: {errors[0]}")
+    return time.perf_counter() - t0
+
+
+def main_port_requests_since(emu, offset):
+    """The main port's request lines in emulator.log after byte `offset` (method, path)."""
+    with open(emu.log_path, "rb") as f:
+        f.seek(offset)
+        text = f.read().decode(errors="replace")
+    lines = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[0].isupper() and parts[1].startswith("/") and not line.endswith("(registry)"):
+            lines.append((parts[0], parts[1]))
+    return lines
