@@ -504,11 +504,11 @@ def curl_floor(emu, key, method, plane, path, workdir):
         os.fchmod(f.fileno(), 0o600)
         f.write(f"Authorization: Bearer {token}\n")
     argv = ["curl", "-sS", "--fail", "-o", "/dev/null", "--cacert", emu.env["caCertificate"],
-            "-H", f"@{headers}", "-X", method, url]
+            "-H", f"@{headers}", "-X", method]
     body = floor_body(emu, method, path)
     if body is not None:
-        argv[-2:-2] = ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
-    return argv
+        argv += ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
+    return argv + [url]
 
 
 def seed_tokens(emu, names, registry="myregistry", scope_map="fleet-map", threads=8):
