@@ -88,14 +88,19 @@ pub fn client(ca_bundle: Option<&std::path::Path>) -> anyhow::Result<reqwest::Cl
         .user_agent(concat!("acr/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(20))
         .timeout(Duration::from_secs(300));
+    let mut extra = Vec::new();
     if let Some(path) = ca_bundle {
+        use rustls::pki_types::pem::PemObject;
         let pem = std::fs::read(path)
             .map_err(|e| anyhow::anyhow!("cannot read the CA bundle {}: {e}", path.display()))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            anyhow::anyhow!("the CA bundle {} is not valid PEM: {e}", path.display())
-        })?;
-        builder = builder.tls_certs_merge(certs);
+        extra = rustls::pki_types::CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                anyhow::anyhow!("the CA bundle {} is not valid PEM: {e}", path.display())
+            })?;
     }
+    // The system roots are read only when the bundle does not vouch for a server (tls.rs).
+    builder = builder.tls_backend_preconfigured(super::tls::client_config(extra)?);
     Ok(builder.build()?)
 }
 

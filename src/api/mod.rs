@@ -12,3 +12,4 @@ pub mod models;
 pub mod registry;
 pub mod secrets;
 pub mod subscription;
+pub mod tls;

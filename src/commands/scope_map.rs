@@ -60,9 +60,11 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
     let env = &ctx.config.env().clone();
     let updated = with_registry(ctx, &target, |arm, registry| async move {
         // ARM's PATCH has no precondition, so concurrent read-modify-writes lose updates (az
-        // does). acr serializes its own on this machine with a lock per scope map, and after
-        // writing reads again: a change another writer undid is applied again (best effort
-        // against writers elsewhere). docs/reliability.md.
+        // does). acr serializes its own on this machine with a lock per scope map. Against
+        // writers elsewhere (best effort), the write's own answer is checked: the PATCH's
+        // body, or the final GET of its long-running operation, is the map as stored after
+        // it, so a change missing there is applied again without a GET of its own (az's
+        // request count). docs/reliability.md.
         let _lock = lock::lock(env, &registry.scope_map_id(name)).await?;
         // az's order: the GET, then the actions are parsed and checked.
         let mut current = arm.get_scope_map(&registry, name).await?;
@@ -87,19 +89,17 @@ async fn update(ctx: &mut Context, args: ScopeMapUpdateArgs) -> Result<Output> {
             let written = arm
                 .write_scope_map(Write::Update, &registry, name, &actions, description)
                 .await?;
-            if !edits {
-                return Ok(written);
-            }
-            current = arm.get_scope_map(&registry, name).await?;
-            let now = models::scope_map_actions(&current);
+            let now = models::scope_map_actions(&written);
             let landed =
                 add.iter().all(|a| now.contains(a)) && remove.iter().all(|r| !now.contains(r));
-            if landed || round >= LOST_UPDATE_ROUNDS {
-                return Ok(if landed { current } else { written });
+            // No body (a 204) says nothing about the stored map: nothing to check.
+            if !edits || written.is_null() || landed || round >= LOST_UPDATE_ROUNDS {
+                return Ok(written);
             }
             arm.diag().debug(&format!(
                 "Scope map '{name}' lost this update to another writer; applying it again."
             ));
+            current = written;
         }
     })
     .await?;

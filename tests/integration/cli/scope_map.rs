@@ -164,9 +164,9 @@ async fn update_keeps_the_stored_order_and_appends_d5() {
         emu.sequence().await,
         [
             "GET REG/scopeMaps/mymap1 200",
-            "PATCH REG/scopeMaps/mymap1 200",
-            // acr reads again to check the update landed (docs/reliability.md).
-            "GET REG/scopeMaps/mymap1 200"
+            // az's two requests: the PATCH's answer shows whether the update landed
+            // (docs/reliability.md), no GET of its own.
+            "PATCH REG/scopeMaps/mymap1 200"
         ]
     );
     // Without --description the body carries only the actions.
