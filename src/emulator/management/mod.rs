@@ -332,6 +332,16 @@ impl Ctx {
 
     /// One page of `items` per `$skipToken` and the page size, with `nextLink` when more remain.
     pub fn page(&self, items: Vec<Value>) -> Result<Response, ArmError> {
+        self.page_of(&items, Value::clone)
+    }
+
+    /// [`Ctx::page`] rendering only the page's items: rendering all of them for every page
+    /// made listing 10,000 tokens (10 pages) quadratic, about 0.6 s a page (issue 12).
+    pub fn page_of<T>(
+        &self,
+        items: &[T],
+        render: impl Fn(&T) -> Value,
+    ) -> Result<Response, ArmError> {
         let size = self.state.hooks.page_size().max(1);
         let skip = match self.query("$skipToken") {
             None => 0,
@@ -343,7 +353,7 @@ impl Ctx {
             })?,
         };
         let total = items.len();
-        let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
+        let page: Vec<Value> = items.iter().skip(skip).take(size).map(render).collect();
         let mut body = json!({"value": page});
         if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());

@@ -18,12 +18,7 @@ const OPERATION: &str = "token";
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (id, tokens) = ctx.in_parent(reg, |db, r| db.list_tokens(r)).await?;
-    ctx.page(
-        tokens
-            .iter()
-            .map(|t| render::token(&id, t, "Succeeded"))
-            .collect(),
-    )
+    ctx.page_of(&tokens, |t| render::token(&id, t, "Succeeded"))
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
