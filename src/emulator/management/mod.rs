@@ -342,6 +342,13 @@ impl Ctx {
         items: &[T],
         render: impl Fn(&T) -> Value,
     ) -> Result<Response, ArmError> {
+        let (skip, size) = self.page_window()?;
+        let page = items.iter().skip(skip).take(size).map(render).collect();
+        Ok(self.page_answer(page, skip, size, items.len()))
+    }
+
+    /// The `$skipToken` asked for and the page size: the window of items a page holds.
+    pub fn page_window(&self) -> Result<(usize, usize), ArmError> {
         let size = self.state.hooks.page_size().max(1);
         let skip = match self.query("$skipToken") {
             None => 0,
@@ -352,8 +359,18 @@ impl Ctx {
                 )
             })?,
         };
-        let total = items.len();
-        let page: Vec<Value> = items.iter().skip(skip).take(size).map(render).collect();
+        Ok((skip, size))
+    }
+
+    /// The answer holding `page`, the window `skip`, `size` of `total` items, with `nextLink`
+    /// when more remain.
+    pub fn page_answer(
+        &self,
+        page: Vec<Value>,
+        skip: usize,
+        size: usize,
+        total: usize,
+    ) -> Response {
         let mut body = json!({"value": page});
         if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
@@ -370,7 +387,7 @@ impl Ctx {
                 o.insert("nextLink".into(), json!(next));
             }
         }
-        Ok(ok(body))
+        ok(body)
     }
 
     /// `Some(n)` when the test hooks ask for asynchronous answers.
