@@ -568,7 +568,9 @@ def main_port_requests_since(emu, offset):
     lines = []
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) >= 4 and parts[0].isupper() and parts[1].startswith("/") and not line.endswith("(registry)"):
+        # The hooks' own requests (clearing the log) are logged too; they are not the client's.
+        if (len(parts) >= 4 and parts[0].isupper() and parts[1].startswith("/")
+                and not parts[1].startswith("/_emulator/") and not line.endswith("(registry)")):
             lines.append((parts[0], parts[1]))
     if not lines:
         lines = [(r["method"], r["path"]) for r in emu.requests()]
