@@ -559,13 +559,19 @@ def seed_tokens(emu, names, registry="myregistry", scope_map="fleet-map", thread
 
 
 def main_port_requests_since(emu, offset):
-    """The main port's request lines in emulator.log after byte `offset` (method, path)."""
+    """The main port's requests after byte `offset` of emulator.log, as (method, path): its
+    per-request lines, which hold any number of requests; if the emulator logs none, its
+    request log hook (the last 1,000 requests; cleared by `clear_requests`)."""
     with open(emu.log_path, "rb") as f:
         f.seek(offset)
         text = f.read().decode(errors="replace")
     lines = []
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) >= 4 and parts[0].isupper() and parts[1].startswith("/") and not line.endswith("(registry)"):
+        # The hooks' own requests (clearing the log) are logged too; they are not the client's.
+        if (len(parts) >= 4 and parts[0].isupper() and parts[1].startswith("/")
+                and not parts[1].startswith("/_emulator/") and not line.endswith("(registry)")):
             lines.append((parts[0], parts[1]))
+    if not lines:
+        lines = [(r["method"], r["path"]) for r in emu.requests()]
     return lines

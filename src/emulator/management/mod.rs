@@ -332,6 +332,23 @@ impl Ctx {
 
     /// One page of `items` per `$skipToken` and the page size, with `nextLink` when more remain.
     pub fn page(&self, items: Vec<Value>) -> Result<Response, ArmError> {
+        self.page_of(&items, Value::clone)
+    }
+
+    /// [`Ctx::page`] rendering only the page's items: rendering all of them for every page
+    /// made listing 10,000 tokens (10 pages) quadratic, about 0.6 s a page (issue 12).
+    pub fn page_of<T>(
+        &self,
+        items: &[T],
+        render: impl Fn(&T) -> Value,
+    ) -> Result<Response, ArmError> {
+        let (skip, size) = self.page_window()?;
+        let page = items.iter().skip(skip).take(size).map(render).collect();
+        Ok(self.page_answer(page, skip, size, items.len()))
+    }
+
+    /// The `$skipToken` asked for and the page size: the window of items a page holds.
+    pub fn page_window(&self) -> Result<(usize, usize), ArmError> {
         let size = self.state.hooks.page_size().max(1);
         let skip = match self.query("$skipToken") {
             None => 0,
@@ -342,8 +359,18 @@ impl Ctx {
                 )
             })?,
         };
-        let total = items.len();
-        let page: Vec<Value> = items.into_iter().skip(skip).take(size).collect();
+        Ok((skip, size))
+    }
+
+    /// The answer holding `page`, the window `skip`, `size` of `total` items, with `nextLink`
+    /// when more remain.
+    pub fn page_answer(
+        &self,
+        page: Vec<Value>,
+        skip: usize,
+        size: usize,
+        total: usize,
+    ) -> Response {
         let mut body = json!({"value": page});
         if skip.saturating_add(size) < total {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
@@ -360,7 +387,7 @@ impl Ctx {
                 o.insert("nextLink".into(), json!(next));
             }
         }
-        Ok(ok(body))
+        ok(body)
     }
 
     /// `Some(n)` when the test hooks ask for asynchronous answers.

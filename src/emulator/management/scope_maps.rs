@@ -14,11 +14,7 @@ use crate::emulator::store::{ScopeMap, ScopeMapPatch, ScopeMapPut};
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (id, maps) = ctx.in_parent(reg, |db, r| db.list_scope_maps(r)).await?;
-    ctx.page(
-        maps.iter()
-            .map(|m| render::scope_map(&id, m, "Succeeded"))
-            .collect(),
-    )
+    ctx.page_of(&maps, |m| render::scope_map(&id, m, "Succeeded"))
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {

@@ -17,13 +17,16 @@ use crate::emulator::store::{CertificateInput, Registry, TokenPatch, TokenPut};
 const OPERATION: &str = "token";
 
 pub async fn list(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
-    let (id, tokens) = ctx.in_parent(reg, |db, r| db.list_tokens(r)).await?;
-    ctx.page(
-        tokens
-            .iter()
-            .map(|t| render::token(&id, t, "Succeeded"))
-            .collect(),
-    )
+    // Only the page's tokens are read with their passwords (a query each).
+    let (skip, size) = ctx.page_window()?;
+    let (id, (tokens, total)) = ctx
+        .in_parent(reg, move |db, r| db.list_tokens_window(r, skip, size))
+        .await?;
+    let page = tokens
+        .iter()
+        .map(|t| render::token(&id, t, "Succeeded"))
+        .collect();
+    Ok(ctx.page_answer(page, skip, size, total))
 }
 
 pub async fn get(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {

@@ -191,6 +191,31 @@ impl Db {
         Ok(tokens)
     }
 
+    /// The tokens `skip..skip + size` of `list_tokens`'s order, and how many there are.
+    pub fn list_tokens_window(
+        &self,
+        registry: &Registry,
+        skip: usize,
+        size: usize,
+    ) -> StoreResult<(Vec<Token>, usize)> {
+        let total: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM tokens WHERE registry_id = ?1",
+            [registry.id],
+            |row| row.get(0),
+        )?;
+        let clamp = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut st = self.conn.prepare(&format!(
+            "{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id LIMIT ?2 OFFSET ?3"
+        ))?;
+        let mut tokens: Vec<Token> = st
+            .query_map(params![registry.id, clamp(size), clamp(skip)], from_row)?
+            .collect::<Result<_, _>>()?;
+        for t in &mut tokens {
+            load_credentials(&self.conn, t)?;
+        }
+        Ok((tokens, usize::try_from(total).unwrap_or(0)))
+    }
+
     pub fn find_token(&self, registry: &Registry, name: &str) -> StoreResult<Option<Token>> {
         let token = self
             .conn
