@@ -78,11 +78,8 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
         actions,
     };
     let (map, _created) = ctx
-        .state
-        .store
-        .run(move |db| db.put_scope_map(&r, &n, put, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.put_scope_map(&r, &n, put, &actor))
+        .await?;
     Ok(written(ctx, &id, &map, "Creating"))
 }
 
@@ -112,11 +109,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let map = ctx
-        .state
-        .store
-        .run(move |db| db.patch_scope_map(&r, &n, patch, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.patch_scope_map(&r, &n, patch, &actor))
+        .await?;
     Ok(written(ctx, &id, &map, "Updating"))
 }
 

@@ -184,11 +184,8 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let (token, created) = ctx
-        .state
-        .store
-        .run(move |db| db.put_token(&r, &n, put, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.put_token(&r, &n, put, &actor))
+        .await?;
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
@@ -226,11 +223,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let token = ctx
-        .state
-        .store
-        .run(move |db| db.patch_token(&r, &n, patch, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.patch_token(&r, &n, patch, &actor))
+        .await?;
     let resource = format!("{id}/tokens/{}", token.name);
     Ok(ctx.written(&resource, OPERATION, "Updating", |state| {
         render::token(&id, &token, state)

@@ -16,6 +16,7 @@ use super::error::OciError;
 use super::manifest_doc::{self, MAX_MANIFEST_BYTES};
 use super::path::valid_tag;
 use super::scope::{DELETE, PULL, PUSH};
+use super::uploads::{created, header_value};
 use crate::emulator::store::blobs::{BlobStore, Digest};
 use crate::emulator::store::{NewManifest, Refusal};
 
@@ -35,10 +36,6 @@ fn reference(r: &str) -> Result<Reference, OciError> {
     } else {
         Err(OciError::tag_invalid(r))
     }
-}
-
-fn header(s: &str) -> Result<HeaderValue, OciError> {
-    HeaderValue::from_str(s).map_err(OciError::internal)
 }
 
 fn manifest_refusal(r: Refusal, name: &str, reference: &str) -> OciError {
@@ -67,10 +64,10 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         (StatusCode::OK, Body::from(m.content)).into_response()
     };
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, header(&m.media_type)?);
+    h.insert(header::CONTENT_TYPE, header_value(&m.media_type)?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert("Docker-Content-Digest", header(&m.digest)?);
-    h.insert(header::ETAG, header(&format!("\"{}\"", m.digest))?);
+    h.insert("Docker-Content-Digest", header_value(&m.digest)?);
+    h.insert(header::ETAG, header_value(&format!("\"{}\"", m.digest))?);
     Ok(resp)
 }
 
@@ -157,16 +154,9 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         .await
         .map_err(OciError::internal)?
         .map_err(|e| manifest_refusal(e, name, r))?;
-    let mut resp = StatusCode::CREATED.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::LOCATION,
-        header(&format!("/v2/{name}/manifests/{digest}"))?,
-    );
-    h.insert("Docker-Content-Digest", header(digest.as_str())?);
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    let mut resp = created(&format!("/v2/{name}/manifests/{digest}"), &digest)?;
     if let Some(s) = subject {
-        h.insert("OCI-Subject", header(&s)?);
+        resp.headers_mut().insert("OCI-Subject", header_value(&s)?);
     }
     Ok(resp)
 }

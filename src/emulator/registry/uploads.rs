@@ -167,7 +167,8 @@ fn location(name: &str, id: &Uuid) -> String {
     format!("/v2/{name}/blobs/uploads/{id}")
 }
 
-fn header_value(s: &str) -> Result<HeaderValue, OciError> {
+/// A header value for an answer; one that cannot be built is the emulator's fault (500).
+pub(super) fn header_value(s: &str) -> Result<HeaderValue, OciError> {
     HeaderValue::from_str(s).map_err(OciError::internal)
 }
 
@@ -186,13 +187,11 @@ fn progress(status: StatusCode, name: &str, id: &Uuid, size: u64) -> Result<Resp
     Ok(resp)
 }
 
-fn created(name: &str, digest: &Digest) -> Result<Response, OciError> {
+/// `201 Created` for content stored at `location` (a blob here, a manifest in `manifests`).
+pub(super) fn created(location: &str, digest: &Digest) -> Result<Response, OciError> {
     let mut resp = StatusCode::CREATED.into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::LOCATION,
-        header_value(&format!("/v2/{name}/blobs/{digest}"))?,
-    );
+    h.insert(header::LOCATION, header_value(location)?);
     h.insert("Docker-Content-Digest", header_value(digest.as_str())?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
@@ -318,7 +317,10 @@ async fn mount_blob(
         .map_err(OciError::internal)?
         .map_err(|r| refusal(r, name))?;
     match mounted {
-        Some(_) if ctx.blobs.exists(&digest) => Ok(Some(created(name, &digest)?)),
+        Some(_) if ctx.blobs.exists(&digest) => Ok(Some(created(
+            &format!("/v2/{name}/blobs/{digest}"),
+            &digest,
+        )?)),
         _ => Ok(None),
     }
 }
@@ -341,7 +343,7 @@ async fn finish_with(
         );
     }
     commit(ctx, name, id, digest, size).await?;
-    created(name, digest)
+    created(&format!("/v2/{name}/blobs/{digest}"), digest)
 }
 
 fn session_id(id: &str) -> Result<Uuid, OciError> {
