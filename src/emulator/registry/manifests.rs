@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Ctx;
 use super::auth::{Need, authorize};
-use super::blobs::{parse_digest, refusal};
+use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::manifest_doc::{self, MAX_MANIFEST_BYTES};
 use super::path::valid_tag;
@@ -50,12 +50,8 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
     authorize(ctx, req.headers(), &[Need::repo(name, PULL)]).await?;
     reference(r)?;
     let (registry, repo, rf) = (ctx.registry.clone(), name.to_string(), r.to_string());
-    let m = ctx
-        .state
-        .store
-        .run(move |db| db.get_manifest(&registry, &repo, &rf))
-        .await
-        .map_err(OciError::internal)?
+    let m = db(ctx, move |db| db.get_manifest(&registry, &repo, &rf))
+        .await?
         .map_err(|e| manifest_refusal(e, name, r))?;
     let len = m.content.len();
     let mut resp = if req.method() == Method::HEAD {
@@ -148,12 +144,11 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         children: parsed.children,
     };
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.put_manifest(&registry, &repo, m, tag.as_deref()))
-        .await
-        .map_err(OciError::internal)?
-        .map_err(|e| manifest_refusal(e, name, r))?;
+    db(ctx, move |db| {
+        db.put_manifest(&registry, &repo, m, tag.as_deref())
+    })
+    .await?
+    .map_err(|e| manifest_refusal(e, name, r))?;
     let mut resp = created(&format!("/v2/{name}/manifests/{digest}"), &digest)?;
     if let Some(s) = subject {
         resp.headers_mut().insert("OCI-Subject", header_value(&s)?);
@@ -168,11 +163,8 @@ pub async fn delete(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Resp
         return Err(OciError::unsupported());
     };
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.delete_manifest(&registry, &repo, &key))
-        .await
-        .map_err(OciError::internal)?
+    db(ctx, move |db| db.delete_manifest(&registry, &repo, &key))
+        .await?
         .map_err(|e| manifest_refusal(e, name, r))?;
     let mut resp = StatusCode::ACCEPTED.into_response();
     resp.headers_mut()

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use super::auth::{Caller, Need, authorize};
-use super::blobs::{parse_digest, refusal};
+use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::scope::{PULL, PUSH};
 use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
@@ -208,13 +208,7 @@ fn append_error(e: AppendError) -> OciError {
 
 async fn writable(ctx: &Ctx, name: &str) -> Result<(), OciError> {
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    if ctx
-        .state
-        .store
-        .run(move |db| db.repository_writable(&registry, &repo))
-        .await
-        .map_err(OciError::internal)?
-    {
+    if db(ctx, move |db| db.repository_writable(&registry, &repo)).await? {
         Ok(())
     } else {
         Err(OciError::disallowed())
@@ -234,12 +228,11 @@ async fn commit(
         return Err(OciError::internal(e));
     }
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), digest.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.link_blob(&registry, &repo, &key, size as i64))
-        .await
-        .map_err(OciError::internal)?
-        .map_err(|r| refusal(r, name))
+    db(ctx, move |db| {
+        db.link_blob(&registry, &repo, &key, size as i64)
+    })
+    .await?
+    .map_err(|r| refusal(r, name))
 }
 
 fn new_session(ctx: &Ctx) -> Result<(Uuid, Upload), OciError> {
@@ -309,12 +302,8 @@ async fn mount_blob(
         from.to_string(),
         digest.to_string(),
     );
-    let mounted = ctx
-        .state
-        .store
-        .run(move |db| db.mount_blob(&registry, &repo, &src, &key))
-        .await
-        .map_err(OciError::internal)?
+    let mounted = db(ctx, move |db| db.mount_blob(&registry, &repo, &src, &key))
+        .await?
         .map_err(|r| refusal(r, name))?;
     match mounted {
         Some(_) if ctx.blobs.exists(&digest) => Ok(Some(created(
