@@ -258,7 +258,7 @@ where
 /// The registry named in the path (registry names are global, case-insensitive).
 async fn registry(state: &AppState, name: &str) -> Result<Registry, PageError> {
     let n = name.to_string();
-    db(&state, move |db| db.find_registry(&n))
+    db(state, move |db| db.find_registry(&n))
         .await?
         .ok_or_else(|| PageError::NotFound(format!("There is no registry '{name}'.")))
 }

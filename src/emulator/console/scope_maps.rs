@@ -216,7 +216,7 @@ async fn load(
 ) -> Result<(Registry, ScopeMap, Vec<Token>), PageError> {
     let r = registry(state, reg).await?;
     let (r2, n) = (r.clone(), name.to_string());
-    let (map, tokens) = db(&state, move |db| {
+    let (map, tokens) = db(state, move |db| {
         Ok((db.get_scope_map(&r2, &n)?, db.list_tokens(&r2)?))
     })
     .await?;

@@ -38,7 +38,7 @@ async fn load(
 ) -> Result<(Registry, Token, Vec<ScopeMap>), PageError> {
     let r = registry(state, reg).await?;
     let (r2, t) = (r.clone(), tok.to_string());
-    let (token, maps) = db(&state, move |db| {
+    let (token, maps) = db(state, move |db| {
         Ok((db.get_token(&r2, &t)?, db.list_scope_maps(&r2)?))
     })
     .await?;

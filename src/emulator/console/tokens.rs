@@ -236,7 +236,7 @@ fn render_form(
 
 async fn scope_maps(state: &AppState, r: &Registry) -> Result<Vec<ScopeMap>, PageError> {
     let r2 = r.clone();
-    db(&state, move |db| db.list_scope_maps(&r2)).await
+    db(state, move |db| db.list_scope_maps(&r2)).await
 }
 
 /// `GET …/tokens/new`.

@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::body::{Obj, parse};
+use super::body::{Obj, invalid_name, parse, required_properties};
 use super::models;
 use super::path::{Reg, Route};
 use super::{Ctx, certificates, ok, render, rules};
@@ -148,22 +148,11 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
     })
 }
 
-fn check_name(name: &str) -> Result<(), ArmError> {
-    rules::check_token_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
-}
-
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    check_name(name)?;
+    rules::check_token_name(name).map_err(invalid_name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", models::TOKEN.name)?;
-    root.allow_model(&models::TOKEN)?;
-    let Some(props) = root.obj("properties", models::TOKEN_PROPERTIES.name)? else {
-        return Err(ArmError::content(
-            "Required property 'properties' not found in JSON. Path ''",
-        ));
-    };
-    props.allow_model(&models::TOKEN_PROPERTIES)?;
+    let props = required_properties(&v, &models::TOKEN, &models::TOKEN_PROPERTIES)?;
     let Some(map_id) = props.str("scopeMapId")? else {
         return Err(ArmError::rule(
             "properties.scopeMapId is required: a token must be associated with a scope map.",

@@ -210,6 +210,10 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
 /// One page of `/acr/v1/{name}/_{kind}` (`_tags` or `_manifests`): ordered by name, or by
 /// time for `orderby=timedesc|timeasc`; `key` gives an item's time and its name (the paging
 /// key); the answer is `{"registry", "imageName", kind: [...]}` with a `Link` to the next page.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
 fn listing<T>(
     mut items: Vec<T>,
     q: &PageQuery,

@@ -1,0 +1,139 @@
+//! The upload sessions of one registry, in memory: capped per repository and in all (429
+//! `TOOMANYREQUESTS` beyond), dropped after 15 idle minutes by a timer that also deletes
+//! their temporary files.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use uuid::Uuid;
+
+use super::OciError;
+use crate::emulator::store::blobs::{BlobStore, Upload};
+
+/// Sessions untouched for this long are dropped (by [`Sessions::expire_every`]'s timer and
+/// whenever a new session starts).
+pub(super) const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
+/// How often the timer looks for idle sessions.
+const EXPIRY_TICK: Duration = Duration::from_secs(60);
+/// Open sessions per repository and per registry: beyond them a POST gets 429 (finding 3).
+/// A session costs no file descriptor, only a temporary file and a little memory; the caps
+/// keep a flood of POSTs from filling the disk or the map.
+pub const MAX_SESSIONS_PER_REPOSITORY: usize = 100;
+pub const MAX_SESSIONS: usize = 1000;
+/// What a 429 asks the client to wait, in seconds.
+const RETRY_AFTER_SECONDS: u64 = 30;
+
+pub(super) struct Session {
+    pub(super) repo: String,
+    /// `None` while a request is appending to it.
+    pub(super) upload: Option<Upload>,
+    pub(super) touched: Instant,
+}
+
+/// One entry of the map: the repository (for the per-repository cap, readable without the
+/// session's lock) and the session.
+pub(super) struct Entry {
+    pub(super) repo: String,
+    pub(super) session: Arc<tokio::sync::Mutex<Session>>,
+}
+
+/// The upload sessions of one registry.
+pub struct Sessions {
+    map: Mutex<HashMap<Uuid, Entry>>,
+    per_repository: usize,
+    total: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Sessions {
+        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS)
+    }
+}
+
+impl Sessions {
+    pub fn with_caps(per_repository: usize, total: usize) -> Sessions {
+        Sessions {
+            map: Mutex::new(HashMap::new()),
+            per_repository,
+            total,
+        }
+    }
+
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a session unless its repository or the registry is at its cap.
+    pub(super) fn insert(&self, id: Uuid, s: Session) -> Result<(), OciError> {
+        let mut map = self.lock();
+        let in_repo = map.values().filter(|e| e.repo == s.repo).count();
+        if map.len() >= self.total || in_repo >= self.per_repository {
+            return Err(too_many_sessions());
+        }
+        map.insert(
+            id,
+            Entry {
+                repo: s.repo.clone(),
+                session: Arc::new(tokio::sync::Mutex::new(s)),
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn get(&self, id: &Uuid) -> Option<Arc<tokio::sync::Mutex<Session>>> {
+        self.lock().get(id).map(|e| e.session.clone())
+    }
+
+    pub(super) fn remove(&self, id: &Uuid) {
+        self.lock().remove(id);
+    }
+
+    /// Drops sessions idle for longer than `ttl` (and not in use); returns their ids.
+    pub(super) fn expire(&self, ttl: Duration) -> Vec<Uuid> {
+        let mut map = self.lock();
+        let stale: Vec<Uuid> = map
+            .iter()
+            .filter(|(_, e)| {
+                e.session
+                    .try_lock()
+                    .is_ok_and(|s| s.touched.elapsed() > ttl)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &stale {
+            map.remove(id);
+        }
+        stale
+    }
+
+    /// Starts the timer that expires idle sessions of `sessions` and deletes their files. It
+    /// holds only a weak reference: it ends once the registry's router (and so the sessions)
+    /// is gone.
+    pub fn expire_every(sessions: &Arc<Sessions>, blobs: BlobStore) {
+        let weak = Arc::downgrade(sessions);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EXPIRY_TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(sessions) = weak.upgrade() else {
+                    return;
+                };
+                for stale in sessions.expire(SESSION_TTL) {
+                    blobs.discard_upload(&stale);
+                }
+            }
+        });
+    }
+}
+
+fn too_many_sessions() -> OciError {
+    OciError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TOOMANYREQUESTS",
+        "too many upload sessions are open; finish or cancel some, or retry later",
+    )
+    .with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
+}
