@@ -11,7 +11,7 @@ use axum::response::Response;
 use super::auth::{Posted, Session};
 use super::editor::Draft;
 use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
-use super::tokens::{password_expiry, title_status, token_href, tokens_href};
+use super::tokens::{map_options, password_expiry, title_status, token_href, tokens_href};
 use super::{
     Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
 };
@@ -95,22 +95,7 @@ fn render(
     );
 
     // Settings: the scope map and the status, saved together.
-    let options: String = maps
-        .iter()
-        .map(|m| {
-            let sel = if m.name.eq_ignore_ascii_case(&t.scope_map) {
-                " selected"
-            } else {
-                ""
-            };
-            let kind = if m.system { " (system)" } else { "" };
-            format!(
-                "<option value=\"{}\"{sel}>{}{kind}</option>",
-                esc(&m.name),
-                esc(&m.name)
-            )
-        })
-        .collect();
+    let options = map_options(maps, &t.scope_map);
     let checked = |s: &str| if t.status == s { " checked" } else { "" };
     body.push_str(&format!(
         concat!(

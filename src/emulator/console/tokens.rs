@@ -148,7 +148,8 @@ fn radio(name: &str, value: &str, current: &str, id: &str, text: &str) -> String
     )
 }
 
-fn map_options(maps: &[ScopeMap], selected: &str) -> String {
+/// The `<option>`s of a scope-map picker, `selected` chosen (names compare case-insensitively).
+pub(super) fn map_options(maps: &[ScopeMap], selected: &str) -> String {
     maps.iter()
         .map(|m| {
             let sel = if m.name.eq_ignore_ascii_case(selected) {
