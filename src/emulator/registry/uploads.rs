@@ -7,8 +7,9 @@
 //! as they are written, and nothing is visible until the digest matched and the file was
 //! renamed into the blob store and linked to the repository.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -20,12 +21,133 @@ use super::auth::{Caller, Need, authorize};
 use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::scope::{PULL, PUSH};
-use crate::emulator::store::blobs::{AppendError, Digest, Upload};
+use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
 
-mod sessions;
+/// Sessions untouched for this long are dropped (by [`Sessions::expire_every`]'s timer and
+/// whenever a new session starts).
+const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
+/// How often the timer looks for idle sessions.
+const EXPIRY_TICK: Duration = Duration::from_secs(60);
+/// Open sessions per repository and per registry: beyond them a POST gets 429 (finding 3).
+/// A session costs no file descriptor, only a temporary file and a little memory; the caps
+/// keep a flood of POSTs from filling the disk or the map.
+pub const MAX_SESSIONS_PER_REPOSITORY: usize = 100;
+pub const MAX_SESSIONS: usize = 1000;
+/// What a 429 asks the client to wait, in seconds.
+const RETRY_AFTER_SECONDS: u64 = 30;
 
-pub use sessions::{MAX_SESSIONS, MAX_SESSIONS_PER_REPOSITORY, Sessions};
-use sessions::{SESSION_TTL, Session};
+struct Session {
+    repo: String,
+    /// `None` while a request is appending to it.
+    upload: Option<Upload>,
+    touched: Instant,
+}
+
+/// One entry of the map: the repository (for the per-repository cap, readable without the
+/// session's lock) and the session.
+struct Entry {
+    repo: String,
+    session: Arc<tokio::sync::Mutex<Session>>,
+}
+
+/// The upload sessions of one registry.
+pub struct Sessions {
+    map: Mutex<HashMap<Uuid, Entry>>,
+    per_repository: usize,
+    total: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Sessions {
+        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS)
+    }
+}
+
+impl Sessions {
+    pub fn with_caps(per_repository: usize, total: usize) -> Sessions {
+        Sessions {
+            map: Mutex::new(HashMap::new()),
+            per_repository,
+            total,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a session unless its repository or the registry is at its cap.
+    fn insert(&self, id: Uuid, s: Session) -> Result<(), OciError> {
+        let mut map = self.lock();
+        let in_repo = map.values().filter(|e| e.repo == s.repo).count();
+        if map.len() >= self.total || in_repo >= self.per_repository {
+            return Err(too_many_sessions());
+        }
+        map.insert(
+            id,
+            Entry {
+                repo: s.repo.clone(),
+                session: Arc::new(tokio::sync::Mutex::new(s)),
+            },
+        );
+        Ok(())
+    }
+
+    fn get(&self, id: &Uuid) -> Option<Arc<tokio::sync::Mutex<Session>>> {
+        self.lock().get(id).map(|e| e.session.clone())
+    }
+
+    fn remove(&self, id: &Uuid) {
+        self.lock().remove(id);
+    }
+
+    /// Drops sessions idle for longer than `ttl` (and not in use); returns their ids.
+    fn expire(&self, ttl: Duration) -> Vec<Uuid> {
+        let mut map = self.lock();
+        let stale: Vec<Uuid> = map
+            .iter()
+            .filter(|(_, e)| {
+                e.session
+                    .try_lock()
+                    .is_ok_and(|s| s.touched.elapsed() > ttl)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &stale {
+            map.remove(id);
+        }
+        stale
+    }
+
+    /// Starts the timer that expires idle sessions of `sessions` and deletes their files. It
+    /// holds only a weak reference: it ends once the registry's router (and so the sessions)
+    /// is gone.
+    pub fn expire_every(sessions: &Arc<Sessions>, blobs: BlobStore) {
+        let weak = Arc::downgrade(sessions);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EXPIRY_TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(sessions) = weak.upgrade() else {
+                    return;
+                };
+                for stale in sessions.expire(SESSION_TTL) {
+                    blobs.discard_upload(&stale);
+                }
+            }
+        });
+    }
+}
+
+fn too_many_sessions() -> OciError {
+    OciError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TOOMANYREQUESTS",
+        "too many upload sessions are open; finish or cancel some, or retry later",
+    )
+    .with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
+}
 
 fn needs(name: &str) -> [Need; 2] {
     [Need::repo(name, PULL), Need::repo(name, PUSH)]
@@ -369,4 +491,61 @@ pub async fn cancel(ctx: &Ctx, req: Request, name: &str, id: &str) -> Result<Res
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_ranges() {
+        let mut h = HeaderMap::new();
+        assert_eq!(range_start(&h).unwrap(), None);
+        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("0-99"));
+        assert_eq!(range_start(&h).unwrap(), Some((0, 100)));
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("bytes 100-199/*"),
+        );
+        assert_eq!(range_start(&h).unwrap(), Some((100, 100)));
+        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("bytes=5-9"));
+        assert_eq!(range_start(&h).unwrap(), Some((5, 5)));
+        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("9-5"));
+        assert!(range_start(&h).is_err());
+        // Finding 5: the length of this range overflowed a u64.
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("0-18446744073709551615"),
+        );
+        assert!(range_start(&h).is_err());
+        h.insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_static("1-18446744073709551615"),
+        );
+        assert_eq!(range_start(&h).unwrap(), Some((1, u64::MAX)));
+        assert_eq!(range_value(0), "0-0");
+        assert_eq!(range_value(10), "0-9");
+    }
+
+    fn session(repo: &str) -> Session {
+        Session {
+            repo: repo.to_string(),
+            upload: Some(Upload::default()),
+            touched: Instant::now(),
+        }
+    }
+
+    /// Finding 3: sessions are capped per repository and per registry, and expire.
+    #[test]
+    fn sessions_are_capped_and_expire() {
+        let s = Sessions::with_caps(2, 3);
+        s.insert(Uuid::new_v4(), session("a")).unwrap();
+        s.insert(Uuid::new_v4(), session("a")).unwrap();
+        let e = s.insert(Uuid::new_v4(), session("a")).unwrap_err();
+        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(e.code, "TOOMANYREQUESTS");
+        s.insert(Uuid::new_v4(), session("b")).unwrap();
+        // The registry's total is reached: another repository is refused too.
+        assert!(s.insert(Uuid::new_v4(), session("c")).is_err());
+        assert!(s.expire(Duration::from_secs(60)).is_empty());
+        assert_eq!(s.expire(Duration::ZERO).len(), 3);
+        s.insert(Uuid::new_v4(), session("c")).unwrap();
+    }
+}
