@@ -13,15 +13,19 @@ pub fn now() -> OffsetDateTime {
 /// Seven fractional digits, as .NET's round-trip format and the ARM responses show.
 pub fn format(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
+    format!("{}.{:07}+00:00", whole_seconds(t), t.nanosecond() / 100)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a UTC time: what both formats share before the fraction.
+fn whole_seconds(t: OffsetDateTime) -> String {
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}+00:00",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         t.year(),
         u8::from(t.month()),
         t.day(),
         t.hour(),
         t.minute(),
-        t.second(),
-        t.nanosecond() / 100
+        t.second()
     )
 }
 
@@ -32,16 +36,8 @@ pub fn format_expiry(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     let digits = format!("{:07}", t.nanosecond() / 100);
     let fraction = digits.trim_end_matches('0');
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{fraction}+00:00",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        if fraction.is_empty() { "" } else { "." }
-    )
+    let dot = if fraction.is_empty() { "" } else { "." };
+    format!("{}{dot}{fraction}+00:00", whole_seconds(t))
 }
 
 /// Parses what clients send as a date-time. A value without offset is UTC (az sends

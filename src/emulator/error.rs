@@ -76,14 +76,18 @@ impl ArmError {
 
 impl std::fmt::Display for ArmError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} ({}): {}",
-            self.code,
-            self.status.as_u16(),
-            self.message
-        )
+        describe(f, &self.code, self.status, &self.message)
     }
+}
+
+/// `CODE (status): message`: how the management and the registry errors print in the log.
+pub(crate) fn describe(
+    f: &mut std::fmt::Formatter<'_>,
+    code: &dyn std::fmt::Display,
+    status: StatusCode,
+    message: &dyn std::fmt::Display,
+) -> std::fmt::Result {
+    write!(f, "{code} ({}): {message}", status.as_u16())
 }
 
 impl std::error::Error for ArmError {}

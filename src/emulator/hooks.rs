@@ -245,20 +245,16 @@ async fn set_lro(
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ArmError> {
     let spec: LroSpec = hook_body(&body)?;
-    state
-        .hooks
+    let hooks = &state.hooks;
+    let retry_after = spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+    hooks
         .lro_polls
         .store(spec.in_progress_polls, Ordering::Relaxed);
-    state.hooks.retry_after.store(
-        spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
-        Ordering::Relaxed,
-    );
-    state
-        .hooks
+    hooks.retry_after.store(retry_after, Ordering::Relaxed);
+    hooks
         .fresh_poll_urls
         .store(spec.fresh_poll_urls, Ordering::Relaxed);
-    state
-        .hooks
+    hooks
         .location_only
         .store(spec.location_only, Ordering::Relaxed);
     Ok(StatusCode::NO_CONTENT)
@@ -275,10 +271,8 @@ async fn set_paging(
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ArmError> {
     let spec: PagingSpec = hook_body(&body)?;
-    state
-        .hooks
-        .page_size
-        .store(spec.page_size, Ordering::Relaxed);
+    let hooks = &state.hooks;
+    hooks.page_size.store(spec.page_size, Ordering::Relaxed);
     Ok(StatusCode::NO_CONTENT)
 }
 

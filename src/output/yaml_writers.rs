@@ -57,6 +57,16 @@ impl Emitter {
         }
     }
 
+    /// A run of line breaks inside a plain or single-quoted scalar, then the indent. A
+    /// leading `\n` is doubled: a reader folds a single break into a space (PyYAML's rule).
+    fn write_folded_breaks(&mut self, breaks: &[char]) {
+        if breaks.first() == Some(&'\n') {
+            self.write_line_break(None);
+        }
+        self.write_breaks(breaks);
+        self.write_indent();
+    }
+
     pub(super) fn write_plain(&mut self, text: &[char], split: bool) {
         if self.root_context {
             self.open_ended = true;
@@ -86,11 +96,7 @@ impl Emitter {
                 }
             } else if breaks {
                 if !ch.is_some_and(is_break) {
-                    if text[start] == '\n' {
-                        self.write_line_break(None);
-                    }
-                    self.write_breaks(&text[start..end]);
-                    self.write_indent();
+                    self.write_folded_breaks(&text[start..end]);
                     self.whitespace = false;
                     self.indention = false;
                     start = end;
@@ -129,11 +135,7 @@ impl Emitter {
                 }
             } else if breaks {
                 if !ch.is_some_and(is_break) {
-                    if text[start] == '\n' {
-                        self.write_line_break(None);
-                    }
-                    self.write_breaks(&text[start..end]);
-                    self.write_indent();
+                    self.write_folded_breaks(&text[start..end]);
                     start = end;
                 }
             } else if ch.is_none_or(|c| c == ' ' || c == '\'' || is_break(c)) && start < end {

@@ -40,11 +40,7 @@ fn parse_kind(rules: &[Vec<String>], valid: &[&str], prefix: &str) -> Result<Vec
             let action = action.to_lowercase();
             if !valid.contains(&action.as_str()) {
                 // differs from az (D5): the valid actions are listed sorted, not in set order.
-                let set = valid
-                    .iter()
-                    .map(|a| python_repr(a))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let set = repr_list(valid);
                 return Err(Error::cli(format!(
                     "Invalid action \"{action}\" provided. \nValid actions are {{{set}}}."
                 )));
@@ -53,6 +49,15 @@ fn parse_kind(rules: &[Vec<String>], valid: &[&str], prefix: &str) -> Result<Vec
         }
     }
     Ok(actions)
+}
+
+/// The items as Python's `repr()` of each, comma-separated (the body of a printed set or list).
+fn repr_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|a| python_repr(a.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The action list `scope-map update` sends (D5): the current actions in their stored order
@@ -71,11 +76,7 @@ pub fn merge(current: &[String], add: &[String], remove: &[String]) -> Result<Ve
     if !duplicates.is_empty() {
         duplicates.sort();
         duplicates.dedup();
-        let list = duplicates
-            .iter()
-            .map(|d| python_repr(d))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = repr_list(&duplicates);
         return Err(Error::cli(format!(
             "Update ambiguity. Duplicate actions were provided with --add and --remove arguments.\n[{list}]"
         )));

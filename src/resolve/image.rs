@@ -12,6 +12,15 @@ pub enum Image {
 pub const IMAGE_FORMAT: &str = "The name of the image may include a tag in the format 'name:tag' or digest in the format 'name@digest'.";
 pub const TAG_FORMAT: &str = "The name of the image may include a tag in the format 'name:tag'.";
 
+/// The two sides of `image` around `sep` when it stands in it exactly once (az splits and
+/// expects two parts).
+fn halves(image: &str, sep: char) -> Option<(String, String)> {
+    match image.split(sep).collect::<Vec<_>>()[..] {
+        [a, b] => Some((a.to_owned(), b.to_owned())),
+        _ => None,
+    }
+}
+
 /// `repo@digest`, `repo:tag` or bare `repo` (tag `latest`). A login-server prefix is not
 /// stripped, as in az. With `allow_digest` false (untag), digests are rejected.
 pub fn parse(image: &str, allow_digest: bool) -> Result<Image> {
@@ -23,24 +32,12 @@ pub fn parse(image: &str, allow_digest: bool) -> Result<Image> {
         })
     };
     if allow_digest && image.contains('@') {
-        let parts: Vec<&str> = image.split('@').collect();
-        if let [repository, digest] = parts[..] {
-            return Ok(Image::Digest {
-                repository: repository.to_owned(),
-                digest: digest.to_owned(),
-            });
-        }
-        return Err(error());
+        let (repository, digest) = halves(image, '@').ok_or_else(error)?;
+        return Ok(Image::Digest { repository, digest });
     }
     if image.contains(':') && !image.contains('@') {
-        let parts: Vec<&str> = image.split(':').collect();
-        if let [repository, tag] = parts[..] {
-            return Ok(Image::Tag {
-                repository: repository.to_owned(),
-                tag: tag.to_owned(),
-            });
-        }
-        return Err(error());
+        let (repository, tag) = halves(image, ':').ok_or_else(error)?;
+        return Ok(Image::Tag { repository, tag });
     }
     if !image.contains(':') && !image.contains('@') {
         return Ok(Image::Tag {

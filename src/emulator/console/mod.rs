@@ -30,7 +30,7 @@ pub(crate) use self::auth::Console;
 pub use self::auth::SIGNIN_PARAM;
 use self::html::{Page, esc};
 use super::AppState;
-use super::store::{Actor, Missing, Registry, StoreError};
+use super::store::{Actor, Db, Missing, Registry, StoreError, StoreResult};
 
 /// The path every console URL starts with.
 pub const BASE: &str = "/portal/";
@@ -246,14 +246,20 @@ impl PageError {
     }
 }
 
+/// Runs one store call for a page; a store failure becomes the page's error.
+async fn db<T, F>(state: &AppState, f: F) -> Result<T, PageError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db) -> StoreResult<T> + Send + 'static,
+{
+    state.store.run(f).await.map_err(PageError::store)
+}
+
 /// The registry named in the path (registry names are global, case-insensitive).
 async fn registry(state: &AppState, name: &str) -> Result<Registry, PageError> {
     let n = name.to_string();
-    state
-        .store
-        .run(move |db| db.find_registry(&n))
-        .await
-        .map_err(PageError::store)?
+    db(state, move |db| db.find_registry(&n))
+        .await?
         .ok_or_else(|| PageError::NotFound(format!("There is no registry '{name}'.")))
 }
 

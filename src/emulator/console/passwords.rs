@@ -15,7 +15,7 @@ use super::auth::Posted;
 use super::html::{Section, esc};
 use super::token::{PASSWORDS, refused};
 use super::tokens::{token_href, tokens_href};
-use super::{PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
+use super::{PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date};
 use crate::emulator::store::TokenPatch;
 use crate::emulator::{AppState, clock};
 
@@ -76,11 +76,10 @@ pub async fn generate(
         ));
     }
     let (r2, t) = (r.clone(), tok.clone());
-    let (username, generated) = state
-        .store
-        .run(move |db| db.generate_credentials(&r2, &t, Some(which), expiry))
-        .await
-        .map_err(PageError::store)?;
+    let (username, generated) = db(&state, move |db| {
+        db.generate_credentials(&r2, &t, Some(which), expiry)
+    })
+    .await?;
     let Some(p) = generated.into_iter().next() else {
         return Err(PageError::Internal("No password was generated.".into()));
     };
@@ -131,24 +130,21 @@ pub async fn delete_password(
     let which = check_which(&which)?;
     let r = registry(&state, &reg).await?;
     let (r2, t) = (r.clone(), tok.clone());
-    let token = state
-        .store
-        .run(move |db| {
-            let token = db.get_token(&r2, &t)?;
-            let keep = token
-                .passwords
-                .iter()
-                .map(|p| p.name.clone())
-                .filter(|n| n != which)
-                .collect();
-            let patch = TokenPatch {
-                keep_passwords: Some(keep),
-                ..Default::default()
-            };
-            db.patch_token(&r2, &t, patch, &actor())
-        })
-        .await
-        .map_err(PageError::store)?;
+    let token = db(&state, move |db| {
+        let token = db.get_token(&r2, &t)?;
+        let keep = token
+            .passwords
+            .iter()
+            .map(|p| p.name.clone())
+            .filter(|n| n != which)
+            .collect();
+        let patch = TokenPatch {
+            keep_passwords: Some(keep),
+            ..Default::default()
+        };
+        db.patch_token(&r2, &t, patch, &actor())
+    })
+    .await?;
     Ok(see_other(&format!(
         "{}?done=deleted-{which}",
         token_href(&r, &token.name)

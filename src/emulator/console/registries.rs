@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::auth::Session;
 use super::html::{Page, Section, esc, link, table};
-use super::{PageError, html_response, page, registry, registry_href, table_date};
+use super::{PageError, db, html_response, page, registry, registry_href, table_date};
 use crate::emulator::AppState;
 
 /// `GET /portal/`: the registries.
@@ -17,11 +17,7 @@ pub async fn list(
     session: Session,
     State(state): State<Arc<AppState>>,
 ) -> Result<Response, PageError> {
-    let regs = state
-        .store
-        .run(|db| db.list_registries(None))
-        .await
-        .map_err(PageError::store)?;
+    let regs = db(&state, |db| db.list_registries(None)).await?;
     let rows: Vec<Vec<String>> = regs
         .iter()
         .map(|r| {
@@ -64,17 +60,14 @@ pub async fn overview(
 ) -> Result<Response, PageError> {
     let r = registry(&state, &name).await?;
     let (r2, reg_name) = (r.clone(), r.name.clone());
-    let (tokens, maps, repos) = state
-        .store
-        .run(move |db| {
-            Ok((
-                db.list_tokens(&r2)?.len(),
-                db.list_scope_maps(&r2)?.len(),
-                db.catalog(&reg_name)?.len(),
-            ))
-        })
-        .await
-        .map_err(PageError::store)?;
+    let (tokens, maps, repos) = db(&state, move |db| {
+        Ok((
+            db.list_tokens(&r2)?.len(),
+            db.list_scope_maps(&r2)?.len(),
+            db.catalog(&reg_name)?.len(),
+        ))
+    })
+    .await?;
     let base = registry_href(&r);
     let body = format!(
         concat!(

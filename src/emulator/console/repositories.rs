@@ -14,7 +14,7 @@ use axum::response::Response;
 use super::auth::Session;
 use super::html::{Section, esc, link, repo_path, table};
 use super::tokens::token_href;
-use super::{PageError, crumbs, html_response, page, registry, table_date};
+use super::{PageError, crumbs, db, html_response, page, registry, table_date};
 use crate::emulator::registry::scope::{DELETE, METADATA_READ, METADATA_WRITE, PULL, PUSH, Rights};
 use crate::emulator::store::{Flags, Refusal, RepositoryInfo, TagInfo, Token};
 use crate::emulator::{AppState, clock};
@@ -31,19 +31,16 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let r = registry(&state, &reg).await?;
     let name = r.name.clone();
-    let repos: Vec<RepositoryInfo> = state
-        .store
-        .run(move |db| {
-            let mut out = Vec::new();
-            for (repo, _) in db.catalog(&name)? {
-                if let Ok(info) = db.repository(&name, &repo)? {
-                    out.push(info);
-                }
+    let repos: Vec<RepositoryInfo> = db(&state, move |db| {
+        let mut out = Vec::new();
+        for (repo, _) in db.catalog(&name)? {
+            if let Ok(info) = db.repository(&name, &repo)? {
+                out.push(info);
             }
-            Ok(out)
-        })
-        .await
-        .map_err(PageError::store)?;
+        }
+        Ok(out)
+    })
+    .await?;
     let rows: Vec<Vec<String>> = repos
         .iter()
         .map(|i| {
@@ -117,22 +114,19 @@ pub async fn show(
         Vec<Token>,
         HashMap<String, Vec<String>>,
     );
-    let (found, tokens, maps): Loaded = state
-        .store
-        .run(move |db| {
-            let found = match db.repository(&r2.name, &rp)? {
-                Ok(info) => db.tags(&r2.name, &rp)?.map(|tags| (info, tags)),
-                Err(e) => Err(e),
-            };
-            let maps = db
-                .list_scope_maps(&r2)?
-                .into_iter()
-                .map(|m| (m.name.to_ascii_lowercase(), m.actions))
-                .collect();
-            Ok((found, db.list_tokens(&r2)?, maps))
-        })
-        .await
-        .map_err(PageError::store)?;
+    let (found, tokens, maps): Loaded = db(&state, move |db| {
+        let found = match db.repository(&r2.name, &rp)? {
+            Ok(info) => db.tags(&r2.name, &rp)?.map(|tags| (info, tags)),
+            Err(e) => Err(e),
+        };
+        let maps = db
+            .list_scope_maps(&r2)?
+            .into_iter()
+            .map(|m| (m.name.to_ascii_lowercase(), m.actions))
+            .collect();
+        Ok((found, db.list_tokens(&r2)?, maps))
+    })
+    .await?;
     let Ok((info, tags)) = found else {
         return Err(PageError::NotFound(format!(
             "There is no repository '{repo}' in registry '{}'.",

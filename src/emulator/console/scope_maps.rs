@@ -13,7 +13,9 @@ use super::auth::{Posted, Session};
 use super::editor::Draft;
 use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
 use super::tokens::{title_status, token_href};
-use super::{Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
+use super::{
+    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
+};
 use crate::emulator::AppState;
 use crate::emulator::management::rules;
 use crate::emulator::store::{Registry, ScopeMap, ScopeMapPatch, ScopeMapPut, StoreError, Token};
@@ -35,11 +37,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let r = registry(&state, &reg).await?;
     let r2 = r.clone();
-    let maps = state
-        .store
-        .run(move |db| db.list_scope_maps(&r2))
-        .await
-        .map_err(PageError::store)?;
+    let maps = db(&state, move |db| db.list_scope_maps(&r2)).await?;
     let rows: Vec<Vec<String>> = maps
         .iter()
         .map(|m| {
@@ -218,11 +216,10 @@ async fn load(
 ) -> Result<(Registry, ScopeMap, Vec<Token>), PageError> {
     let r = registry(state, reg).await?;
     let (r2, n) = (r.clone(), name.to_string());
-    let (map, tokens) = state
-        .store
-        .run(move |db| Ok((db.get_scope_map(&r2, &n)?, db.list_tokens(&r2)?)))
-        .await
-        .map_err(PageError::store)?;
+    let (map, tokens) = db(state, move |db| {
+        Ok((db.get_scope_map(&r2, &n)?, db.list_tokens(&r2)?))
+    })
+    .await?;
     let users = tokens
         .into_iter()
         .filter(|t| t.scope_map.eq_ignore_ascii_case(&map.name))

@@ -11,8 +11,10 @@ use axum::response::Response;
 use super::auth::{Posted, Session};
 use super::editor::Draft;
 use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
-use super::tokens::{password_expiry, title_status, token_href, tokens_href};
-use super::{Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
+use super::tokens::{map_options, password_expiry, title_status, token_href, tokens_href};
+use super::{
+    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
+};
 use crate::emulator::store::{Registry, ScopeMap, StoreError, Token, TokenPatch};
 use crate::emulator::{AppState, clock};
 
@@ -36,11 +38,10 @@ async fn load(
 ) -> Result<(Registry, Token, Vec<ScopeMap>), PageError> {
     let r = registry(state, reg).await?;
     let (r2, t) = (r.clone(), tok.to_string());
-    let (token, maps) = state
-        .store
-        .run(move |db| Ok((db.get_token(&r2, &t)?, db.list_scope_maps(&r2)?)))
-        .await
-        .map_err(PageError::store)?;
+    let (token, maps) = db(state, move |db| {
+        Ok((db.get_token(&r2, &t)?, db.list_scope_maps(&r2)?))
+    })
+    .await?;
     Ok((r, token, maps))
 }
 
@@ -94,22 +95,7 @@ fn render(
     );
 
     // Settings: the scope map and the status, saved together.
-    let options: String = maps
-        .iter()
-        .map(|m| {
-            let sel = if m.name.eq_ignore_ascii_case(&t.scope_map) {
-                " selected"
-            } else {
-                ""
-            };
-            let kind = if m.system { " (system)" } else { "" };
-            format!(
-                "<option value=\"{}\"{sel}>{}{kind}</option>",
-                esc(&m.name),
-                esc(&m.name)
-            )
-        })
-        .collect();
+    let options = map_options(maps, &t.scope_map);
     let checked = |s: &str| if t.status == s { " checked" } else { "" };
     body.push_str(&format!(
         concat!(
@@ -299,11 +285,7 @@ pub async fn delete(
         .await;
     }
     let (r2, t) = (r.clone(), tok.clone());
-    let existed = state
-        .store
-        .run(move |db| db.delete_token(&r2, &t))
-        .await
-        .map_err(PageError::store)?;
+    let existed = db(&state, move |db| db.delete_token(&r2, &t)).await?;
     if !existed {
         return Err(PageError::NotFound(format!(
             "There is no token '{tok}' in this registry."

@@ -13,7 +13,9 @@ use axum::response::Response;
 use super::auth::{Form, Posted, Session};
 use super::editor::Draft;
 use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
-use super::{Done, PageError, actor, crumbs, html_response, page, registry, see_other, table_date};
+use super::{
+    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
+};
 use crate::emulator::AppState;
 use crate::emulator::management::rules;
 use crate::emulator::store::{Registry, ScopeMap, ScopeMapPut, StoreError, Token, TokenPut};
@@ -54,11 +56,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let r = registry(&state, &name).await?;
     let r2 = r.clone();
-    let tokens = state
-        .store
-        .run(move |db| db.list_tokens(&r2))
-        .await
-        .map_err(PageError::store)?;
+    let tokens = db(&state, move |db| db.list_tokens(&r2)).await?;
     let maps_href = format!("{}/scope-maps", super::registry_href(&r));
     let rows: Vec<Vec<String>> = tokens
         .iter()
@@ -150,7 +148,8 @@ fn radio(name: &str, value: &str, current: &str, id: &str, text: &str) -> String
     )
 }
 
-fn map_options(maps: &[ScopeMap], selected: &str) -> String {
+/// The `<option>`s of a scope-map picker, `selected` chosen (names compare case-insensitively).
+pub(super) fn map_options(maps: &[ScopeMap], selected: &str) -> String {
     maps.iter()
         .map(|m| {
             let sel = if m.name.eq_ignore_ascii_case(selected) {
@@ -238,11 +237,7 @@ fn render_form(
 
 async fn scope_maps(state: &AppState, r: &Registry) -> Result<Vec<ScopeMap>, PageError> {
     let r2 = r.clone();
-    state
-        .store
-        .run(move |db| db.list_scope_maps(&r2))
-        .await
-        .map_err(PageError::store)
+    db(state, move |db| db.list_scope_maps(&r2)).await
 }
 
 /// `GET …/tokens/new`.

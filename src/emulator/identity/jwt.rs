@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -91,15 +92,43 @@ impl Keys {
     }
 
     pub fn sign(&self, claims: &Claims) -> String {
+        self.sign_json(claims)
+    }
+
+    /// Checks the signature, `exp` and `nbf` (60 s leeway); audience and tenant are the
+    /// caller's business.
+    pub fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let c: Claims = self.decode(token)?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        check_times(c.exp, c.nbf, now)?;
+        Ok(c)
+    }
+
+    /// Signs any claims object with the same key (the data plane's ACR refresh and access
+    /// tokens, whose claims differ from Entra's).
+    pub fn sign_json<T: Serialize>(&self, claims: &T) -> String {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
         // Signing with a loaded, valid key cannot fail for a serialisable struct.
         jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing a JWT")
     }
 
-    /// Checks the signature, `exp` and `nbf` (60 s leeway); audience and tenant are the
-    /// caller's business.
-    pub fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+    /// Like [`Keys::verify`] (signature, `exp` and `nbf` with 60 s leeway) for any claims
+    /// shape; the claims come back as JSON for the caller to check.
+    pub fn verify_json(&self, token: &str) -> Result<Value, VerifyError> {
+        let claims: Value = self.decode(token)?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let claim = |k: &str| claims.get(k).and_then(Value::as_i64);
+        let (Some(exp), Some(nbf)) = (claim("exp"), claim("nbf")) else {
+            return Err(VerifyError::Malformed);
+        };
+        check_times(exp, nbf, now)?;
+        Ok(claims)
+    }
+
+    /// The claims of an ES256 token whose signature is ours; the times are checked by the
+    /// callers (with their leeway).
+    fn decode<T: DeserializeOwned>(&self, token: &str) -> Result<T, VerifyError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
         if header.alg != Algorithm::ES256 {
             return Err(VerifyError::BadSignature);
@@ -110,54 +139,12 @@ impl Keys {
         v.validate_aud = false;
         v.required_spec_claims = HashSet::new();
         let data =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).map_err(|e| {
-                match e.kind() {
-                    ErrorKind::InvalidSignature
-                    | ErrorKind::InvalidAlgorithm
-                    | ErrorKind::InvalidEcdsaKey => VerifyError::BadSignature,
-                    _ => VerifyError::Malformed,
-                }
+            jsonwebtoken::decode::<T>(token, &self.decoding, &v).map_err(|e| match e.kind() {
+                ErrorKind::InvalidSignature
+                | ErrorKind::InvalidAlgorithm
+                | ErrorKind::InvalidEcdsaKey => VerifyError::BadSignature,
+                _ => VerifyError::Malformed,
             })?;
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let c = data.claims;
-        check_times(c.exp, c.nbf, now)?;
-        Ok(c)
-    }
-
-    /// Signs any claims object with the same key (the data plane's ACR refresh and access
-    /// tokens, whose claims differ from Entra's).
-    pub fn sign_json<T: Serialize>(&self, claims: &T) -> String {
-        let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing a JWT")
-    }
-
-    /// Like [`Keys::verify`] (signature, `exp` and `nbf` with 60 s leeway) for any claims
-    /// shape; the claims come back as JSON for the caller to check.
-    pub fn verify_json(&self, token: &str) -> Result<Value, VerifyError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::Malformed)?;
-        if header.alg != Algorithm::ES256 {
-            return Err(VerifyError::BadSignature);
-        }
-        let mut v = Validation::new(Algorithm::ES256);
-        v.validate_exp = false;
-        v.validate_nbf = false;
-        v.validate_aud = false;
-        v.required_spec_claims = HashSet::new();
-        let data = jsonwebtoken::decode::<Value>(token, &self.decoding, &v).map_err(|e| match e
-            .kind()
-        {
-            ErrorKind::InvalidSignature
-            | ErrorKind::InvalidAlgorithm
-            | ErrorKind::InvalidEcdsaKey => VerifyError::BadSignature,
-            _ => VerifyError::Malformed,
-        })?;
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let claim = |k: &str| data.claims.get(k).and_then(Value::as_i64);
-        let (Some(exp), Some(nbf)) = (claim("exp"), claim("nbf")) else {
-            return Err(VerifyError::Malformed);
-        };
-        check_times(exp, nbf, now)?;
         Ok(data.claims)
     }
 

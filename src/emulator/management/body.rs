@@ -42,6 +42,29 @@ fn describe(v: &Value) -> String {
     }
 }
 
+/// The `properties` a PUT body must carry: the root checked against `model`, then its
+/// `properties` object against `properties`.
+pub fn required_properties<'a>(
+    v: &'a Value,
+    model: &Model,
+    properties: &Model,
+) -> Result<Obj<'a>, ArmError> {
+    let root = Obj::new(v, "", model.name)?;
+    root.allow_model(model)?;
+    let Some(props) = root.obj("properties", properties.name)? else {
+        return Err(ArmError::content(
+            "Required property 'properties' not found in JSON. Path ''",
+        ));
+    };
+    props.allow_model(properties)?;
+    Ok(props)
+}
+
+/// The answer to a child resource's name that its rules refuse.
+pub fn invalid_name(message: String) -> ArmError {
+    ArmError::bad_request("InvalidResourceName", message)
+}
+
 /// A JSON object being read, with its path (`properties.credentials`) and model name.
 pub struct Obj<'a> {
     map: &'a Map<String, Value>,

@@ -37,11 +37,8 @@ pub async fn generate(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let expiry = root.date_time("expiry")?.map(clock::format_expiry);
     let (t, e) = (token.clone(), expiry.clone());
     let (username, generated) = ctx
-        .state
-        .store
-        .run(move |db| db.generate_credentials(&r, &t, which, e))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.generate_credentials(&r, &t, which, e))
+        .await?;
     let passwords: Vec<Value> = generated
         .into_iter()
         .map(|p| {

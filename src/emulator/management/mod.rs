@@ -206,6 +206,19 @@ impl Ctx {
         &self.state.base_url
     }
 
+    /// Runs one store call for a request under registry `reg`, mapping its error.
+    pub async fn db<T, F>(&self, reg: &Reg, f: F) -> Result<T, ArmError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db) -> StoreResult<T> + Send + 'static,
+    {
+        self.state
+            .store
+            .run(f)
+            .await
+            .map_err(|e| self.store_error(reg, e))
+    }
+
     /// Maps a store error for a request under registry `reg`.
     pub fn store_error(&self, reg: &Reg, e: StoreError) -> ArmError {
         match e {
@@ -279,12 +292,7 @@ impl Ctx {
     {
         let r = self.parent(reg).await?;
         let id = self.registry_id(&r);
-        let out = self
-            .state
-            .store
-            .run(move |db| f(db, &r))
-            .await
-            .map_err(|e| self.store_error(reg, e))?;
+        let out = self.db(reg, move |db| f(db, &r)).await?;
         Ok((id, out))
     }
 

@@ -26,6 +26,26 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model that accepts its `writable` members and nothing else.
+    const fn new(name: &'static str, writable: &'static [&'static str]) -> Model {
+        Model {
+            name,
+            writable,
+            read_only: &[],
+            extra: &[],
+        }
+    }
+
+    /// The read-only members a client may echo back.
+    const fn read_only(self, read_only: &'static [&'static str]) -> Model {
+        Model { read_only, ..self }
+    }
+
+    /// The extras tolerated beyond the swagger.
+    const fn extra(self, extra: &'static [Extra]) -> Model {
+        Model { extra, ..self }
+    }
+
     /// Members accepted and ignored: read-only ones and extras.
     pub fn ignored(&self) -> impl Iterator<Item = &'static str> + Clone + '_ {
         self.read_only
@@ -62,124 +82,77 @@ const ECHOED_ENVELOPE_EXTRAS: &[Extra] = &[
     echoed("type"),
 ];
 
-pub static TOKEN: Model = Model {
-    name: "Token",
-    writable: &["properties"],
-    read_only: ENVELOPE,
-    extra: &[],
-};
+pub static TOKEN: Model = Model::new("Token", &["properties"]).read_only(ENVELOPE);
 
-pub static TOKEN_UPDATE: Model = Model {
-    name: "TokenUpdateParameters",
-    writable: &["properties"],
-    read_only: &[],
-    extra: ECHOED_ENVELOPE_EXTRAS,
-};
+pub static TOKEN_UPDATE: Model =
+    Model::new("TokenUpdateParameters", &["properties"]).extra(ECHOED_ENVELOPE_EXTRAS);
 
-pub static TOKEN_PROPERTIES: Model = Model {
-    name: "TokenProperties",
-    writable: &["credentials", "scopeMapId", "status"],
-    read_only: &["creationDate", "provisioningState"],
-    extra: &[],
-};
+pub static TOKEN_PROPERTIES: Model =
+    Model::new("TokenProperties", &["credentials", "scopeMapId", "status"])
+        .read_only(&["creationDate", "provisioningState"]);
 
-pub static TOKEN_UPDATE_PROPERTIES: Model = Model {
-    name: "TokenUpdateProperties",
-    writable: &["credentials", "scopeMapId", "status"],
-    read_only: &[],
-    extra: &[
-        echoed_property("creationDate"),
-        echoed_property("provisioningState"),
-    ],
-};
+pub static TOKEN_UPDATE_PROPERTIES: Model = Model::new(
+    "TokenUpdateProperties",
+    &["credentials", "scopeMapId", "status"],
+)
+.extra(&[
+    echoed_property("creationDate"),
+    echoed_property("provisioningState"),
+]);
 
-pub static TOKEN_CREDENTIALS: Model = Model {
-    name: "TokenCredentialsProperties",
-    writable: &["certificates", "passwords"],
-    read_only: &[],
-    extra: &[],
-};
+pub static TOKEN_CREDENTIALS: Model =
+    Model::new("TokenCredentialsProperties", &["certificates", "passwords"]);
 
-pub static TOKEN_PASSWORD: Model = Model {
-    name: "TokenPassword",
-    writable: &["creationTime", "expiry", "name"],
-    read_only: &["value"],
-    extra: &[],
-};
+pub static TOKEN_PASSWORD: Model =
+    Model::new("TokenPassword", &["creationTime", "expiry", "name"]).read_only(&["value"]);
 
-pub static TOKEN_CERTIFICATE: Model = Model {
-    name: "TokenCertificate",
-    writable: &["encodedPemCertificate", "expiry", "name", "thumbprint"],
-    read_only: &[],
-    extra: &[],
-};
+pub static TOKEN_CERTIFICATE: Model = Model::new(
+    "TokenCertificate",
+    &["encodedPemCertificate", "expiry", "name", "thumbprint"],
+);
 
-pub static GENERATE_CREDENTIALS: Model = Model {
-    name: "GenerateCredentialsParameters",
-    writable: &["expiry", "name", "tokenId"],
-    read_only: &[],
-    extra: &[],
-};
+pub static GENERATE_CREDENTIALS: Model = Model::new(
+    "GenerateCredentialsParameters",
+    &["expiry", "name", "tokenId"],
+);
 
-pub static SCOPE_MAP: Model = Model {
-    name: "ScopeMap",
-    writable: &["properties"],
-    read_only: ENVELOPE,
-    extra: &[],
-};
+pub static SCOPE_MAP: Model = Model::new("ScopeMap", &["properties"]).read_only(ENVELOPE);
 
-pub static SCOPE_MAP_UPDATE: Model = Model {
-    name: "ScopeMapUpdateParameters",
-    writable: &["properties"],
-    read_only: &[],
-    extra: ECHOED_ENVELOPE_EXTRAS,
-};
+pub static SCOPE_MAP_UPDATE: Model =
+    Model::new("ScopeMapUpdateParameters", &["properties"]).extra(ECHOED_ENVELOPE_EXTRAS);
 
-pub static SCOPE_MAP_PROPERTIES: Model = Model {
-    name: "ScopeMapProperties",
-    writable: &["actions", "description"],
-    read_only: &["creationDate", "provisioningState", "type"],
-    extra: &[],
-};
+pub static SCOPE_MAP_PROPERTIES: Model =
+    Model::new("ScopeMapProperties", &["actions", "description"]).read_only(&[
+        "creationDate",
+        "provisioningState",
+        "type",
+    ]);
 
-pub static SCOPE_MAP_UPDATE_PROPERTIES: Model = Model {
-    name: "ScopeMapPropertiesUpdateParameters",
-    writable: &["actions", "description"],
-    read_only: &[],
-    extra: &[
-        echoed_property("creationDate"),
-        echoed_property("provisioningState"),
-        echoed_property("type"),
-    ],
-};
+pub static SCOPE_MAP_UPDATE_PROPERTIES: Model = Model::new(
+    "ScopeMapPropertiesUpdateParameters",
+    &["actions", "description"],
+)
+.extra(&[
+    echoed_property("creationDate"),
+    echoed_property("provisioningState"),
+    echoed_property("type"),
+]);
 
-pub static REGISTRY: Model = Model {
-    name: "Registry",
-    writable: &["identity", "location", "properties", "sku", "tags"],
-    read_only: ENVELOPE,
-    extra: &[],
-};
+pub static REGISTRY: Model = Model::new(
+    "Registry",
+    &["identity", "location", "properties", "sku", "tags"],
+)
+.read_only(ENVELOPE);
 
-pub static REGISTRY_UPDATE: Model = Model {
-    name: "RegistryUpdateParameters",
-    writable: &["identity", "properties", "sku", "tags"],
-    read_only: &[],
-    extra: ECHOED_ENVELOPE_EXTRAS,
-};
+pub static REGISTRY_UPDATE: Model = Model::new(
+    "RegistryUpdateParameters",
+    &["identity", "properties", "sku", "tags"],
+)
+.extra(ECHOED_ENVELOPE_EXTRAS);
 
-pub static SKU: Model = Model {
-    name: "Sku",
-    writable: &["name"],
-    read_only: &["tier"],
-    extra: &[],
-};
+pub static SKU: Model = Model::new("Sku", &["name"]).read_only(&["tier"]);
 
-pub static REGENERATE_CREDENTIAL: Model = Model {
-    name: "RegenerateCredentialParameters",
-    writable: &["name"],
-    read_only: &[],
-    extra: &[],
-};
+pub static REGENERATE_CREDENTIAL: Model = Model::new("RegenerateCredentialParameters", &["name"]);
 
 /// `RegistryProperties` members read-only in every version served.
 const REGISTRY_READ_ONLY: &[&str] = &[
@@ -201,9 +174,9 @@ const REGISTRY_READ_ONLY_2026: &[&str] = &[
     "status",
 ];
 
-static REGISTRY_PROPERTIES_2022: Model = Model {
-    name: "RegistryProperties",
-    writable: &[
+static REGISTRY_PROPERTIES_2022: Model = Model::new(
+    "RegistryProperties",
+    &[
         "adminUserEnabled",
         "dataEndpointEnabled",
         "encryption",
@@ -213,13 +186,12 @@ static REGISTRY_PROPERTIES_2022: Model = Model {
         "publicNetworkAccess",
         "zoneRedundancy",
     ],
-    read_only: REGISTRY_READ_ONLY,
-    extra: &[],
-};
+)
+.read_only(REGISTRY_READ_ONLY);
 
-static REGISTRY_PROPERTIES_2025: Model = Model {
-    name: "RegistryProperties",
-    writable: &[
+static REGISTRY_PROPERTIES_2025: Model = Model::new(
+    "RegistryProperties",
+    &[
         "adminUserEnabled",
         "anonymousPullEnabled",
         "dataEndpointEnabled",
@@ -230,13 +202,12 @@ static REGISTRY_PROPERTIES_2025: Model = Model {
         "publicNetworkAccess",
         "zoneRedundancy",
     ],
-    read_only: REGISTRY_READ_ONLY,
-    extra: &[],
-};
+)
+.read_only(REGISTRY_READ_ONLY);
 
-static REGISTRY_PROPERTIES_2026: Model = Model {
-    name: "RegistryProperties",
-    writable: &[
+static REGISTRY_PROPERTIES_2026: Model = Model::new(
+    "RegistryProperties",
+    &[
         "adminUserEnabled",
         "anonymousPullEnabled",
         "autoGeneratedDomainNameLabelScope",
@@ -254,9 +225,8 @@ static REGISTRY_PROPERTIES_2026: Model = Model {
         "writableCacheRepos",
         "zoneRedundancy",
     ],
-    read_only: REGISTRY_READ_ONLY_2026,
-    extra: &[],
-};
+)
+.read_only(REGISTRY_READ_ONLY_2026);
 
 /// Every read-only `RegistryProperties` member, tolerated in a PATCH body that echoes a GET.
 const ECHOED_REGISTRY: &[Extra] = &[
@@ -278,9 +248,9 @@ const ECHOED_REGISTRY_2026: &[Extra] = &[
     echoed_property("status"),
 ];
 
-static REGISTRY_UPDATE_PROPERTIES_2022: Model = Model {
-    name: "RegistryPropertiesUpdateParameters",
-    writable: &[
+static REGISTRY_UPDATE_PROPERTIES_2022: Model = Model::new(
+    "RegistryPropertiesUpdateParameters",
+    &[
         "adminUserEnabled",
         "dataEndpointEnabled",
         "encryption",
@@ -289,13 +259,12 @@ static REGISTRY_UPDATE_PROPERTIES_2022: Model = Model {
         "policies",
         "publicNetworkAccess",
     ],
-    read_only: &[],
-    extra: ECHOED_REGISTRY,
-};
+)
+.extra(ECHOED_REGISTRY);
 
-static REGISTRY_UPDATE_PROPERTIES_2025: Model = Model {
-    name: "RegistryPropertiesUpdateParameters",
-    writable: &[
+static REGISTRY_UPDATE_PROPERTIES_2025: Model = Model::new(
+    "RegistryPropertiesUpdateParameters",
+    &[
         "adminUserEnabled",
         "anonymousPullEnabled",
         "dataEndpointEnabled",
@@ -305,13 +274,12 @@ static REGISTRY_UPDATE_PROPERTIES_2025: Model = Model {
         "policies",
         "publicNetworkAccess",
     ],
-    read_only: &[],
-    extra: ECHOED_REGISTRY,
-};
+)
+.extra(ECHOED_REGISTRY);
 
-static REGISTRY_UPDATE_PROPERTIES_2026: Model = Model {
-    name: "RegistryPropertiesUpdateParameters",
-    writable: &[
+static REGISTRY_UPDATE_PROPERTIES_2026: Model = Model::new(
+    "RegistryPropertiesUpdateParameters",
+    &[
         "adminUserEnabled",
         "anonymousPullEnabled",
         "dataEndpointEnabled",
@@ -327,9 +295,8 @@ static REGISTRY_UPDATE_PROPERTIES_2026: Model = Model {
         "roleAssignmentMode",
         "writableCacheRepos",
     ],
-    read_only: &[],
-    extra: ECHOED_REGISTRY_2026,
-};
+)
+.extra(ECHOED_REGISTRY_2026);
 
 /// `RegistryProperties` (PUT) of `api_version`.
 pub fn registry_properties(api_version: &str) -> &'static Model {

@@ -48,12 +48,7 @@ fn answer(ctx: &Ctx, r: &Registry) -> Response {
 
 pub async fn get(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
-    let r = ctx
-        .state
-        .store
-        .run(move |db| db.get_registry(&rg, &name))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+    let r = ctx.db(reg, move |db| db.get_registry(&rg, &name)).await?;
     Ok(answer(ctx, &r))
 }
 
@@ -145,11 +140,8 @@ pub async fn put(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
             tags: Some(tags.unwrap_or_default()),
         };
         let r = ctx
-            .state
-            .store
-            .run(move |db| db.update_registry(&rg, &name, patch, &actor))
-            .await
-            .map_err(|e| ctx.store_error(reg, e))?;
+            .db(reg, move |db| db.update_registry(&rg, &name, patch, &actor))
+            .await?;
         return Ok(ok(render::registry(&sub, &r)));
     }
     let Some(location) = location else {
@@ -212,11 +204,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     };
     let (rg, name, actor) = (reg.rg.clone(), reg.name.clone(), ctx.actor.clone());
     let r = ctx
-        .state
-        .store
-        .run(move |db| db.update_registry(&rg, &name, patch, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.update_registry(&rg, &name, patch, &actor))
+        .await?;
     ctx.state.write_state_file().await;
     Ok(answer(ctx, &r))
 }
@@ -224,11 +213,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
 pub async fn delete(ctx: &Ctx, reg: &Reg) -> Result<Response, ArmError> {
     let (rg, name) = (reg.rg.clone(), reg.name.clone());
     let deleted = ctx
-        .state
-        .store
-        .run(move |db| db.delete_registry(&rg, &name))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.delete_registry(&rg, &name))
+        .await?;
     match deleted {
         None => Ok(StatusCode::NO_CONTENT.into_response()),
         Some(r) => {

@@ -77,24 +77,16 @@ pub fn well_formed_api_version(v: &str) -> bool {
 /// The message of an invalid token name (5–50, `^[a-zA-Z0-9-]*$`), shared by the management
 /// API (`InvalidResourceName`) and the console.
 pub fn check_token_name(name: &str) -> Result<(), String> {
-    if valid_token_name(name) {
-        Ok(())
-    } else {
-        Err(format!(
-            "The token name '{name}' is invalid. Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters."
-        ))
-    }
+    valid_token_name(name).then_some(()).ok_or_else(|| format!(
+        "The token name '{name}' is invalid. Token names may contain only alpha numeric characters and hyphens and must be between 5 and 50 characters."
+    ))
 }
 
 /// The message of an invalid scope-map name (5–50, `^[a-zA-Z0-9-_]*$`).
 pub fn check_scope_map_name(name: &str) -> Result<(), String> {
-    if valid_scope_map_name(name) {
-        Ok(())
-    } else {
-        Err(format!(
-            "The scope map name '{name}' is invalid. Scope map names may contain only alpha numeric characters, hyphens and underscores and must be between 5 and 50 characters."
-        ))
-    }
+    valid_scope_map_name(name).then_some(()).ok_or_else(|| format!(
+        "The scope map name '{name}' is invalid. Scope map names may contain only alpha numeric characters, hyphens and underscores and must be between 5 and 50 characters."
+    ))
 }
 
 /// A scope-map description of at most [`MAX_DESCRIPTION`] characters.

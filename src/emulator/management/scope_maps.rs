@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::body::{Obj, parse};
+use super::body::{Obj, invalid_name, parse, required_properties};
 use super::models;
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
@@ -43,22 +43,11 @@ async fn check_actions(ctx: &Ctx, actions: &[String]) -> Result<(), ArmError> {
     })
 }
 
-fn check_name(name: &str) -> Result<(), ArmError> {
-    rules::check_scope_map_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
-}
-
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    check_name(name)?;
+    rules::check_scope_map_name(name).map_err(invalid_name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", models::SCOPE_MAP.name)?;
-    root.allow_model(&models::SCOPE_MAP)?;
-    let Some(props) = root.obj("properties", models::SCOPE_MAP_PROPERTIES.name)? else {
-        return Err(ArmError::content(
-            "Required property 'properties' not found in JSON. Path ''",
-        ));
-    };
-    props.allow_model(&models::SCOPE_MAP_PROPERTIES)?;
+    let props = required_properties(&v, &models::SCOPE_MAP, &models::SCOPE_MAP_PROPERTIES)?;
     let description = props.str("description")?.map(str::to_string);
     check_description(description.as_deref())?;
     let Some(actions) = props.strings("actions")? else {
@@ -74,11 +63,8 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
         actions,
     };
     let (map, _created) = ctx
-        .state
-        .store
-        .run(move |db| db.put_scope_map(&r, &n, put, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.put_scope_map(&r, &n, put, &actor))
+        .await?;
     Ok(written(ctx, &id, &map, "Creating"))
 }
 
@@ -108,11 +94,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let map = ctx
-        .state
-        .store
-        .run(move |db| db.patch_scope_map(&r, &n, patch, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.patch_scope_map(&r, &n, patch, &actor))
+        .await?;
     Ok(written(ctx, &id, &map, "Updating"))
 }
 

@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::body::{Obj, parse};
+use super::body::{Obj, invalid_name, parse, required_properties};
 use super::models;
 use super::path::{Reg, Route};
 use super::{Ctx, certificates, ok, render, rules};
@@ -151,22 +151,11 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
     })
 }
 
-fn check_name(name: &str) -> Result<(), ArmError> {
-    rules::check_token_name(name).map_err(|m| ArmError::bad_request("InvalidResourceName", m))
-}
-
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
-    check_name(name)?;
+    rules::check_token_name(name).map_err(invalid_name)?;
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", models::TOKEN.name)?;
-    root.allow_model(&models::TOKEN)?;
-    let Some(props) = root.obj("properties", models::TOKEN_PROPERTIES.name)? else {
-        return Err(ArmError::content(
-            "Required property 'properties' not found in JSON. Path ''",
-        ));
-    };
-    props.allow_model(&models::TOKEN_PROPERTIES)?;
+    let props = required_properties(&v, &models::TOKEN, &models::TOKEN_PROPERTIES)?;
     let Some(map_id) = props.str("scopeMapId")? else {
         return Err(ArmError::rule(
             "properties.scopeMapId is required: a token must be associated with a scope map.",
@@ -187,11 +176,8 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let (token, created) = ctx
-        .state
-        .store
-        .run(move |db| db.put_token(&r, &n, put, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.put_token(&r, &n, put, &actor))
+        .await?;
     let token_id = format!("{id}/tokens/{}", token.name);
     match (created, ctx.lro_polls()) {
         (true, polls) => {
@@ -229,11 +215,8 @@ pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmErro
     let id = ctx.registry_id(&r);
     let (n, actor) = (name.to_string(), ctx.actor.clone());
     let token = ctx
-        .state
-        .store
-        .run(move |db| db.patch_token(&r, &n, patch, &actor))
-        .await
-        .map_err(|e| ctx.store_error(reg, e))?;
+        .db(reg, move |db| db.patch_token(&r, &n, patch, &actor))
+        .await?;
     let resource = format!("{id}/tokens/{}", token.name);
     Ok(ctx.written(&resource, OPERATION, "Updating", |state| {
         render::token(&id, &token, state)

@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use super::auth::{Need, authorize};
-use super::blobs::refusal;
+use super::blobs::{db, refusal};
 use super::error::OciError;
-use super::listing::{MAX_PAGE, link, page, page_query, with_link};
+use super::listing::{MAX_PAGE, PageQuery, link, page, page_query, with_link};
 use super::path::valid_tag;
 use super::scope::{DELETE, METADATA_READ, METADATA_WRITE};
 use crate::emulator::store::blobs::Digest;
@@ -188,12 +188,7 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
     let q = page_query(&req, Some(100))?;
     let host = ctx.host(req.headers());
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    let all = ctx
-        .state
-        .store
-        .run(move |db| db.tags(&registry, &repo))
-        .await
-        .map_err(OciError::internal)?;
+    let all = db(ctx, move |db| db.tags(&registry, &repo)).await?;
     let mut all: Vec<TagInfo> = all
         .map_err(|e| refusal(e, name))?
         .into_iter()
@@ -202,20 +197,44 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
     if let Some(d) = &q.digest {
         all.retain(|t| &t.digest == d);
     }
-    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |t| {
-        (&t.modified_at, &t.name)
-    });
-    let (page, next) = page(all, |t| t.name.as_str(), &q, by_name);
+    Ok(listing(
+        all,
+        &q,
+        (host, name),
+        "tags",
+        |t| (&t.modified_at, &t.name),
+        tag_json,
+    ))
+}
+
+/// One page of `/acr/v1/{name}/_{kind}` (`_tags` or `_manifests`): ordered by name, or by
+/// time for `orderby=timedesc|timeasc`; `key` gives an item's time and its name (the paging
+/// key); the answer is `{"registry", "imageName", kind: [...]}` with a `Link` to the next page.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "IndexMut only on an object built here by json!({…})"
+)]
+fn listing<T>(
+    mut items: Vec<T>,
+    q: &PageQuery,
+    (host, name): (String, &str),
+    kind: &str,
+    key: impl Fn(&T) -> (&String, &String),
+    render: impl Fn(&T) -> Value,
+) -> Response {
+    let by_name = sort_by_time(&mut items, q.orderby.as_deref(), &key);
+    let (page, next) = page(items, |t| key(t).1.as_str(), q, by_name);
     let link = next.map(|l| {
         link(
-            &format!("/acr/v1/{name}/_tags"),
+            &format!("/acr/v1/{name}/_{kind}"),
             &l,
             q.n.unwrap_or(MAX_PAGE),
             q.orderby.as_deref().or(Some("")),
         )
     });
-    let body = json!({"registry": host, "imageName": name, "tags": page.iter().map(tag_json).collect::<Vec<_>>()});
-    Ok(with_link(Json(body).into_response(), link))
+    let mut body = json!({"registry": host, "imageName": name});
+    body[kind] = page.iter().map(render).collect();
+    with_link(Json(body).into_response(), link)
 }
 
 /// Sorts by `lastUpdateTime` for `orderby=timedesc|timeasc` (ties by name); returns whether
@@ -279,31 +298,20 @@ pub async fn manifests(ctx: &Ctx, req: Request, name: &str) -> Result<Response, 
     let q = page_query(&req, Some(100))?;
     let host = ctx.host(req.headers());
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    let all = ctx
-        .state
-        .store
-        .run(move |db| db.manifests(&registry, &repo))
-        .await
-        .map_err(OciError::internal)?;
-    let mut all: Vec<ManifestInfo> = all
+    let all = db(ctx, move |db| db.manifests(&registry, &repo)).await?;
+    let all: Vec<ManifestInfo> = all
         .map_err(|e| refusal(e, name))?
         .into_iter()
         .filter(|m| m.flags.list)
         .collect();
-    let by_name = sort_by_time(&mut all, q.orderby.as_deref(), |m| {
-        (&m.modified_at, &m.digest)
-    });
-    let (page, next) = page(all, |m| m.digest.as_str(), &q, by_name);
-    let link = next.map(|l| {
-        link(
-            &format!("/acr/v1/{name}/_manifests"),
-            &l,
-            q.n.unwrap_or(MAX_PAGE),
-            q.orderby.as_deref().or(Some("")),
-        )
-    });
-    let body = json!({"registry": host, "imageName": name, "manifests": page.iter().map(manifest_json).collect::<Vec<_>>()});
-    Ok(with_link(Json(body).into_response(), link))
+    Ok(listing(
+        all,
+        &q,
+        (host, name),
+        "manifests",
+        |m| (&m.modified_at, &m.digest),
+        manifest_json,
+    ))
 }
 
 /// `GET|PATCH /acr/v1/{name}/_manifests/{digest}`.

@@ -11,8 +11,8 @@ use super::Ctx;
 use super::auth::{Need, authorize};
 use super::error::OciError;
 use super::scope::{DELETE, PULL};
-use crate::emulator::store::Refusal;
 use crate::emulator::store::blobs::Digest;
+use crate::emulator::store::{Db, Refusal, StoreResult};
 
 /// A digest in a URL: ours (`sha256:<hex>`), or 400 `DIGEST_INVALID`; a well-formed digest of
 /// another algorithm is simply not here.
@@ -36,6 +36,16 @@ pub fn parse_digest(s: &str) -> Result<Digest, OciError> {
     } else {
         Err(OciError::digest_invalid("invalid digest"))
     }
+}
+
+/// Runs one store call for a request; a store failure is a 500 (a refusal stays for the
+/// handler to word).
+pub async fn db<T, F>(ctx: &Ctx, f: F) -> Result<T, OciError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Db) -> StoreResult<T> + Send + 'static,
+{
+    ctx.state.store.run(f).await.map_err(OciError::internal)
 }
 
 pub fn refusal(r: Refusal, name: &str) -> OciError {
@@ -85,12 +95,7 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, digest: &str) -> Result<Re
     authorize(ctx, req.headers(), &[Need::repo(name, PULL)]).await?;
     let d = parse_digest(digest)?;
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    let size = ctx
-        .state
-        .store
-        .run(move |db| db.blob(&registry, &repo, &key))
-        .await
-        .map_err(OciError::internal)?;
+    let size = db(ctx, move |db| db.blob(&registry, &repo, &key)).await?;
     let size = size.map_err(|r| refusal(r, name))? as u64;
     if !ctx.blobs.exists(&d) {
         return Err(OciError::blob_unknown(digest));
@@ -162,11 +167,8 @@ pub async fn delete(
     authorize(ctx, req.headers(), &[Need::repo(name, DELETE)]).await?;
     let d = parse_digest(digest)?;
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.unlink_blob(&registry, &repo, &key))
-        .await
-        .map_err(OciError::internal)?
+    db(ctx, move |db| db.unlink_blob(&registry, &repo, &key))
+        .await?
         .map_err(|r| refusal(r, name))?;
     let mut resp = StatusCode::ACCEPTED.into_response();
     resp.headers_mut()

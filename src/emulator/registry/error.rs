@@ -235,13 +235,7 @@ impl OciError {
 
 impl std::fmt::Display for OciError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} ({}): {}",
-            self.code,
-            self.status.as_u16(),
-            self.message
-        )
+        crate::emulator::error::describe(f, &self.code, self.status, &self.message)
     }
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use super::auth::{Need, authorize};
-use super::blobs::{parse_digest, refusal};
+use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::manifest_doc::OCI_INDEX;
 use super::scope::{METADATA_READ, PULL};
@@ -120,12 +120,7 @@ pub async fn catalog(ctx: &Ctx, req: Request, api: Api) -> Result<Response, OciE
     authorize(ctx, req.headers(), &[Need::catalog()]).await?;
     let q = page_query(&req, if api == Api::Acr { Some(100) } else { None })?;
     let registry = ctx.registry.clone();
-    let all = ctx
-        .state
-        .store
-        .run(move |db| db.catalog(&registry))
-        .await
-        .map_err(OciError::internal)?;
+    let all = db(ctx, move |db| db.catalog(&registry)).await?;
     let names: Vec<String> = all
         .into_iter()
         .filter(|(_, listed)| *listed)
@@ -149,12 +144,8 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
     authorize(ctx, req.headers(), &[Need::repo(name, METADATA_READ)]).await?;
     let q = page_query(&req, None)?;
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    let tags = ctx
-        .state
-        .store
-        .run(move |db| db.tags(&registry, &repo))
-        .await
-        .map_err(OciError::internal)?
+    let tags = db(ctx, move |db| db.tags(&registry, &repo))
+        .await?
         .map_err(|r| refusal(r, name))?;
     let names: Vec<String> = tags
         .into_iter()
@@ -212,12 +203,8 @@ pub async fn referrers(
             .find(|(k, _)| k == "artifactType")
             .map(|(_, v)| v.into_owned());
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    let found = ctx
-        .state
-        .store
-        .run(move |db| db.referrers(&registry, &repo, &key))
-        .await
-        .map_err(OciError::internal)?
+    let found = db(ctx, move |db| db.referrers(&registry, &repo, &key))
+        .await?
         .map_err(|r| refusal(r, name))?;
     let manifests: Vec<Value> = found
         .iter()

@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Response};
 
 use super::Ctx;
 use super::auth::{Need, authorize};
-use super::blobs::{parse_digest, refusal};
+use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::manifest_doc::{self, MAX_MANIFEST_BYTES};
 use super::path::valid_tag;
 use super::scope::{DELETE, PULL, PUSH};
+use super::uploads::{created, header_value};
 use crate::emulator::store::blobs::{BlobStore, Digest};
 use crate::emulator::store::{NewManifest, Refusal};
 
@@ -37,10 +38,6 @@ fn reference(r: &str) -> Result<Reference, OciError> {
     }
 }
 
-fn header(s: &str) -> Result<HeaderValue, OciError> {
-    HeaderValue::from_str(s).map_err(OciError::internal)
-}
-
 fn manifest_refusal(r: Refusal, name: &str, reference: &str) -> OciError {
     match r {
         Refusal::ManifestUnknown | Refusal::TagUnknown => OciError::manifest_unknown(reference),
@@ -53,12 +50,8 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
     authorize(ctx, req.headers(), &[Need::repo(name, PULL)]).await?;
     reference(r)?;
     let (registry, repo, rf) = (ctx.registry.clone(), name.to_string(), r.to_string());
-    let m = ctx
-        .state
-        .store
-        .run(move |db| db.get_manifest(&registry, &repo, &rf))
-        .await
-        .map_err(OciError::internal)?
+    let m = db(ctx, move |db| db.get_manifest(&registry, &repo, &rf))
+        .await?
         .map_err(|e| manifest_refusal(e, name, r))?;
     let len = m.content.len();
     let mut resp = if req.method() == Method::HEAD {
@@ -67,10 +60,10 @@ pub async fn get(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         (StatusCode::OK, Body::from(m.content)).into_response()
     };
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, header(&m.media_type)?);
+    h.insert(header::CONTENT_TYPE, header_value(&m.media_type)?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert("Docker-Content-Digest", header(&m.digest)?);
-    h.insert(header::ETAG, header(&format!("\"{}\"", m.digest))?);
+    h.insert("Docker-Content-Digest", header_value(&m.digest)?);
+    h.insert(header::ETAG, header_value(&format!("\"{}\"", m.digest))?);
     Ok(resp)
 }
 
@@ -151,22 +144,14 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         children: parsed.children,
     };
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.put_manifest(&registry, &repo, m, tag.as_deref()))
-        .await
-        .map_err(OciError::internal)?
-        .map_err(|e| manifest_refusal(e, name, r))?;
-    let mut resp = StatusCode::CREATED.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::LOCATION,
-        header(&format!("/v2/{name}/manifests/{digest}"))?,
-    );
-    h.insert("Docker-Content-Digest", header(digest.as_str())?);
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+    db(ctx, move |db| {
+        db.put_manifest(&registry, &repo, m, tag.as_deref())
+    })
+    .await?
+    .map_err(|e| manifest_refusal(e, name, r))?;
+    let mut resp = created(&format!("/v2/{name}/manifests/{digest}"), &digest)?;
     if let Some(s) = subject {
-        h.insert("OCI-Subject", header(&s)?);
+        resp.headers_mut().insert("OCI-Subject", header_value(&s)?);
     }
     Ok(resp)
 }
@@ -178,11 +163,8 @@ pub async fn delete(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Resp
         return Err(OciError::unsupported());
     };
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), d.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.delete_manifest(&registry, &repo, &key))
-        .await
-        .map_err(OciError::internal)?
+    db(ctx, move |db| db.delete_manifest(&registry, &repo, &key))
+        .await?
         .map_err(|e| manifest_refusal(e, name, r))?;
     let mut resp = StatusCode::ACCEPTED.into_response();
     resp.headers_mut()

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::Ctx;
 use super::auth::{Caller, Need, authorize};
-use super::blobs::{parse_digest, refusal};
+use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::scope::{PULL, PUSH};
 use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
@@ -224,7 +224,8 @@ fn location(name: &str, id: &Uuid) -> String {
     format!("/v2/{name}/blobs/uploads/{id}")
 }
 
-fn header_value(s: &str) -> Result<HeaderValue, OciError> {
+/// A header value for an answer; one that cannot be built is the emulator's fault (500).
+pub(super) fn header_value(s: &str) -> Result<HeaderValue, OciError> {
     HeaderValue::from_str(s).map_err(OciError::internal)
 }
 
@@ -243,13 +244,11 @@ fn progress(status: StatusCode, name: &str, id: &Uuid, size: u64) -> Result<Resp
     Ok(resp)
 }
 
-fn created(name: &str, digest: &Digest) -> Result<Response, OciError> {
+/// `201 Created` for content stored at `location` (a blob here, a manifest in `manifests`).
+pub(super) fn created(location: &str, digest: &Digest) -> Result<Response, OciError> {
     let mut resp = StatusCode::CREATED.into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::LOCATION,
-        header_value(&format!("/v2/{name}/blobs/{digest}"))?,
-    );
+    h.insert(header::LOCATION, header_value(location)?);
     h.insert("Docker-Content-Digest", header_value(digest.as_str())?);
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
@@ -266,13 +265,7 @@ fn append_error(e: AppendError) -> OciError {
 
 async fn writable(ctx: &Ctx, name: &str) -> Result<(), OciError> {
     let (registry, repo) = (ctx.registry.clone(), name.to_string());
-    if ctx
-        .state
-        .store
-        .run(move |db| db.repository_writable(&registry, &repo))
-        .await
-        .map_err(OciError::internal)?
-    {
+    if db(ctx, move |db| db.repository_writable(&registry, &repo)).await? {
         Ok(())
     } else {
         Err(OciError::disallowed())
@@ -292,12 +285,11 @@ async fn commit(
         return Err(OciError::internal(e));
     }
     let (registry, repo, key) = (ctx.registry.clone(), name.to_string(), digest.to_string());
-    ctx.state
-        .store
-        .run(move |db| db.link_blob(&registry, &repo, &key, size as i64))
-        .await
-        .map_err(OciError::internal)?
-        .map_err(|r| refusal(r, name))
+    db(ctx, move |db| {
+        db.link_blob(&registry, &repo, &key, size as i64)
+    })
+    .await?
+    .map_err(|r| refusal(r, name))
 }
 
 fn new_session(ctx: &Ctx) -> Result<(Uuid, Upload), OciError> {
@@ -367,15 +359,14 @@ async fn mount_blob(
         from.to_string(),
         digest.to_string(),
     );
-    let mounted = ctx
-        .state
-        .store
-        .run(move |db| db.mount_blob(&registry, &repo, &src, &key))
-        .await
-        .map_err(OciError::internal)?
+    let mounted = db(ctx, move |db| db.mount_blob(&registry, &repo, &src, &key))
+        .await?
         .map_err(|r| refusal(r, name))?;
     match mounted {
-        Some(_) if ctx.blobs.exists(&digest) => Ok(Some(created(name, &digest)?)),
+        Some(_) if ctx.blobs.exists(&digest) => Ok(Some(created(
+            &format!("/v2/{name}/blobs/{digest}"),
+            &digest,
+        )?)),
         _ => Ok(None),
     }
 }
@@ -398,7 +389,7 @@ async fn finish_with(
         );
     }
     commit(ctx, name, id, digest, size).await?;
-    created(name, digest)
+    created(&format!("/v2/{name}/blobs/{digest}"), digest)
 }
 
 fn session_id(id: &str) -> Result<Uuid, OciError> {

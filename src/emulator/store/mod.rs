@@ -350,6 +350,26 @@ impl Store {
     }
 }
 
+/// Refuses one more child of `registry` (`what`: "tokens", "scope maps") when the rows that
+/// `count_sql` counts (its `?1` is the registry's id) already reach the SKU's `limit`.
+fn check_quota(
+    conn: &Connection,
+    registry: &Registry,
+    count_sql: &str,
+    limit: usize,
+    what: &str,
+) -> StoreResult<()> {
+    let count: i64 = conn.query_row(count_sql, [registry.id], |r| r.get(0))?;
+    if count as usize >= limit {
+        return Err(StoreError::Quota(format!(
+            "The registry '{}' of SKU {} has reached its limit of {limit} {what}.",
+            registry.name,
+            registry.sku.as_str()
+        )));
+    }
+    Ok(())
+}
+
 fn json_list(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }

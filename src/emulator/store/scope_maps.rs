@@ -6,7 +6,8 @@
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::{
-    Actor, Audit, Db, Missing, Registry, ScopeMap, StoreError, StoreResult, json_list, parse_list,
+    Actor, Audit, Db, Missing, Registry, ScopeMap, StoreError, StoreResult, check_quota, json_list,
+    parse_list,
 };
 use crate::emulator::clock;
 
@@ -172,18 +173,13 @@ impl Db {
                 false
             }
             None => {
-                let count: i64 = tx.query_row(
+                check_quota(
+                    &tx,
+                    registry,
                     "SELECT COUNT(*) FROM scope_maps WHERE registry_id = ?1 AND kind = 'UserDefined'",
-                    [registry.id],
-                    |r| r.get(0),
+                    limit,
+                    "scope maps",
                 )?;
-                if count as usize >= limit {
-                    return Err(StoreError::Quota(format!(
-                        "The registry '{}' of SKU {} has reached its limit of {limit} scope maps.",
-                        registry.name,
-                        registry.sku.as_str()
-                    )));
-                }
                 tx.execute(
                     &format!(
                         "INSERT INTO scope_maps (registry_id, name, kind, description, actions, {}) \

@@ -34,6 +34,21 @@ fn store_with_token() -> (tempfile::TempDir, Store, Registry) {
     (dir, store, reg)
 }
 
+/// Sets the status of token `MyToken` of `reg` (`enabled` or `disabled`).
+async fn set_status(store: &Store, reg: &Registry, status: &str) {
+    let (r, status) = (reg.clone(), status.to_string());
+    store
+        .run(move |db| {
+            let patch = TokenPatch {
+                status: Some(status),
+                ..Default::default()
+            };
+            db.patch_token(&r, "MyToken", patch, &Actor::system("me"))
+        })
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn verify_token_password_for_the_data_plane() {
     let (_dir, store, reg) = store_with_token();
@@ -90,34 +105,14 @@ async fn verify_token_password_for_the_data_plane() {
     assert!(stored.iter().all(|h| h.len() == 64 && *h != p1 && *h != p2));
 
     // Disabled tokens and expired passwords are refused.
-    let r = reg.clone();
-    store
-        .run(move |db| {
-            let patch = TokenPatch {
-                status: Some("disabled".into()),
-                ..Default::default()
-            };
-            db.patch_token(&r, "MyToken", patch, &Actor::system("me"))
-        })
-        .await
-        .unwrap();
+    set_status(&store, &reg, "disabled").await;
     assert_eq!(
         store
             .verify_token_password("myregistry", "MyToken", &p1)
             .await,
         Err(Denied::Disabled)
     );
-    let r = reg.clone();
-    store
-        .run(move |db| {
-            let patch = TokenPatch {
-                status: Some("enabled".into()),
-                ..Default::default()
-            };
-            db.patch_token(&r, "MyToken", patch, &Actor::system("me"))
-        })
-        .await
-        .unwrap();
+    set_status(&store, &reg, "enabled").await;
     let r = reg.clone();
     let past = Some("2001-01-01T00:00:00+00:00".to_string());
     let (_, pws) = store

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use super::secrets::{digest, generate_password, matches};
 use super::{
     Actor, Audit, CertificateInfo, Db, Missing, PasswordInfo, Registry, StoreError, StoreResult,
-    Token, parse_list,
+    Token, check_quota, parse_list,
 };
 use crate::emulator::clock;
 
@@ -269,18 +269,13 @@ impl Db {
                 (id, false)
             }
             None => {
-                let count: i64 = tx.query_row(
+                check_quota(
+                    &tx,
+                    registry,
                     "SELECT COUNT(*) FROM tokens WHERE registry_id = ?1",
-                    [registry.id],
-                    |r| r.get(0),
+                    limit,
+                    "tokens",
                 )?;
-                if count as usize >= limit {
-                    return Err(StoreError::Quota(format!(
-                        "The registry '{}' of SKU {} has reached its limit of {limit} tokens.",
-                        registry.name,
-                        registry.sku.as_str()
-                    )));
-                }
                 tx.execute(
                     &format!(
                         "INSERT INTO tokens (registry_id, name, scope_map_id, status, {}) \

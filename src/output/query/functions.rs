@@ -38,6 +38,8 @@ const ARRAY: &[&str] = &["array"];
 const OBJECT: &[&str] = &["object"];
 const EXPREF: &[&str] = &["expref"];
 const ANY: &[&str] = &[];
+/// `max` and `min` take either kind of array.
+const NUMBERS_OR_STRINGS: &[&str] = &["array-number", "array-string"];
 
 const FUNCTIONS: &[Spec] = &[
     spec("abs", &[NUMBER], false, builtins::abs),
@@ -60,20 +62,10 @@ const FUNCTIONS: &[Spec] = &[
         builtins::length,
     ),
     spec("map", &[EXPREF, ARRAY], false, builtins::map),
-    spec(
-        "max",
-        &[&["array-number", "array-string"]],
-        false,
-        builtins::max,
-    ),
+    spec("max", &[NUMBERS_OR_STRINGS], false, builtins::max),
     spec("max_by", &[ARRAY, EXPREF], false, builtins::max_by),
     spec("merge", &[OBJECT], true, builtins::merge),
-    spec(
-        "min",
-        &[&["array-number", "array-string"]],
-        false,
-        builtins::min,
-    ),
+    spec("min", &[NUMBERS_OR_STRINGS], false, builtins::min),
     spec("min_by", &[ARRAY, EXPREF], false, builtins::min_by),
     spec("not_null", &[ANY], true, builtins::not_null),
     spec("reverse", &[&["array", "string"]], false, builtins::reverse),

@@ -118,18 +118,29 @@ impl JsonParser {
             self.skip_ws();
             let value = self.value(depth)?;
             object.insert(Arc::from(key.as_str()), value);
-            self.skip_ws();
-            match self.peek() {
-                Some('}') => break,
-                Some(',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                _ => return Err(JsonError::Invalid),
+            if !self.next_item('}')? {
+                break;
             }
         }
-        self.pos += 1;
         Ok(Value::Object(Arc::new(object)))
+    }
+
+    /// After an item of an object or array: `true` past a `,` (another item follows), `false`
+    /// past the closing `close`.
+    fn next_item(&mut self, close: char) -> Result<bool, JsonError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(',') => {
+                self.pos += 1;
+                self.skip_ws();
+                Ok(true)
+            }
+            _ => Err(JsonError::Invalid),
+        }
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
@@ -145,17 +156,10 @@ impl JsonParser {
         }
         loop {
             items.push(self.value(depth)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(']') => break,
-                Some(',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                _ => return Err(JsonError::Invalid),
+            if !self.next_item(']')? {
+                break;
             }
         }
-        self.pos += 1;
         Ok(Value::array(items))
     }
 

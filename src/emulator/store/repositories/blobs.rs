@@ -38,18 +38,11 @@ impl Db {
         size: i64,
     ) -> Outcome<()> {
         let tx = self.conn.transaction()?;
-        let Some(r) = ensure_repo(&tx, registry, repo)? else {
-            return Ok(Err(Refusal::NameUnknown));
-        };
-        if !r.flags.write {
-            return Ok(Err(Refusal::Disallowed));
+        let linked = link(&tx, registry, repo, digest, size)?;
+        if linked.is_ok() {
+            tx.commit()?;
         }
-        tx.execute(
-            "INSERT OR IGNORE INTO repository_blobs (repository_id, digest, size, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, digest, size, now()],
-        )?;
-        tx.commit()?;
-        Ok(Ok(()))
+        Ok(linked)
     }
 
     /// Cross-repository mount: links `digest` into `repo` when `from` has it. `Ok(None)`:
@@ -75,18 +68,11 @@ impl Db {
         let Some(size) = size else {
             return Ok(Ok(None));
         };
-        let Some(r) = ensure_repo(&tx, registry, repo)? else {
-            return Ok(Err(Refusal::NameUnknown));
-        };
-        if !r.flags.write {
-            return Ok(Err(Refusal::Disallowed));
+        let linked = link(&tx, registry, repo, digest, size)?;
+        if linked.is_ok() {
+            tx.commit()?;
         }
-        tx.execute(
-            "INSERT OR IGNORE INTO repository_blobs (repository_id, digest, size, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![r.id, digest, size, now()],
-        )?;
-        tx.commit()?;
-        Ok(Ok(Some(size)))
+        Ok(linked.map(|()| Some(size)))
     }
 
     /// `DELETE /v2/{name}/blobs/{digest}`: the repository no longer sees the blob.
@@ -118,4 +104,20 @@ impl Db {
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// Links `digest` into `repo` (creating the repository) within `tx`, unless the repository
+/// refuses writes; the caller commits on success (a refusal rolls a new repository back).
+fn link(tx: &Transaction<'_>, registry: &str, repo: &str, digest: &str, size: i64) -> Outcome<()> {
+    let Some(r) = ensure_repo(tx, registry, repo)? else {
+        return Ok(Err(Refusal::NameUnknown));
+    };
+    if !r.flags.write {
+        return Ok(Err(Refusal::Disallowed));
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO repository_blobs (repository_id, digest, size, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![r.id, digest, size, now()],
+    )?;
+    Ok(Ok(()))
 }

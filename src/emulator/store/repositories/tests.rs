@@ -35,40 +35,29 @@ fn manifest(digest: &str, blobs: &[&str]) -> NewManifest {
     }
 }
 
+/// Pushes manifest `sha256:m1` (one layer, `sha256:l1`) to `reg/a/b` under `tag`.
+fn put_m1(db: &mut Db, tag: &str) -> Outcome<bool> {
+    db.put_manifest(
+        "reg",
+        "a/b",
+        manifest("sha256:m1", &["sha256:l1"]),
+        Some(tag),
+    )
+}
+
 #[test]
 fn manifests_need_their_blobs_and_tags_follow_manifests() {
     let (_d, s) = store();
     s.run_blocking(|db| {
         assert_eq!(
-            db.put_manifest(
-                "reg",
-                "a/b",
-                manifest("sha256:m1", &["sha256:l1"]),
-                Some("v1")
-            )?,
+            put_m1(db, "v1")?,
             Err(Refusal::BlobUnknown("sha256:l1".into()))
         );
         // The refused attempt left nothing behind.
         assert_eq!(db.repository("reg", "a/b")?, Err(Refusal::NameUnknown));
         db.link_blob("reg", "a/b", "sha256:l1", 10)?.unwrap();
-        assert_eq!(
-            db.put_manifest(
-                "reg",
-                "a/b",
-                manifest("sha256:m1", &["sha256:l1"]),
-                Some("v1")
-            )?,
-            Ok(true)
-        );
-        assert_eq!(
-            db.put_manifest(
-                "reg",
-                "a/b",
-                manifest("sha256:m1", &["sha256:l1"]),
-                Some("v2")
-            )?,
-            Ok(false)
-        );
+        assert_eq!(put_m1(db, "v1")?, Ok(true));
+        assert_eq!(put_m1(db, "v2")?, Ok(false));
         let info = db.repository("reg", "a/b")?.unwrap();
         assert_eq!((info.manifest_count, info.tag_count), (1, 2));
         assert_eq!(
