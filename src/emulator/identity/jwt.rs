@@ -7,10 +7,10 @@
 use std::collections::HashSet;
 
 use anyhow::{Context, Result};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, errors::ErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -81,8 +81,9 @@ impl Keys {
             anyhow::bail!("the signing key must be an EC P-256 key");
         };
         anyhow::ensure!(raw.len() == 65, "the signing key must be an EC P-256 key");
-        let signer = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pair.serialize_der())
-            .map_err(|e| anyhow::anyhow!("loading the signing key: {e}"))?;
+        let signer =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pair.serialize_der())
+                .map_err(|e| anyhow::anyhow!("loading the signing key: {e}"))?;
         let decoding = DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes())
             .context("loading the verification key")?;
         use sha2::Digest;

@@ -1,8 +1,10 @@
 //! The emulator's only access to disk for state: one SQLite database in the data dir (WAL,
 //! foreign keys on, every write in one transaction) behind one connection and one mutex, used
 //! from `spawn_blocking`. Serialising every access through that connection is what keeps
-//! counts and limits consistent under concurrent requests. The store speaks in domain types
-//! and `StoreError`; it knows nothing of HTTP, JSON wire shapes or ARM error codes.
+//! counts and limits consistent under concurrent requests. The one exception to the blocking
+//! pool is a data-plane login whose token record is cached (see `tokens::LoginCache`). The
+//! store speaks in domain types and `StoreError`; it knows nothing of HTTP, JSON wire shapes
+//! or ARM error codes.
 //!
 //! The data plane (issue 4) calls [`Store::verify_token_password`] and adds its own tables
 //! through a new migration in `schema.rs`.

@@ -475,7 +475,10 @@ impl Db {
                 Ok(StoredPassword {
                     name: r.get(0)?,
                     hash: r.get(1)?,
-                    expiry: r.get::<_, Option<String>>(2)?.as_deref().and_then(clock::parse),
+                    expiry: r
+                        .get::<_, Option<String>>(2)?
+                        .as_deref()
+                        .and_then(clock::parse),
                     created: r.get::<_, String>(3)?,
                 })
             })?
