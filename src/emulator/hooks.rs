@@ -448,7 +448,7 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
 pub fn log_request(method: &Method, path: &str, resp: &Response, start: Instant, port: &str) {
     use std::fmt::Write as _;
     use std::io::Write as _;
-    let mut line = String::with_capacity(path.len() + 48);
+    let mut line = String::with_capacity(path.len().saturating_add(48));
     let _ = write!(
         line,
         "{method} {path} {} {}ms{port}",

@@ -140,7 +140,13 @@ impl Keys {
         // Serialising claims built here (strings, numbers, arrays) and signing with a loaded,
         // valid key cannot fail.
         let claims = serde_json::to_vec(claims).expect("serialising JWT claims");
-        let mut jwt = String::with_capacity(self.encoded_header.len() + claims.len() * 4 / 3 + 90);
+        // header . claims (4/3 in base64) . signature (64 bytes, 86 in base64)
+        let capacity = claims
+            .len()
+            .saturating_mul(2)
+            .saturating_add(self.encoded_header.len())
+            .saturating_add(90);
+        let mut jwt = String::with_capacity(capacity);
         jwt.push_str(&self.encoded_header);
         jwt.push('.');
         URL_SAFE_NO_PAD.encode_string(&claims, &mut jwt);
