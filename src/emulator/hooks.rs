@@ -432,15 +432,29 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     };
     // A faulted answer says so (`fault=503`; `fault=reset`: handled, then the connection
     // was closed without the answer).
-    eprintln!(
-        "{method} {path} {} {}ms{}",
-        resp.status().as_u16(),
-        start.elapsed().as_millis(),
-        super::faults::label(&resp)
-            .map(|f| format!(" fault={f}"))
-            .unwrap_or_default()
-    );
+    log_request(&method, &path, &resp, start, "");
     resp
+}
+
+/// Writes one request-log line (`METHOD PATH STATUS Nms[ (registry)][ fault=F]`) with a
+/// single `write` to stderr: `eprintln!` on the unbuffered stderr makes one system call per
+/// formatted piece (about ten per line), which was a measurable share of a token grant.
+pub fn log_request(method: &Method, path: &str, resp: &Response, start: Instant, port: &str) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut line = String::with_capacity(path.len().saturating_add(48));
+    let _ = write!(
+        line,
+        "{method} {path} {} {}ms{port}",
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    if let Some(f) = super::faults::label(resp) {
+        let _ = write!(line, " fault={f}");
+    }
+    line.push('\n');
+    // Like eprintln!, a log line that cannot be written is dropped (stderr closed).
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 #[cfg(test)]

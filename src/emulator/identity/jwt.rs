@@ -7,9 +7,11 @@
 use std::collections::HashSet;
 
 use anyhow::{Context, Result};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, errors::ErrorKind};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -57,7 +59,11 @@ pub enum VerifyError {
 }
 
 pub struct Keys {
-    encoding: EncodingKey,
+    /// The key pair, parsed once: `jsonwebtoken::encode` parses the PKCS#8 key again at every
+    /// call (an EC scalar multiplication, most of a token grant's cost).
+    signer: EcdsaKeyPair,
+    /// The base64url JWS header (`typ`, `alg` ES256, `kid`), the same for every token.
+    encoded_header: String,
     decoding: DecodingKey,
     kid: String,
     x: String,
@@ -76,14 +82,21 @@ impl Keys {
             anyhow::bail!("the signing key must be an EC P-256 key");
         };
         anyhow::ensure!(raw.len() == 65, "the signing key must be an EC P-256 key");
-        let encoding = EncodingKey::from_ec_pem(pem).context("loading the signing key")?;
+        let signer =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pair.serialize_der())
+                .map_err(|e| anyhow::anyhow!("loading the signing key: {e}"))?;
         let decoding = DecodingKey::from_ec_pem(pair.public_key_pem().as_bytes())
             .context("loading the verification key")?;
         use sha2::Digest;
         let digest = sha2::Sha256::digest(raw);
         let kid = URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default());
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(kid.clone());
+        let encoded_header =
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).context("encoding the JWS header")?);
         Ok(Keys {
-            encoding,
+            signer,
+            encoded_header,
             decoding,
             kid,
             x: URL_SAFE_NO_PAD.encode(x),
@@ -107,10 +120,26 @@ impl Keys {
     /// Signs any claims object with the same key (the data plane's ACR refresh and access
     /// tokens, whose claims differ from Entra's).
     pub fn sign_json<T: Serialize>(&self, claims: &T) -> String {
-        let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        // Signing with a loaded, valid key cannot fail for a serialisable struct.
-        jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing a JWT")
+        // Serialising claims built here (strings, numbers, arrays) and signing with a loaded,
+        // valid key cannot fail.
+        let claims = serde_json::to_vec(claims).expect("serialising JWT claims");
+        // header . claims (4/3 in base64) . signature (64 bytes, 86 in base64)
+        let capacity = claims
+            .len()
+            .saturating_mul(2)
+            .saturating_add(self.encoded_header.len())
+            .saturating_add(90);
+        let mut jwt = String::with_capacity(capacity);
+        jwt.push_str(&self.encoded_header);
+        jwt.push('.');
+        URL_SAFE_NO_PAD.encode_string(&claims, &mut jwt);
+        let signature = self
+            .signer
+            .sign(&SystemRandom::new(), jwt.as_bytes())
+            .expect("signing a JWT");
+        jwt.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature.as_ref(), &mut jwt);
+        jwt
     }
 
     /// Like [`Keys::verify`] (signature, `exp` and `nbf` with 60 s leeway) for any claims
@@ -163,7 +192,7 @@ pub fn peek_claims(token: &str) -> Option<Value> {
 
 /// `exp` and `nbf` with 60 s of leeway; a token's times are the signer's data, but saturating
 /// arithmetic keeps `i64::MAX` from overflowing.
-fn check_times(exp: i64, nbf: i64, now: i64) -> Result<(), VerifyError> {
+pub(crate) fn check_times(exp: i64, nbf: i64, now: i64) -> Result<(), VerifyError> {
     if exp.saturating_add(60) < now {
         return Err(VerifyError::Expired(exp));
     }

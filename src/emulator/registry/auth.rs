@@ -5,17 +5,21 @@
 //! against what it needs, answered with the Docker token-auth challenge when it falls short.
 //! Token passwords are checked by the store (`verify_token_password`), never here.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use super::Ctx;
 use super::error::OciError;
 use super::scope::{Access, Rights, Scope, access_for, claim_allows};
-use crate::emulator::identity::jwt::VerifyError;
-use crate::emulator::store::secrets::random_uuid;
+use crate::emulator::identity::jwt::{VerifyError, check_times};
+use crate::emulator::store::secrets::unique_uuid;
 
 /// `iss` of every ACR token.
 pub const ISSUER: &str = "Azure Container Registry";
@@ -141,10 +145,62 @@ fn ours(ctx: &Ctx, c: &Value) -> bool {
     aud_ok && instance_ok
 }
 
+/// JWTs whose ES256 signature this registry already checked, with their claims: a signature
+/// is a fixed property of the token's bytes and the emulator's key never changes while it
+/// runs, so a token presented again (a client's refresh token at each grant, a bearer token at
+/// each request of a pull) needs only its times checked again — at every use, so an expired
+/// token is refused at once. Bounded: emptied when full.
+#[derive(Default)]
+pub struct VerifiedTokens(std::sync::Mutex<HashMap<String, Verified>>);
+
+#[derive(Clone)]
+struct Verified {
+    claims: Arc<Value>,
+    exp: i64,
+    nbf: i64,
+}
+
+const VERIFIED_TOKENS: usize = 4096;
+
+impl VerifiedTokens {
+    fn claims(&self, ctx: &Ctx, token: &str) -> Result<Arc<Value>, VerifyError> {
+        let hit = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+            .cloned();
+        if let Some(v) = hit {
+            check_times(v.exp, v.nbf, now())?;
+            return Ok(v.claims);
+        }
+        let claims = ctx.state.keys.verify_json(token)?;
+        let time = |k: &str| claims.get(k).and_then(Value::as_i64);
+        // verify_json accepted it, so both times are there.
+        let (Some(exp), Some(nbf)) = (time("exp"), time("nbf")) else {
+            return Err(VerifyError::Malformed);
+        };
+        let claims = Arc::new(claims);
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= VERIFIED_TOKENS {
+            map.clear();
+        }
+        map.insert(
+            token.to_string(),
+            Verified {
+                claims: claims.clone(),
+                exp,
+                nbf,
+            },
+        );
+        Ok(claims)
+    }
+}
+
 /// An ACR refresh token (from `/oauth2/exchange`) for this registry → the Entra identity,
 /// with an owner's rights.
 pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyError> {
-    let c = ctx.state.keys.verify_json(token)?;
+    let c = ctx.verified.claims(ctx, token)?;
     if claim(&c, "iss") != Some(ISSUER)
         || claim(&c, "grant_type") != Some("refresh_token")
         || !ours(ctx, &c)
@@ -159,7 +215,7 @@ pub fn verify_refresh_token(ctx: &Ctx, token: &str) -> Result<Identity, VerifyEr
 
 /// The `access` claim of an ACR access token for this registry.
 pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<Vec<Access>, VerifyError> {
-    let c = ctx.state.keys.verify_json(token)?;
+    let c = ctx.verified.claims(ctx, token)?;
     if claim(&c, "iss") != Some(ISSUER)
         || claim(&c, "grant_type") == Some("refresh_token")
         || !ours(ctx, &c)
@@ -175,46 +231,82 @@ fn claim<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
     c.get(name).and_then(Value::as_str)
 }
 
-fn base_claims(ctx: &Ctx, service: &str, subject: &str, lifetime: i64) -> Value {
+/// The claims of an ACR access or refresh token, in ACR's order, serialised straight from
+/// borrowed fields (a `json!` object costs an ordered map and a string per claim, a
+/// measurable share of a grant).
+#[derive(Serialize)]
+struct AcrClaims<'a> {
+    #[serde(rename = "registry_instance")]
+    instance: &'a str,
+    jti: String,
+    sub: &'a str,
+    nbf: i64,
+    exp: i64,
+    iat: i64,
+    iss: &'static str,
+    aud: &'a str,
+    version: &'static str,
+    grant_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access: Option<Vec<Access>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<Value>,
+    roles: &'static [&'static str],
+}
+
+fn base_claims<'a>(
+    ctx: &'a Ctx,
+    service: &'a str,
+    subject: &'a str,
+    lifetime: i64,
+    grant_type: &'static str,
+) -> AcrClaims<'a> {
     let now = now();
-    json!({
-        INSTANCE_CLAIM: ctx.instance,
-        "jti": random_uuid(),
-        "sub": subject,
-        "nbf": now,
-        "exp": now.saturating_add(lifetime),
-        "iat": now,
-        "iss": ISSUER,
-        "aud": service,
-        "version": "1.0",
-    })
+    AcrClaims {
+        instance: &ctx.instance,
+        jti: unique_uuid(),
+        sub: subject,
+        nbf: now,
+        exp: now.saturating_add(lifetime),
+        iat: now,
+        iss: ISSUER,
+        aud: service,
+        version: "1.0",
+        grant_type,
+        access: None,
+        tenant: None,
+        permissions: None,
+        roles: &[],
+    }
 }
 
 /// Issues an access token for `scopes`: the intersection of what was asked and what the
 /// identity may do.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "IndexMut only on an object built here by json!({…})"
-)]
 pub fn issue_access_token(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Scope]) -> String {
-    let mut c = base_claims(ctx, service, &who.subject, ACCESS_TOKEN_SECONDS);
-    c["grant_type"] = json!("access_token");
-    c["access"] = json!(access_for(&who.rights, scopes));
-    c["roles"] = json!([]);
+    let mut c = base_claims(
+        ctx,
+        service,
+        &who.subject,
+        ACCESS_TOKEN_SECONDS,
+        "access_token",
+    );
+    c.access = Some(access_for(&who.rights, scopes));
     ctx.state.keys.sign_json(&c)
 }
 
 /// Issues the refresh token `/oauth2/exchange` returns for an Entra identity.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "IndexMut only on an object built here by json!({…})"
-)]
 pub fn issue_refresh_token(ctx: &Ctx, service: &str, subject: &str, tenant: &str) -> String {
-    let mut c = base_claims(ctx, service, subject, REFRESH_TOKEN_SECONDS);
-    c["grant_type"] = json!("refresh_token");
-    c["tenant"] = json!(tenant);
-    c["permissions"] = json!({"actions": ["*"], "notActions": []});
-    c["roles"] = json!([]);
+    let mut c = base_claims(
+        ctx,
+        service,
+        subject,
+        REFRESH_TOKEN_SECONDS,
+        "refresh_token",
+    );
+    c.tenant = Some(tenant);
+    c.permissions = Some(json!({"actions": ["*"], "notActions": []}));
     ctx.state.keys.sign_json(&c)
 }
 

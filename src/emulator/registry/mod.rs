@@ -42,6 +42,8 @@ pub struct Ctx {
     /// refresh tokens carry it, so a registry created again on the same port (or name) does
     /// not accept its predecessor's tokens.
     pub(crate) instance: String,
+    /// Tokens of this emulator whose signature was checked (see [`auth::VerifiedTokens`]).
+    pub(crate) verified: auth::VerifiedTokens,
 }
 
 impl Ctx {
@@ -75,6 +77,7 @@ pub fn router(state: Arc<AppState>, registry: &str, port: u16) -> Router {
         blobs,
         uploads,
         instance,
+        verified: auth::VerifiedTokens::default(),
     });
     Router::new()
         .fallback(dispatch)
@@ -196,18 +199,12 @@ async fn common_headers(
         "Docker-Distribution-API-Version",
         HeaderValue::from_static("registry/2.0"),
     );
-    if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+    if let Ok(v) = HeaderValue::from_str(&super::store::secrets::unique_uuid()) {
         h.insert("X-Ms-Correlation-Request-Id", v);
     }
-    let fault = super::faults::label(&resp);
-    if resp.status().is_server_error() && fault.is_none() {
+    if resp.status().is_server_error() && super::faults::label(&resp).is_none() {
         state.hooks.registry_server_error();
     }
-    eprintln!(
-        "{method} {path} {} {}ms (registry){}",
-        resp.status().as_u16(),
-        start.elapsed().as_millis(),
-        fault.map(|f| format!(" fault={f}")).unwrap_or_default()
-    );
+    super::hooks::log_request(&method, &path, &resp, start, " (registry)");
     resp
 }

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -73,7 +73,12 @@ async fn form(req: Request) -> Result<(HeaderMap, Vec<(String, String)>), OciErr
 }
 
 fn access_token_answer(ctx: &Ctx, service: &str, who: &Identity, scopes: &[Scope]) -> Response {
-    Json(json!({"access_token": auth::issue_access_token(ctx, service, who, scopes)}))
+    let token = auth::issue_access_token(ctx, service, who, scopes);
+    // A JWT is base64url and dots: nothing in it needs escaping in a JSON string.
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{{\"access_token\":\"{token}\"}}"),
+    )
         .into_response()
 }
 

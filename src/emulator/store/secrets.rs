@@ -83,6 +83,18 @@ pub fn random_uuid() -> String {
     uuid::Builder::from_random_bytes(b).into_uuid().to_string()
 }
 
+/// A v4 UUID for what must be unique but is no secret (correlation ids, a JWT's `jti`): from
+/// the thread's CSPRNG, without the system call per id of [`random_uuid`] (a measurable share
+/// of a token grant).
+pub fn unique_uuid() -> String {
+    let mut buf = uuid::Uuid::encode_buffer();
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .hyphenated()
+        .encode_lower(&mut buf)
+        .to_string()
+}
+
 /// A random URL-safe secret (client secret, identity header).
 pub fn random_secret(bytes: usize) -> String {
     use base64::Engine;
