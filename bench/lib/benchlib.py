@@ -398,7 +398,7 @@ def az_env(emu, name="az"):
         ["cloud", "register", "--name", "Emulator", "--endpoint-resource-manager", e["resourceManager"]],
         ["cloud", "set", "--name", "Emulator", "--only-show-errors"],
         ["config", "set", "core.instance_discovery=false", "--only-show-errors"],
-        ["login", "--service-principal", "-u", e["clientId"], "-p", e["clientSecret"],
+        ["login", "--service-principal", "-u", e["clientId"], f"--password={e['clientSecret']}",
          "--tenant", e["tenantId"], "-o", "none"],
     ):
         run([AZ, *argv], env)

@@ -126,8 +126,8 @@ impl Az {
                     "--service-principal",
                     "-u",
                     &e.client_id,
-                    "-p",
-                    &e.client_secret,
+                    // One argument: a secret that starts with `-` would be taken for an option.
+                    &format!("--password={}", e.client_secret),
                     "--tenant",
                     &e.tenant_id,
                     "-o",
@@ -176,7 +176,7 @@ impl Az {
             r.code,
             0,
             "az {}\nstdout: {}\nstderr: {}",
-            args.join(" "),
+            shown(args),
             r.stdout,
             r.stderr
         );
@@ -190,7 +190,7 @@ impl Az {
             r.code,
             code,
             "az {}\nstdout: {}\nstderr: {}",
-            args.join(" "),
+            shown(args),
             r.stdout,
             r.stderr
         );
@@ -203,4 +203,16 @@ impl Az {
         assert!(r.stdout.is_empty(), "stdout not empty: {}", r.stdout);
         r
     }
+}
+
+/// The arguments of a failed az run for its panic message, with a `--password=` value masked.
+fn shown(args: &[&str]) -> String {
+    let shown: Vec<&str> = args
+        .iter()
+        .map(|a| match a.starts_with("--password=") {
+            true => "--password=***",
+            false => a,
+        })
+        .collect();
+    shown.join(" ")
 }
