@@ -111,20 +111,21 @@ impl LoginCache {
         (registry.to_ascii_lowercase(), token.to_ascii_lowercase())
     }
 
-    fn get(&mut self, registry: &str, token: &str, changes: u64) -> Option<Arc<LoginRecord>> {
+    /// Empties the cache if any row changed since its entries were read.
+    fn sync(&mut self, changes: u64) {
         if changes != self.changes {
             self.entries.clear();
             self.changes = changes;
-            return None;
         }
+    }
+
+    fn get(&mut self, registry: &str, token: &str, changes: u64) -> Option<Arc<LoginRecord>> {
+        self.sync(changes);
         self.entries.get(&Self::key(registry, token)).cloned()
     }
 
     fn insert(&mut self, registry: &str, token: &str, changes: u64, rec: Arc<LoginRecord>) {
-        if changes != self.changes {
-            self.entries.clear();
-            self.changes = changes;
-        }
+        self.sync(changes);
         if self.entries.len() >= LOGIN_CACHE_ENTRIES {
             self.entries.clear();
         }
@@ -243,16 +244,7 @@ fn apply_credentials(
 
 impl Db {
     pub fn list_tokens(&self, registry: &Registry) -> StoreResult<Vec<Token>> {
-        let mut st = self
-            .conn
-            .prepare(&format!("{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id"))?;
-        let mut tokens: Vec<Token> = st
-            .query_map([registry.id], from_row)?
-            .collect::<Result<_, _>>()?;
-        for t in &mut tokens {
-            load_credentials(&self.conn, t)?;
-        }
-        Ok(tokens)
+        self.read_tokens("", [registry.id])
     }
 
     /// The tokens `skip..skip + size` of `list_tokens`'s order, and how many there are.
@@ -268,16 +260,24 @@ impl Db {
             |row| row.get(0),
         )?;
         let clamp = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let tokens = self.read_tokens(
+            " LIMIT ?2 OFFSET ?3",
+            params![registry.id, clamp(size), clamp(skip)],
+        )?;
+        Ok((tokens, usize::try_from(total).unwrap_or(0)))
+    }
+
+    /// A registry's tokens (`?1`) in id order, `tail` appended to the query, with their
+    /// passwords.
+    fn read_tokens(&self, tail: &str, args: impl rusqlite::Params) -> StoreResult<Vec<Token>> {
         let mut st = self.conn.prepare(&format!(
-            "{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id LIMIT ?2 OFFSET ?3"
+            "{SELECT} WHERE t.registry_id = ?1 ORDER BY t.id{tail}"
         ))?;
-        let mut tokens: Vec<Token> = st
-            .query_map(params![registry.id, clamp(size), clamp(skip)], from_row)?
-            .collect::<Result<_, _>>()?;
+        let mut tokens: Vec<Token> = st.query_map(args, from_row)?.collect::<Result<_, _>>()?;
         for t in &mut tokens {
             load_credentials(&self.conn, t)?;
         }
-        Ok((tokens, usize::try_from(total).unwrap_or(0)))
+        Ok(tokens)
     }
 
     pub fn find_token(&self, registry: &Registry, name: &str) -> StoreResult<Option<Token>> {
