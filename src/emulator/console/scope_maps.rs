@@ -20,7 +20,7 @@ fn maps_href(r: &Registry) -> String {
     format!("{}/scope-maps", super::registry_href(r))
 }
 
-fn map_href(r: &Registry, name: &str) -> String {
+pub(super) fn map_href(r: &Registry, name: &str) -> String {
     format!("{}/{}", maps_href(r), seg(name))
 }
 

@@ -8,8 +8,9 @@ use axum::response::Response;
 
 use super::auth::Session;
 use super::editor::Draft;
-use super::html::{Notice, Page, Section, csrf_input, esc, link, seg, table};
+use super::html::{Notice, Page, Section, csrf_input, esc, link, table};
 use super::request::{At, Change, InRegistry};
+use super::scope_maps::map_href;
 use super::tokens::{map_options, password_expiry, title_status, token_href, tokens_href};
 use super::{Done, PageError, actor, html_response, page, see_other, table_date};
 use crate::emulator::store::{Registry, ScopeMap, StoreError, Token, TokenPatch};
@@ -67,11 +68,7 @@ fn render(
     status: StatusCode,
 ) -> Response {
     let href = token_href(r, &t.name);
-    let map_href = format!(
-        "{}/scope-maps/{}",
-        super::registry_href(r),
-        seg(&t.scope_map)
-    );
+    let map_href = map_href(r, &t.scope_map);
     let csrf = csrf_input(&session.csrf);
     let mut body = format!(
         concat!(

@@ -49,13 +49,12 @@ pub(super) fn title_status(status: &str) -> &'static str {
 /// `GET …/tokens`.
 pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, PageError> {
     let (r, tokens) = at.run(|db, r| db.list_tokens(r)).await?;
-    let maps_href = format!("{}/scope-maps", super::registry_href(&r));
     let rows: Vec<Vec<String>> = tokens
         .iter()
         .map(|t| {
             vec![
                 link(&token_href(&r, &t.name), &t.name),
-                link(&format!("{maps_href}/{}", seg(&t.scope_map)), &t.scope_map),
+                link(&scope_maps::map_href(&r, &t.scope_map), &t.scope_map),
                 esc(&password_expiry(t, "password1")),
                 esc(&password_expiry(t, "password2")),
                 title_status(&t.status).to_string(),
