@@ -24,6 +24,15 @@ pub(super) fn map_href(r: &Registry, name: &str) -> String {
     format!("{}/{}", maps_href(r), seg(name))
 }
 
+/// A map's `type`, as `acr scope-map list` shows it.
+fn map_type(m: &ScopeMap) -> &'static str {
+    if m.system {
+        "SystemDefined"
+    } else {
+        "UserDefined"
+    }
+}
+
 /// `GET …/scope-maps`.
 pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, PageError> {
     let (r, maps) = at.run(|db, r| db.list_scope_maps(r)).await?;
@@ -32,12 +41,7 @@ pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, Pag
         .map(|m| {
             vec![
                 link(&map_href(&r, &m.name), &m.name),
-                if m.system {
-                    "SystemDefined"
-                } else {
-                    "UserDefined"
-                }
-                .to_string(),
+                map_type(m).to_string(),
                 esc(&table_date(&m.audit.created_at)),
                 esc(m.description.as_deref().unwrap_or("")),
             ]
@@ -206,11 +210,7 @@ struct Shown<'a> {
 
 fn render_map(r: &Registry, csrf: &str, m: &ScopeMap, users: &[Token], s: Shown<'_>) -> Response {
     let href = map_href(r, &m.name);
-    let kind = if m.system {
-        "SystemDefined"
-    } else {
-        "UserDefined"
-    };
+    let kind = map_type(m);
     let mut body = format!(
         "<dl class=\"facts\"><dt>Type</dt><dd>{kind}</dd><dt>Creation date</dt><dd>{}</dd><dt>Last modified</dt><dd>{}</dd></dl>\n",
         esc(&table_date(&m.audit.created_at)),
