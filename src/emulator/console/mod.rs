@@ -283,6 +283,16 @@ pub struct Done {
     pub done: Option<String>,
 }
 
+impl Done {
+    /// The notice of this page's `(done, text)` pairs that `?done=` names; none for a value
+    /// the page does not know.
+    fn notice(&self, texts: &[(&str, &str)]) -> Option<html::Notice> {
+        let done = self.done.as_deref()?;
+        let (_, text) = texts.iter().find(|(d, _)| *d == done)?;
+        Some(html::Notice::Success(text.to_string()))
+    }
+}
+
 /// The date-times of tables, as `acr … -o table` prints them.
 fn table_date(s: &str) -> String {
     crate::output::transformers::fmt_date(s)

@@ -57,10 +57,7 @@ pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, Pag
         )
     );
     let mut p = page("Scope maps", &r, Section::ScopeMaps, &at.session.csrf, &[]);
-    p.notice = match q.done.as_deref() {
-        Some("deleted") => Some(Notice::Success("Scope map deleted.".into())),
-        _ => None,
-    };
+    p.notice = q.notice(&[("deleted", "Scope map deleted.")]);
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }
 
@@ -266,14 +263,13 @@ fn render_map(r: &Registry, csrf: &str, m: &ScopeMap, users: &[Token], s: Shown<
 /// `GET …/scope-maps/{map}`.
 pub async fn show(at: At<(String, String)>, Query(q): Query<Done>) -> Result<Response, PageError> {
     let (r, m, users) = load(&at).await?;
-    let notice = match q.done.as_deref() {
-        Some("created") => Some(Notice::Success("Scope map created.".into())),
-        Some("saved") => Some(Notice::Success(
-            "Scope map saved. Tokens that use it have the new permissions from their next sign-in."
-                .into(),
-        )),
-        _ => None,
-    };
+    let notice = q.notice(&[
+        ("created", "Scope map created."),
+        (
+            "saved",
+            "Scope map saved. Tokens that use it have the new permissions from their next sign-in.",
+        ),
+    ]);
     let draft = Draft::from_actions(&m.actions);
     let shown = Shown {
         description: m.description.as_deref().unwrap_or(""),

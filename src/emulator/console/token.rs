@@ -18,16 +18,13 @@ use crate::emulator::{AppState, clock};
 
 pub(super) const PASSWORDS: [&str; 2] = ["password1", "password2"];
 
-fn done_notice(done: Option<&str>) -> Option<Notice> {
-    let m = match done? {
-        "created" => "Token created. Generate a password to use it.",
-        "saved" => "Token settings saved.",
-        "deleted-password1" => "password1 deleted.",
-        "deleted-password2" => "password2 deleted.",
-        _ => return None,
-    };
-    Some(Notice::Success(m.to_string()))
-}
+/// The notices after a change that comes back to the token page.
+const DONE: [(&str, &str); 4] = [
+    ("created", "Token created. Generate a password to use it."),
+    ("saved", "Token settings saved."),
+    ("deleted-password1", "password1 deleted."),
+    ("deleted-password2", "password2 deleted."),
+];
 
 /// The page of token `tok`, read afresh with the registry's scope maps (the choices of its
 /// settings form).
@@ -54,8 +51,7 @@ async fn token_page<P: InRegistry>(
 
 /// `GET …/tokens/{tok}`.
 pub async fn show(at: At<(String, String)>, Query(q): Query<Done>) -> Result<Response, PageError> {
-    let notice = done_notice(q.done.as_deref());
-    token_page(&at, &at.path.1, notice, StatusCode::OK).await
+    token_page(&at, &at.path.1, q.notice(&DONE), StatusCode::OK).await
 }
 
 fn render(

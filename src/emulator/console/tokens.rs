@@ -80,9 +80,7 @@ pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, Pag
         )
     );
     let mut p = page("Tokens", &r, Section::Tokens, &at.session.csrf, &[]);
-    if q.done.as_deref() == Some("deleted") {
-        p.notice = Some(Notice::Success("Token deleted.".into()));
-    }
+    p.notice = q.notice(&[("deleted", "Token deleted.")]);
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }
 
