@@ -1,10 +1,11 @@
 //! The console: the Azure portal's registry pages (tokens, scope maps, repositories) as
 //! server-rendered HTML under `/portal/` on the management port. It owns the routes, the
 //! page errors and the security headers of every console answer; sign-in and sessions are
-//! in `auth`, markup in `html`, the repository × permission editor in `editor`, one module per
-//! page group. Every change goes through the same store calls and the same rules
-//! (`management::rules`) as the management API, so `acr` and the page always agree; nothing
-//! here writes to disk or keeps state of its own beyond the sessions.
+//! in `auth`, what a page inside a registry gets from its request in `request`, markup in
+//! `html`, the repository × permission editor in `editor`, one module per page group. Every
+//! change goes through the same store calls and the same rules (`management::rules`) as the
+//! management API, so `acr` and the page always agree; nothing here writes to disk or keeps
+//! state of its own beyond the sessions.
 
 mod assets;
 mod auth;
@@ -13,6 +14,7 @@ mod html;
 mod passwords;
 mod registries;
 mod repositories;
+mod request;
 mod scope_maps;
 mod token;
 mod tokens;
@@ -174,53 +176,35 @@ pub enum PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let (status, title) = match &self {
+            PageError::SignedOut => (StatusCode::UNAUTHORIZED, "Sign in"),
+            PageError::SigninRefused => (StatusCode::FORBIDDEN, "Sign-in link not valid"),
+            PageError::BadHost => (StatusCode::MISDIRECTED_REQUEST, "Wrong address"),
+            PageError::Forbidden(_) => (StatusCode::FORBIDDEN, "Request refused"),
+            PageError::BadRequest(_) => (StatusCode::BAD_REQUEST, "Bad request"),
+            PageError::Conflict(_) => (StatusCode::CONFLICT, "Already done"),
+            PageError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
+            PageError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "The emulator failed"),
+        };
         let fresh = format!(
             "<p>Open the sign-in link that <code>acr-emulator start</code> printed, or get a fresh one with <code>{}</code> (its <code>consoleUrl</code>) or <code>{}</code> (<code>ACR_EMULATOR_CONSOLE_URL</code>). Each link works once.</p>",
             esc("acr-emulator env --format json"),
             esc("acr-emulator env")
         );
-        let (status, title, body) = match self {
-            PageError::SignedOut => (StatusCode::UNAUTHORIZED, "Sign in", fresh),
-            PageError::SigninRefused => (
-                StatusCode::FORBIDDEN,
-                "Sign-in link not valid",
-                format!(
-                    "<p>This sign-in link was used already, or belongs to an earlier run of the emulator.</p>{fresh}"
-                ),
+        let body = match self {
+            PageError::SignedOut => fresh,
+            PageError::SigninRefused => format!(
+                "<p>This sign-in link was used already, or belongs to an earlier run of the emulator.</p>{fresh}"
             ),
-            PageError::BadHost => (
-                StatusCode::MISDIRECTED_REQUEST,
-                "Wrong address",
-                "<p>The console answers only at <code>https://127.0.0.1:PORT/portal/</code> or <code>https://localhost:PORT/portal/</code>.</p>".to_string(),
+            PageError::BadHost => "<p>The console answers only at <code>https://127.0.0.1:PORT/portal/</code> or <code>https://localhost:PORT/portal/</code>.</p>".to_string(),
+            PageError::NotFound(m) => format!(
+                "<p>{}</p><p><a href=\"/portal/\">All registries</a></p>",
+                esc(&m)
             ),
-            PageError::Forbidden(m) => (
-                StatusCode::FORBIDDEN,
-                "Request refused",
-                format!("<p>{}</p>", esc(&m)),
-            ),
-            PageError::BadRequest(m) => (
-                StatusCode::BAD_REQUEST,
-                "Bad request",
-                format!("<p>{}</p>", esc(&m)),
-            ),
-            PageError::Conflict(m) => (
-                StatusCode::CONFLICT,
-                "Already done",
-                format!("<p>{}</p>", esc(&m)),
-            ),
-            PageError::NotFound(m) => (
-                StatusCode::NOT_FOUND,
-                "Not found",
-                format!(
-                    "<p>{}</p><p><a href=\"/portal/\">All registries</a></p>",
-                    esc(&m)
-                ),
-            ),
-            PageError::Internal(m) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The emulator failed",
-                format!("<p>{}</p>", esc(&m)),
-            ),
+            PageError::Forbidden(m)
+            | PageError::BadRequest(m)
+            | PageError::Conflict(m)
+            | PageError::Internal(m) => format!("<p>{}</p>", esc(&m)),
         };
         html_response(status, Page::new(title).render(&body))
     }
@@ -255,46 +239,58 @@ where
     state.store.run(f).await.map_err(PageError::store)
 }
 
-/// The registry named in the path (registry names are global, case-insensitive).
-async fn registry(state: &AppState, name: &str) -> Result<Registry, PageError> {
-    let n = name.to_string();
-    db(state, move |db| db.find_registry(&n))
-        .await?
-        .ok_or_else(|| PageError::NotFound(format!("There is no registry '{name}'.")))
-}
-
 /// `/portal/registries/{name}`.
 fn registry_href(r: &Registry) -> String {
     format!("/portal/registries/{}", html::seg(&r.name))
 }
 
-/// The breadcrumb trail of a page inside a registry.
-fn crumbs(r: &Registry, extra: &[(&str, String)]) -> Vec<(String, String)> {
-    let mut v = vec![
-        ("Registries".to_string(), BASE.to_string()),
-        (r.name.clone(), registry_href(r)),
-    ];
-    v.extend(extra.iter().map(|(t, h)| (t.to_string(), h.clone())));
-    v
-}
-
-/// A page inside registry `r`, with its navigation and the session's sign-out form.
+/// A page inside registry `r`, with its navigation, its breadcrumb trail (the registries, the
+/// registry, then `under`) and the session's sign-out form.
 fn page<'a>(
     title: impl Into<String>,
     r: &'a Registry,
     section: html::Section,
     csrf: &'a str,
+    under: &[(&str, String)],
 ) -> Page<'a> {
     let mut p = Page::new(title);
+    p.crumbs = vec![
+        ("Registries".to_string(), BASE.to_string()),
+        (r.name.clone(), registry_href(r)),
+    ];
+    p.crumbs
+        .extend(under.iter().map(|(t, h)| (t.to_string(), h.clone())));
     p.registry = Some((&r.name, section));
     p.csrf = Some(csrf);
     p
+}
+
+/// The console creates, never replaces (ARM's PUT would): a create whose name is `taken`
+/// already is refused.
+fn not_taken<T>(taken: Option<T>, kind: &str, name: &str, r: &Registry) -> StoreResult<()> {
+    match taken {
+        Some(_) => Err(StoreError::Conflict(format!(
+            "A {kind} named '{name}' already exists in registry '{}'.",
+            r.name
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// `?done=…` after a Post/Redirect/Get: which success notice to show (fixed texts only).
 #[derive(serde::Deserialize)]
 pub struct Done {
     pub done: Option<String>,
+}
+
+impl Done {
+    /// The notice of this page's `(done, text)` pairs that `?done=` names; none for a value
+    /// the page does not know.
+    fn notice(&self, texts: &[(&str, &str)]) -> Option<html::Notice> {
+        let done = self.done.as_deref()?;
+        let (_, text) = texts.iter().find(|(d, _)| *d == done)?;
+        Some(html::Notice::Success(text.to_string()))
+    }
 }
 
 /// The date-times of tables, as `acr … -o table` prints them.

@@ -4,20 +4,17 @@
 //! (`Cache-Control: no-store` on every console answer, and a single-use form nonce so that a
 //! reload re-sending the POST neither shows nor regenerates it), never again.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use time::{Date, OffsetDateTime, Time};
 
-use super::auth::Posted;
 use super::html::{Section, esc};
+use super::request::Change;
 use super::token::{PASSWORDS, refused};
 use super::tokens::{token_href, tokens_href};
-use super::{PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date};
+use super::{PageError, actor, db, html_response, page, see_other, table_date};
+use crate::emulator::clock;
 use crate::emulator::store::TokenPatch;
-use crate::emulator::{AppState, clock};
 
 fn check_which(which: &str) -> Result<&'static str, PageError> {
     PASSWORDS
@@ -45,38 +42,26 @@ fn parse_expiry(value: &str, now: OffsetDateTime) -> Result<Option<OffsetDateTim
 }
 
 /// `POST …/passwords/{which}/generate`: the new value, in this answer only.
-pub async fn generate(
-    State(state): State<Arc<AppState>>,
-    Path((reg, tok, which)): Path<(String, String, String)>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let which = check_which(&which)?;
-    let r = registry(&state, &reg).await?;
-    let expiry = match parse_expiry(posted.form.text("expiry"), clock::now()) {
+pub async fn generate(change: Change<(String, String, String)>) -> Result<Response, PageError> {
+    let (at, (_, tok, which)) = (&change.at, &change.at.path);
+    let which = check_which(which)?;
+    let r = at.registry().await?;
+    let expiry = match parse_expiry(change.form.text("expiry"), clock::now()) {
         Ok(e) => e.map(clock::format_expiry),
-        Err(m) => {
-            return refused(
-                &state,
-                &posted.session,
-                &reg,
-                &tok,
-                StatusCode::BAD_REQUEST,
-                m,
-            )
-            .await;
-        }
+        Err(m) => return refused(at, tok, m).await,
     };
     // Checked after the form itself, so a refused date leaves the nonce for a corrected try.
-    if !state
+    if !at
+        .state
         .console
-        .take_nonce(&posted.session, posted.form.text("nonce"))
+        .take_nonce(&at.session, change.form.text("nonce"))
     {
         return Err(PageError::Conflict(
             "This form was already sent, so nothing was generated: a password is shown only once. Generate a new one from the token's page.".into(),
         ));
     }
     let (r2, t) = (r.clone(), tok.clone());
-    let (username, generated) = db(&state, move |db| {
+    let (username, generated) = db(&at.state, move |db| {
         db.generate_credentials(&r2, &t, Some(which), expiry)
     })
     .await?;
@@ -105,46 +90,39 @@ pub async fn generate(
         port = r.port,
         back = esc(&token_href(&r, &username)),
     );
-    let mut page = page(
-        format!("New {which} for {username}"),
-        &r,
-        Section::Tokens,
-        &posted.session.csrf,
-    );
-    page.crumbs = crumbs(
-        &r,
-        &[
-            ("Tokens", tokens_href(&r)),
-            (&username, token_href(&r, &username)),
-        ],
-    );
+    let title = format!("New {which} for {username}");
+    let under = [
+        ("Tokens", tokens_href(&r)),
+        (username.as_str(), token_href(&r, &username)),
+    ];
+    let page = page(title, &r, Section::Tokens, &at.session.csrf, &under);
     Ok(html_response(StatusCode::OK, page.render(&body)))
 }
 
 /// `POST …/passwords/{which}/delete`: keeps only the other password.
 pub async fn delete_password(
-    State(state): State<Arc<AppState>>,
-    Path((reg, tok, which)): Path<(String, String, String)>,
-    _posted: Posted,
+    change: Change<(String, String, String)>,
 ) -> Result<Response, PageError> {
-    let which = check_which(&which)?;
-    let r = registry(&state, &reg).await?;
-    let (r2, t) = (r.clone(), tok.clone());
-    let token = db(&state, move |db| {
-        let token = db.get_token(&r2, &t)?;
-        let keep = token
-            .passwords
-            .iter()
-            .map(|p| p.name.clone())
-            .filter(|n| n != which)
-            .collect();
-        let patch = TokenPatch {
-            keep_passwords: Some(keep),
-            ..Default::default()
-        };
-        db.patch_token(&r2, &t, patch, &actor())
-    })
-    .await?;
+    let (_, tok, which) = &change.at.path;
+    let which = check_which(which)?;
+    let t = tok.clone();
+    let (r, token) = change
+        .at
+        .run(move |db, r| {
+            let token = db.get_token(r, &t)?;
+            let keep = token
+                .passwords
+                .iter()
+                .map(|p| p.name.clone())
+                .filter(|n| n != which)
+                .collect();
+            let patch = TokenPatch {
+                keep_passwords: Some(keep),
+                ..Default::default()
+            };
+            db.patch_token(r, &t, patch, &actor())
+        })
+        .await?;
     Ok(see_other(&format!(
         "{}?done=deleted-{which}",
         token_href(&r, &token.name)

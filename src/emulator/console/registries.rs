@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::auth::Session;
 use super::html::{Page, Section, esc, link, table};
-use super::{PageError, db, html_response, page, registry, registry_href, table_date};
+use super::request::At;
+use super::{PageError, db, html_response, page, registry_href, table_date};
 use crate::emulator::AppState;
 
 /// `GET /portal/`: the registries.
@@ -53,21 +54,16 @@ pub async fn list(
 }
 
 /// `GET /portal/registries/{reg}`: one registry.
-pub async fn overview(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &name).await?;
-    let (r2, reg_name) = (r.clone(), r.name.clone());
-    let (tokens, maps, repos) = db(&state, move |db| {
-        Ok((
-            db.list_tokens(&r2)?.len(),
-            db.list_scope_maps(&r2)?.len(),
-            db.catalog(&reg_name)?.len(),
-        ))
-    })
-    .await?;
+pub async fn overview(at: At<String>) -> Result<Response, PageError> {
+    let (r, (tokens, maps, repos)) = at
+        .run(|db, r| {
+            Ok((
+                db.list_tokens(r)?.len(),
+                db.list_scope_maps(r)?.len(),
+                db.catalog(&r.name)?.len(),
+            ))
+        })
+        .await?;
     let base = registry_href(&r);
     let body = format!(
         concat!(
@@ -101,7 +97,8 @@ pub async fn overview(
         maps = maps,
         repos = repos,
     );
-    let mut p = page(&r.name, &r, Section::Overview, &session.csrf);
+    let mut p = page(&r.name, &r, Section::Overview, &at.session.csrf, &[]);
+    // The registry is this page: the trail stops at the registries.
     p.crumbs = vec![("Registries".into(), super::BASE.into())];
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }

@@ -5,42 +5,35 @@
 //! locks. Read-only.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::auth::Session;
 use super::html::{Section, esc, link, repo_path, table};
+use super::request::At;
 use super::tokens::token_href;
-use super::{PageError, crumbs, db, html_response, page, registry, table_date};
+use super::{PageError, html_response, page, table_date};
+use crate::emulator::clock;
 use crate::emulator::registry::scope::{DELETE, METADATA_READ, METADATA_WRITE, PULL, PUSH, Rights};
 use crate::emulator::store::{Flags, Refusal, RepositoryInfo, TagInfo, Token};
-use crate::emulator::{AppState, clock};
 
 fn repos_href(r: &crate::emulator::store::Registry) -> String {
     format!("{}/repositories", super::registry_href(r))
 }
 
 /// `GET …/repositories`.
-pub async fn list(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(reg): Path<String>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    let name = r.name.clone();
-    let repos: Vec<RepositoryInfo> = db(&state, move |db| {
-        let mut out = Vec::new();
-        for (repo, _) in db.catalog(&name)? {
-            if let Ok(info) = db.repository(&name, &repo)? {
-                out.push(info);
+pub async fn list(at: At<String>) -> Result<Response, PageError> {
+    let (r, repos) = at
+        .run(|db, r| {
+            let mut out: Vec<RepositoryInfo> = Vec::new();
+            for (repo, _) in db.catalog(&r.name)? {
+                if let Ok(info) = db.repository(&r.name, &repo)? {
+                    out.push(info);
+                }
             }
-        }
-        Ok(out)
-    })
-    .await?;
+            Ok(out)
+        })
+        .await?;
     let rows: Vec<Vec<String>> = repos
         .iter()
         .map(|i| {
@@ -64,8 +57,13 @@ pub async fn list(
             &rows
         )
     );
-    let mut p = page("Repositories", &r, Section::Repositories, &session.csrf);
-    p.crumbs = crumbs(&r, &[]);
+    let p = page(
+        "Repositories",
+        &r,
+        Section::Repositories,
+        &at.session.csrf,
+        &[],
+    );
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }
 
@@ -102,31 +100,28 @@ fn locks(f: &Flags) -> String {
 }
 
 /// `GET …/repositories/{*repo}`.
-pub async fn show(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path((reg, repo)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    let (r2, rp) = (r.clone(), repo.clone());
+pub async fn show(at: At<(String, String)>) -> Result<Response, PageError> {
+    let repo = at.path.1.clone();
     type Loaded = (
         Result<(RepositoryInfo, Vec<TagInfo>), Refusal>,
         Vec<Token>,
         HashMap<String, Vec<String>>,
     );
-    let (found, tokens, maps): Loaded = db(&state, move |db| {
-        let found = match db.repository(&r2.name, &rp)? {
-            Ok(info) => db.tags(&r2.name, &rp)?.map(|tags| (info, tags)),
-            Err(e) => Err(e),
-        };
-        let maps = db
-            .list_scope_maps(&r2)?
-            .into_iter()
-            .map(|m| (m.name.to_ascii_lowercase(), m.actions))
-            .collect();
-        Ok((found, db.list_tokens(&r2)?, maps))
-    })
-    .await?;
+    let (r, (found, tokens, maps)): (_, Loaded) = at
+        .run(move |db, r| {
+            let found = match db.repository(&r.name, &repo)? {
+                Ok(info) => db.tags(&r.name, &repo)?.map(|tags| (info, tags)),
+                Err(e) => Err(e),
+            };
+            let maps = db
+                .list_scope_maps(r)?
+                .into_iter()
+                .map(|m| (m.name.to_ascii_lowercase(), m.actions))
+                .collect();
+            Ok((found, db.list_tokens(r)?, maps))
+        })
+        .await?;
+    let repo = &at.path.1;
     let Ok((info, tags)) = found else {
         return Err(PageError::NotFound(format!(
             "There is no repository '{repo}' in registry '{}'.",
@@ -195,7 +190,13 @@ pub async fn show(
             &token_rows
         ),
     );
-    let mut p = page(&info.name, &r, Section::Repositories, &session.csrf);
-    p.crumbs = crumbs(&r, &[("Repositories", repos_href(&r))]);
+    let under = [("Repositories", repos_href(&r))];
+    let p = page(
+        &info.name,
+        &r,
+        Section::Repositories,
+        &at.session.csrf,
+        &under,
+    );
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }

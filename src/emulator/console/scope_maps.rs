@@ -3,19 +3,15 @@
 //! description, the tokens that use it, and delete (refused while tokens use it). Saving is
 //! the store's `patch_scope_map` with the whole action list, after the management API's rules.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::auth::{Posted, Session};
 use super::editor::Draft;
-use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
+use super::html::{Notice, Page, Section, csrf_input, esc, link, seg, table};
+use super::request::{At, Change};
 use super::tokens::{title_status, token_href};
-use super::{
-    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
-};
+use super::{Done, PageError, actor, html_response, not_taken, page, see_other, table_date};
 use crate::emulator::AppState;
 use crate::emulator::management::rules;
 use crate::emulator::store::{Registry, ScopeMap, ScopeMapPatch, ScopeMapPut, StoreError, Token};
@@ -24,31 +20,28 @@ fn maps_href(r: &Registry) -> String {
     format!("{}/scope-maps", super::registry_href(r))
 }
 
-fn map_href(r: &Registry, name: &str) -> String {
+pub(super) fn map_href(r: &Registry, name: &str) -> String {
     format!("{}/{}", maps_href(r), seg(name))
 }
 
+/// A map's `type`, as `acr scope-map list` shows it.
+fn map_type(m: &ScopeMap) -> &'static str {
+    if m.system {
+        "SystemDefined"
+    } else {
+        "UserDefined"
+    }
+}
+
 /// `GET …/scope-maps`.
-pub async fn list(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(reg): Path<String>,
-    Query(q): Query<Done>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    let r2 = r.clone();
-    let maps = db(&state, move |db| db.list_scope_maps(&r2)).await?;
+pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, PageError> {
+    let (r, maps) = at.run(|db, r| db.list_scope_maps(r)).await?;
     let rows: Vec<Vec<String>> = maps
         .iter()
         .map(|m| {
             vec![
                 link(&map_href(&r, &m.name), &m.name),
-                if m.system {
-                    "SystemDefined"
-                } else {
-                    "UserDefined"
-                }
-                .to_string(),
+                map_type(m).to_string(),
                 esc(&table_date(&m.audit.created_at)),
                 esc(m.description.as_deref().unwrap_or("")),
             ]
@@ -63,12 +56,8 @@ pub async fn list(
             &rows
         )
     );
-    let mut p = page("Scope maps", &r, Section::ScopeMaps, &session.csrf);
-    p.crumbs = crumbs(&r, &[]);
-    p.notice = match q.done.as_deref() {
-        Some("deleted") => Some(Notice::Success("Scope map deleted.".into())),
-        _ => None,
-    };
+    let mut p = page("Scope maps", &r, Section::ScopeMaps, &at.session.csrf, &[]);
+    p.notice = q.notice(&[("deleted", "Scope map deleted.")]);
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }
 
@@ -107,22 +96,20 @@ fn render_new(
         description = description_field(description, false),
         editor = draft.render(false),
     );
-    let mut p = page("Create scope map", r, Section::ScopeMaps, csrf);
-    p.crumbs = crumbs(r, &[("Scope maps", maps_href(r))]);
-    p.notice = notice;
+    let under = [("Scope maps", maps_href(r))];
+    let p = Page {
+        notice,
+        ..page("Create scope map", r, Section::ScopeMaps, csrf, &under)
+    };
     html_response(status, p.render(&body))
 }
 
 /// `GET …/scope-maps/new`.
-pub async fn new_form(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(reg): Path<String>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
+pub async fn new_form(at: At<String>) -> Result<Response, PageError> {
+    let r = at.registry().await?;
     Ok(render_new(
         &r,
-        &session.csrf,
+        &at.session.csrf,
         "",
         "",
         &Draft::default(),
@@ -132,12 +119,12 @@ pub async fn new_form(
 }
 
 /// The description (empty means none) and actions of a submitted editor, checked with the
-/// management API's rules.
-async fn checked(
+/// management API's rules (here and on the new-token page).
+pub(super) async fn checked(
     state: &AppState,
     description: &str,
     draft: &Draft,
-) -> Result<(Option<String>, Vec<String>), String> {
+) -> Result<ScopeMapPut, String> {
     let description = (!description.trim().is_empty()).then(|| description.to_string());
     rules::check_description(description.as_deref())?;
     let actions = draft.actions();
@@ -147,7 +134,10 @@ async fn checked(
         .await
         .map_err(|e| e.to_string())?;
     rules::check_actions(&actions, limit).map_err(|e| e.message)?;
-    Ok((description, actions))
+    Ok(ScopeMapPut {
+        description,
+        actions,
+    })
 }
 
 fn refusal(e: StoreError) -> Result<(StatusCode, String), PageError> {
@@ -159,16 +149,11 @@ fn refusal(e: StoreError) -> Result<(StatusCode, String), PageError> {
 }
 
 /// `POST …/scope-maps/new`: `op=add-row` or `op=create`.
-pub async fn create(
-    State(state): State<Arc<AppState>>,
-    Path(reg): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    let f = &posted.form;
+pub async fn create(change: Change<String>) -> Result<Response, PageError> {
+    let r = change.at.registry().await?;
+    let (state, csrf, f) = (&change.at.state, &change.at.session.csrf, &change.form);
     let (name, description) = (f.text("map-name"), f.get("map-description").unwrap_or(""));
     let draft = Draft::from_form(f);
-    let csrf = &posted.session.csrf;
     let again = |notice, status| render_new(&r, csrf, name, description, &draft, notice, status);
     if f.text("op") == "add-row" {
         return Ok(again(None, StatusCode::OK));
@@ -176,7 +161,7 @@ pub async fn create(
     if let Err(m) = rules::check_scope_map_name(name) {
         return Ok(again(Some(Notice::Error(m)), StatusCode::BAD_REQUEST));
     }
-    let (description_value, actions) = match checked(&state, description, &draft).await {
+    let put = match checked(state, description, &draft).await {
         Ok(v) => v,
         Err(m) => return Ok(again(Some(Notice::Error(m)), StatusCode::BAD_REQUEST)),
     };
@@ -184,16 +169,7 @@ pub async fn create(
     let result = state
         .store
         .run(move |db| {
-            if db.find_scope_map(&r2, &n)?.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "A scope map named '{n}' already exists in registry '{}'.",
-                    r2.name
-                )));
-            }
-            let put = ScopeMapPut {
-                description: description_value,
-                actions,
-            };
+            not_taken(db.find_scope_map(&r2, &n)?, "scope map", &n, &r2)?;
             db.put_scope_map(&r2, &n, put, &actor())
         })
         .await;
@@ -209,17 +185,12 @@ pub async fn create(
     }
 }
 
-async fn load(
-    state: &AppState,
-    reg: &str,
-    name: &str,
-) -> Result<(Registry, ScopeMap, Vec<Token>), PageError> {
-    let r = registry(state, reg).await?;
-    let (r2, n) = (r.clone(), name.to_string());
-    let (map, tokens) = db(state, move |db| {
-        Ok((db.get_scope_map(&r2, &n)?, db.list_tokens(&r2)?))
-    })
-    .await?;
+/// The scope map of the path and the tokens that use it.
+async fn load(at: &At<(String, String)>) -> Result<(Registry, ScopeMap, Vec<Token>), PageError> {
+    let name = at.path.1.clone();
+    let (r, (map, tokens)) = at
+        .run(move |db, r| Ok((db.get_scope_map(r, &name)?, db.list_tokens(r)?)))
+        .await?;
     let users = tokens
         .into_iter()
         .filter(|t| t.scope_map.eq_ignore_ascii_case(&map.name))
@@ -236,11 +207,7 @@ struct Shown<'a> {
 
 fn render_map(r: &Registry, csrf: &str, m: &ScopeMap, users: &[Token], s: Shown<'_>) -> Response {
     let href = map_href(r, &m.name);
-    let kind = if m.system {
-        "SystemDefined"
-    } else {
-        "UserDefined"
-    };
+    let kind = map_type(m);
     let mut body = format!(
         "<dl class=\"facts\"><dt>Type</dt><dd>{kind}</dd><dt>Creation date</dt><dd>{}</dd><dt>Last modified</dt><dd>{}</dd></dl>\n",
         esc(&table_date(&m.audit.created_at)),
@@ -285,28 +252,24 @@ fn render_map(r: &Registry, csrf: &str, m: &ScopeMap, users: &[Token], s: Shown<
             csrf_input(csrf)
         ));
     }
-    let mut p = page(&m.name, r, Section::ScopeMaps, csrf);
-    p.crumbs = crumbs(r, &[("Scope maps", maps_href(r))]);
-    p.notice = s.notice;
+    let under = [("Scope maps", maps_href(r))];
+    let p = Page {
+        notice: s.notice,
+        ..page(&m.name, r, Section::ScopeMaps, csrf, &under)
+    };
     html_response(s.status, p.render(&body))
 }
 
 /// `GET …/scope-maps/{map}`.
-pub async fn show(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path((reg, name)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, PageError> {
-    let (r, m, users) = load(&state, &reg, &name).await?;
-    let notice = match q.done.as_deref() {
-        Some("created") => Some(Notice::Success("Scope map created.".into())),
-        Some("saved") => Some(Notice::Success(
-            "Scope map saved. Tokens that use it have the new permissions from their next sign-in."
-                .into(),
-        )),
-        _ => None,
-    };
+pub async fn show(at: At<(String, String)>, Query(q): Query<Done>) -> Result<Response, PageError> {
+    let (r, m, users) = load(&at).await?;
+    let notice = q.notice(&[
+        ("created", "Scope map created."),
+        (
+            "saved",
+            "Scope map saved. Tokens that use it have the new permissions from their next sign-in.",
+        ),
+    ]);
     let draft = Draft::from_actions(&m.actions);
     let shown = Shown {
         description: m.description.as_deref().unwrap_or(""),
@@ -314,20 +277,15 @@ pub async fn show(
         notice,
         status: StatusCode::OK,
     };
-    Ok(render_map(&r, &session.csrf, &m, &users, shown))
+    Ok(render_map(&r, &at.session.csrf, &m, &users, shown))
 }
 
 /// `POST …/scope-maps/{map}`: `op=add-row` or `op=save` (description and every action).
-pub async fn save(
-    State(state): State<Arc<AppState>>,
-    Path((reg, name)): Path<(String, String)>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let (r, m, users) = load(&state, &reg, &name).await?;
-    let f = &posted.form;
+pub async fn save(change: Change<(String, String)>) -> Result<Response, PageError> {
+    let (r, m, users) = load(&change.at).await?;
+    let (state, csrf, f) = (&change.at.state, &change.at.session.csrf, &change.form);
     let description = f.get("map-description").unwrap_or("");
     let draft = Draft::from_form(f);
-    let csrf = &posted.session.csrf;
     let again = |notice, status| {
         let shown = Shown {
             description,
@@ -340,14 +298,14 @@ pub async fn save(
     if f.text("op") == "add-row" && !m.system {
         return Ok(again(None, StatusCode::OK));
     }
-    let (description_value, actions) = match checked(&state, description, &draft).await {
+    let put = match checked(state, description, &draft).await {
         Ok(v) => v,
         Err(msg) => return Ok(again(Some(Notice::Error(msg)), StatusCode::BAD_REQUEST)),
     };
     let patch = ScopeMapPatch {
         // An emptied field clears the description.
-        description: Some(description_value.unwrap_or_default()),
-        actions: Some(actions),
+        description: Some(put.description.unwrap_or_default()),
+        actions: Some(put.actions),
     };
     let (r2, n) = (r.clone(), m.name.clone());
     match state
@@ -367,14 +325,12 @@ pub async fn save(
 }
 
 /// `POST …/scope-maps/{map}/delete`.
-pub async fn delete(
-    State(state): State<Arc<AppState>>,
-    Path((reg, name)): Path<(String, String)>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let (r, m, users) = load(&state, &reg, &name).await?;
+pub async fn delete(change: Change<(String, String)>) -> Result<Response, PageError> {
+    let (r, m, users) = load(&change.at).await?;
     let (r2, n) = (r.clone(), m.name.clone());
-    match state
+    match change
+        .at
+        .state
         .store
         .run(move |db| db.delete_scope_map(&r2, &n))
         .await
@@ -389,7 +345,7 @@ pub async fn delete(
                 notice: Some(Notice::Error(msg)),
                 status,
             };
-            Ok(render_map(&r, &posted.session.csrf, &m, &users, shown))
+            Ok(render_map(&r, &change.at.session.csrf, &m, &users, shown))
         }
     }
 }

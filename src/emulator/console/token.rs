@@ -2,66 +2,56 @@
 //! update`), its passwords with their generate and delete forms (handled in `passwords`),
 //! what its scope map allows, and deleting the token. The page never shows a password value.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::auth::{Posted, Session};
+use super::auth::Session;
 use super::editor::Draft;
-use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
+use super::html::{Notice, Page, Section, csrf_input, esc, link, table};
+use super::request::{At, Change, InRegistry};
+use super::scope_maps::map_href;
 use super::tokens::{map_options, password_expiry, title_status, token_href, tokens_href};
-use super::{
-    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
-};
+use super::{Done, PageError, actor, html_response, page, see_other, table_date};
 use crate::emulator::store::{Registry, ScopeMap, StoreError, Token, TokenPatch};
 use crate::emulator::{AppState, clock};
 
 pub(super) const PASSWORDS: [&str; 2] = ["password1", "password2"];
 
-fn done_notice(done: Option<&str>) -> Option<Notice> {
-    let m = match done? {
-        "created" => "Token created. Generate a password to use it.",
-        "saved" => "Token settings saved.",
-        "deleted-password1" => "password1 deleted.",
-        "deleted-password2" => "password2 deleted.",
-        _ => return None,
-    };
-    Some(Notice::Success(m.to_string()))
-}
+/// The notices after a change that comes back to the token page.
+const DONE: [(&str, &str); 4] = [
+    ("created", "Token created. Generate a password to use it."),
+    ("saved", "Token settings saved."),
+    ("deleted-password1", "password1 deleted."),
+    ("deleted-password2", "password2 deleted."),
+];
 
-async fn load(
-    state: &AppState,
-    reg: &str,
+/// The page of token `tok`, read afresh with the registry's scope maps (the choices of its
+/// settings form).
+async fn token_page<P: InRegistry>(
+    at: &At<P>,
     tok: &str,
-) -> Result<(Registry, Token, Vec<ScopeMap>), PageError> {
-    let r = registry(state, reg).await?;
-    let (r2, t) = (r.clone(), tok.to_string());
-    let (token, maps) = db(state, move |db| {
-        Ok((db.get_token(&r2, &t)?, db.list_scope_maps(&r2)?))
-    })
-    .await?;
-    Ok((r, token, maps))
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let t = tok.to_string();
+    let (r, (token, maps)) = at
+        .run(move |db, r| Ok((db.get_token(r, &t)?, db.list_scope_maps(r)?)))
+        .await?;
+    Ok(render(
+        &at.state,
+        &at.session,
+        &r,
+        &token,
+        &maps,
+        notice,
+        status,
+    ))
 }
 
 /// `GET …/tokens/{tok}`.
-pub async fn show(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path((reg, tok)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, PageError> {
-    let (r, t, maps) = load(&state, &reg, &tok).await?;
-    Ok(render(
-        &state,
-        &session,
-        &r,
-        &t,
-        &maps,
-        done_notice(q.done.as_deref()),
-        StatusCode::OK,
-    ))
+pub async fn show(at: At<(String, String)>, Query(q): Query<Done>) -> Result<Response, PageError> {
+    token_page(&at, &at.path.1, q.notice(&DONE), StatusCode::OK).await
 }
 
 fn render(
@@ -74,11 +64,7 @@ fn render(
     status: StatusCode,
 ) -> Response {
     let href = token_href(r, &t.name);
-    let map_href = format!(
-        "{}/scope-maps/{}",
-        super::registry_href(r),
-        seg(&t.scope_map)
-    );
+    let map_href = map_href(r, &t.scope_map);
     let csrf = csrf_input(&session.csrf);
     let mut body = format!(
         concat!(
@@ -190,102 +176,65 @@ fn render(
         csrf = csrf,
         name = esc(&t.name),
     ));
-    let mut p = page(&t.name, r, Section::Tokens, &session.csrf);
-    p.crumbs = crumbs(r, &[("Tokens", tokens_href(r))]);
-    p.notice = notice;
+    let under = [("Tokens", tokens_href(r))];
+    let p = Page {
+        notice,
+        ..page(&t.name, r, Section::Tokens, &session.csrf, &under)
+    };
     html_response(status, p.render(&body))
 }
 
-/// Re-renders the token page with `message` (a refused change).
-pub(super) async fn refused(
-    state: &AppState,
-    session: &Session,
-    reg: &str,
+/// Re-renders the page of token `tok` with `message`: a refused change (400).
+pub(super) async fn refused<P: InRegistry>(
+    at: &At<P>,
     tok: &str,
-    status: StatusCode,
     message: String,
 ) -> Result<Response, PageError> {
-    let (r, t, maps) = load(state, reg, tok).await?;
-    Ok(render(
-        state,
-        session,
-        &r,
-        &t,
-        &maps,
+    token_page(
+        at,
+        tok,
         Some(Notice::Error(message)),
-        status,
-    ))
+        StatusCode::BAD_REQUEST,
+    )
+    .await
 }
 
-/// `POST …/tokens/{tok}/settings`: scope map and status.
-pub async fn settings(
-    State(state): State<Arc<AppState>>,
-    Path((reg, tok)): Path<(String, String)>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    let status = posted.form.text("status");
+/// `POST …/tokens/{tok}/settings`: scope map and status. A missing registry or token is
+/// found by the change itself, or by `refused` re-reading the page.
+pub async fn settings(change: Change<(String, String)>) -> Result<Response, PageError> {
+    let (at, tok) = (&change.at, &change.at.path.1);
+    let status = change.form.text("status");
     if !["enabled", "disabled"].contains(&status) {
-        return refused(
-            &state,
-            &posted.session,
-            &reg,
-            &tok,
-            StatusCode::BAD_REQUEST,
-            "Choose Enabled or Disabled.".into(),
-        )
-        .await;
+        return refused(at, tok, "Choose Enabled or Disabled.".into()).await;
     }
     let patch = TokenPatch {
-        scope_map: Some(posted.form.text("scope-map").to_string()),
+        scope_map: Some(change.form.text("scope-map").to_string()),
         status: Some(status.to_string()),
         ..Default::default()
     };
-    let (r2, t) = (r.clone(), tok.clone());
-    match state
-        .store
-        .run(move |db| db.patch_token(&r2, &t, patch, &actor()))
-        .await
-    {
+    let t = tok.clone();
+    let (r, patched) = at
+        .try_run(move |db, r| db.patch_token(r, &t, patch, &actor()))
+        .await?;
+    match patched {
         Ok(token) => Ok(see_other(&format!(
             "{}?done=saved",
             token_href(&r, &token.name)
         ))),
-        Err(StoreError::Rule(m)) => {
-            refused(
-                &state,
-                &posted.session,
-                &reg,
-                &tok,
-                StatusCode::BAD_REQUEST,
-                m,
-            )
-            .await
-        }
+        Err(StoreError::Rule(m)) => refused(at, tok, m).await,
         Err(e) => Err(PageError::store(e)),
     }
 }
 
 /// `POST …/tokens/{tok}/delete` (with the confirmation box ticked).
-pub async fn delete(
-    State(state): State<Arc<AppState>>,
-    Path((reg, tok)): Path<(String, String)>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &reg).await?;
-    if posted.form.text("confirm") != "yes" {
-        return refused(
-            &state,
-            &posted.session,
-            &reg,
-            &tok,
-            StatusCode::BAD_REQUEST,
-            "Tick the confirmation box to delete the token.".into(),
-        )
-        .await;
+pub async fn delete(change: Change<(String, String)>) -> Result<Response, PageError> {
+    let (at, tok) = (&change.at, &change.at.path.1);
+    if change.form.text("confirm") != "yes" {
+        let m = "Tick the confirmation box to delete the token.";
+        return refused(at, tok, m.into()).await;
     }
-    let (r2, t) = (r.clone(), tok.clone());
-    let existed = db(&state, move |db| db.delete_token(&r2, &t)).await?;
+    let t = tok.clone();
+    let (r, existed) = at.run(move |db, r| db.delete_token(r, &t)).await?;
     if !existed {
         return Err(PageError::NotFound(format!(
             "There is no token '{tok}' in this registry."

@@ -4,21 +4,20 @@
 //! `put_scope_map` and `put_token` with the management API's rules; like the portal (and
 //! ARM's PUT) it makes no password: that is the token page's "Generate".
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::auth::{Form, Posted, Session};
+use super::auth::Form;
 use super::editor::Draft;
-use super::html::{Notice, Section, csrf_input, esc, link, seg, table};
+use super::html::{Notice, Page, Section, csrf_input, esc, link, seg, table};
+use super::request::{At, Change};
 use super::{
-    Done, PageError, actor, crumbs, db, html_response, page, registry, see_other, table_date,
+    Done, PageError, actor, db, html_response, not_taken, page, scope_maps, see_other, table_date,
 };
 use crate::emulator::AppState;
 use crate::emulator::management::rules;
-use crate::emulator::store::{Registry, ScopeMap, ScopeMapPut, StoreError, Token, TokenPut};
+use crate::emulator::store::{Registry, ScopeMap, StoreError, Token, TokenPut};
 
 pub(super) fn tokens_href(r: &Registry) -> String {
     format!("{}/tokens", super::registry_href(r))
@@ -48,22 +47,14 @@ pub(super) fn title_status(status: &str) -> &'static str {
 }
 
 /// `GET …/tokens`.
-pub async fn list(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-    Query(q): Query<Done>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &name).await?;
-    let r2 = r.clone();
-    let tokens = db(&state, move |db| db.list_tokens(&r2)).await?;
-    let maps_href = format!("{}/scope-maps", super::registry_href(&r));
+pub async fn list(at: At<String>, Query(q): Query<Done>) -> Result<Response, PageError> {
+    let (r, tokens) = at.run(|db, r| db.list_tokens(r)).await?;
     let rows: Vec<Vec<String>> = tokens
         .iter()
         .map(|t| {
             vec![
                 link(&token_href(&r, &t.name), &t.name),
-                link(&format!("{maps_href}/{}", seg(&t.scope_map)), &t.scope_map),
+                link(&scope_maps::map_href(&r, &t.scope_map), &t.scope_map),
                 esc(&password_expiry(t, "password1")),
                 esc(&password_expiry(t, "password2")),
                 title_status(&t.status).to_string(),
@@ -88,11 +79,8 @@ pub async fn list(
             &rows
         )
     );
-    let mut p = page("Tokens", &r, Section::Tokens, &session.csrf);
-    p.crumbs = crumbs(&r, &[]);
-    if q.done.as_deref() == Some("deleted") {
-        p.notice = Some(Notice::Success("Token deleted.".into()));
-    }
+    let mut p = page("Tokens", &r, Section::Tokens, &at.session.csrf, &[]);
+    p.notice = q.notice(&[("deleted", "Token deleted.")]);
     Ok(html_response(StatusCode::OK, p.render(&body)))
 }
 
@@ -229,9 +217,11 @@ fn render_form(
         "<p class=\"actions\"><button type=\"submit\" name=\"op\" value=\"create\">Create</button> <a href=\"{}\">Cancel</a></p>\n</form>\n",
         esc(&tokens_href(r))
     ));
-    let mut p = page("Create token", r, Section::Tokens, csrf);
-    p.crumbs = crumbs(r, &[("Tokens", tokens_href(r))]);
-    p.notice = notice;
+    let under = [("Tokens", tokens_href(r))];
+    let p = Page {
+        notice,
+        ..page("Create token", r, Section::Tokens, csrf, &under)
+    };
     html_response(status, p.render(&body))
 }
 
@@ -241,16 +231,11 @@ async fn scope_maps(state: &AppState, r: &Registry) -> Result<Vec<ScopeMap>, Pag
 }
 
 /// `GET …/tokens/new`.
-pub async fn new_form(
-    session: Session,
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &name).await?;
-    let maps = scope_maps(&state, &r).await?;
+pub async fn new_form(at: At<String>) -> Result<Response, PageError> {
+    let (r, maps) = at.run(|db, r| db.list_scope_maps(r)).await?;
     Ok(render_form(
         &r,
-        &session.csrf,
+        &at.session.csrf,
         &maps,
         &NewToken::blank(),
         None,
@@ -267,25 +252,21 @@ fn bad(m: impl Into<String>) -> Refused {
 
 /// `POST …/tokens/new`: `op=add-row` re-renders with one more repository group; `op=create`
 /// creates the scope map (when new) and the token.
-pub async fn create(
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    let r = registry(&state, &name).await?;
-    let t = NewToken::from_form(&posted.form);
-    let csrf = &posted.session.csrf;
-    if posted.form.text("op") == "add-row" {
-        let maps = scope_maps(&state, &r).await?;
+pub async fn create(change: Change<String>) -> Result<Response, PageError> {
+    let (state, csrf) = (&*change.at.state, &change.at.session.csrf);
+    let r = change.at.registry().await?;
+    let t = NewToken::from_form(&change.form);
+    if change.form.text("op") == "add-row" {
+        let maps = scope_maps(state, &r).await?;
         return Ok(render_form(&r, csrf, &maps, &t, None, StatusCode::OK));
     }
-    match create_token(&state, &r, &t).await {
+    match create_token(state, &r, &t).await {
         Ok(()) => Ok(see_other(&format!(
             "{}?done=created",
             token_href(&r, &t.name)
         ))),
         Err((status, message)) => {
-            let maps = scope_maps(&state, &r).await?;
+            let maps = scope_maps(state, &r).await?;
             Ok(render_form(
                 &r,
                 csrf,
@@ -302,19 +283,11 @@ async fn create_token(state: &AppState, r: &Registry, t: &NewToken) -> Result<()
     rules::check_token_name(&t.name).map_err(bad)?;
     let new_map = if t.mode == "new" {
         rules::check_scope_map_name(&t.map_name).map_err(bad)?;
-        let description = (!t.description.trim().is_empty()).then(|| t.description.clone());
-        rules::check_description(description.as_deref()).map_err(bad)?;
-        let actions = t.draft.actions();
-        let limit = state
-            .store
-            .run(|db| Ok(db.limits.actions_per_scope_map))
-            .await
-            .map_err(|e| bad(e.to_string()))?;
-        rules::check_actions(&actions, limit).map_err(|e| bad(e.message))?;
-        Some(ScopeMapPut {
-            description,
-            actions,
-        })
+        Some(
+            scope_maps::checked(state, &t.description, &t.draft)
+                .await
+                .map_err(bad)?,
+        )
     } else {
         None
     };
@@ -329,12 +302,7 @@ async fn create_token(state: &AppState, r: &Registry, t: &NewToken) -> Result<()
     state
         .store
         .run(move |db| {
-            if db.find_token(&r2, &token)?.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "A token named '{token}' already exists in registry '{}'.",
-                    r2.name
-                )));
-            }
+            not_taken(db.find_token(&r2, &token)?, "token", &token, &r2)?;
             let existing = db.find_scope_map(&r2, &map_name)?;
             let created_map = match (new_map, existing) {
                 (Some(_), Some(_)) => {
