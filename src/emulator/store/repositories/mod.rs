@@ -305,6 +305,19 @@ fn manifest_by_digest(
     .optional()
 }
 
+/// The manifest as its GET and PATCH answer it: with its tags.
+fn manifest_with_tags(
+    tx: &rusqlite::Connection,
+    repo: i64,
+    digest: &str,
+) -> rusqlite::Result<Option<(i64, ManifestInfo)>> {
+    let Some((id, mut m)) = manifest_by_digest(tx, repo, digest)? else {
+        return Ok(None);
+    };
+    m.tags = tags_of(tx, id)?;
+    Ok(Some((id, m)))
+}
+
 fn tag_row(
     tx: &rusqlite::Connection,
     repo: i64,
@@ -368,6 +381,34 @@ fn repository_info(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<Rep
             })
         },
     )
+}
+
+impl Db {
+    /// The one PATCH of `changeableAttributes`, in one transaction: `find` reads the row in
+    /// the visible repository (`missing` when there is none), `store` writes its patched
+    /// flags ([`set_flags`]), and the row is read again for the answer.
+    fn patch_row<T>(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        missing: Refusal,
+        find: impl Fn(&rusqlite::Connection, &Repo) -> rusqlite::Result<Option<T>>,
+        store: impl FnOnce(&Transaction<'_>, &Repo, &T) -> rusqlite::Result<()>,
+    ) -> Outcome<T> {
+        let tx = self.conn.transaction()?;
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        let Some(row) = find(&tx, &r)? else {
+            return Ok(Err(missing));
+        };
+        store(&tx, &r, &row)?;
+        let Some(row) = find(&tx, &r)? else {
+            return Ok(Err(missing));
+        };
+        tx.commit()?;
+        Ok(Ok(row))
+    }
 }
 
 #[allow(
