@@ -29,8 +29,8 @@ use super::Sku;
 pub use login::{Denied, TokenIdentity};
 pub use registries::{NewRegistry, RegistryPatch};
 pub use repositories::{
-    DeletedRepository, Flags, FlagsPatch, ManifestInfo, NewManifest, Outcome, PlatformRef, Refusal,
-    RepositoryInfo, StoredManifest, TagInfo,
+    DeletedRepository, Flags, FlagsPatch, ManifestFacts, ManifestInfo, NewManifest, Outcome,
+    PlatformRef, Refusal, RepositoryInfo, StoredManifest, TagInfo,
 };
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use scope_maps::{SYSTEM_SCOPE_MAPS, ScopeMapPatch, ScopeMapPut};
