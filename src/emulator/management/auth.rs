@@ -58,47 +58,30 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Actor, ArmE
             "The authentication failed because of invalid 'Authorization' header format.",
         ));
     };
-    let claims = match state.keys.verify(token) {
-        Ok(c) => c,
-        Err(VerifyError::Malformed) => {
-            return Err(unauthorized(
-                state,
-                "InvalidAuthenticationToken",
-                "The access token is invalid.".into(),
-                "The access token is invalid.",
-            ));
+    let claims = state.keys.verify(token).map_err(|e| {
+        // ARM's message and the challenge's description are one text, except on expiry.
+        let invalid =
+            |text: &str| unauthorized(state, "InvalidAuthenticationToken", text.into(), text);
+        match e {
+            VerifyError::Malformed => invalid("The access token is invalid."),
+            VerifyError::BadSignature => invalid("The access token has invalid signature."),
+            VerifyError::NotYetValid => invalid("The access token is not yet valid."),
+            VerifyError::Expired(exp) => {
+                let exp = time::OffsetDateTime::from_unix_timestamp(exp)
+                    .map(clock::format)
+                    .unwrap_or_default();
+                unauthorized(
+                    state,
+                    "ExpiredAuthenticationToken",
+                    format!(
+                        "The access token expiry UTC time '{exp}' is earlier than current UTC time '{}'.",
+                        clock::format(clock::now())
+                    ),
+                    "The access token has expired.",
+                )
+            }
         }
-        Err(VerifyError::BadSignature) => {
-            return Err(unauthorized(
-                state,
-                "InvalidAuthenticationToken",
-                "The access token has invalid signature.".into(),
-                "The access token has invalid signature.",
-            ));
-        }
-        Err(VerifyError::Expired(exp)) => {
-            let exp = time::OffsetDateTime::from_unix_timestamp(exp)
-                .map(clock::format)
-                .unwrap_or_default();
-            return Err(unauthorized(
-                state,
-                "ExpiredAuthenticationToken",
-                format!(
-                    "The access token expiry UTC time '{exp}' is earlier than current UTC time '{}'.",
-                    clock::format(clock::now())
-                ),
-                "The access token has expired.",
-            ));
-        }
-        Err(VerifyError::NotYetValid) => {
-            return Err(unauthorized(
-                state,
-                "InvalidAuthenticationToken",
-                "The access token is not yet valid.".into(),
-                "The access token is not yet valid.",
-            ));
-        }
-    };
+    })?;
     if !ARM_AUDIENCES.contains(&claims.aud.as_str()) {
         return Err(unauthorized(
             state,

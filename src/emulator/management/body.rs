@@ -49,15 +49,25 @@ pub fn required_properties<'a>(
     model: &Model,
     properties: &Model,
 ) -> Result<Obj<'a>, ArmError> {
+    optional_properties(v, model, properties)?.ok_or_else(|| {
+        ArmError::content("Required property 'properties' not found in JSON. Path ''")
+    })
+}
+
+/// The `properties` of a PATCH body, which may leave them out: the root checked against
+/// `model`, then its `properties` object, if any, against `properties`.
+pub fn optional_properties<'a>(
+    v: &'a Value,
+    model: &Model,
+    properties: &Model,
+) -> Result<Option<Obj<'a>>, ArmError> {
     let root = Obj::new(v, "", model.name)?;
     root.allow_model(model)?;
     let Some(props) = root.obj("properties", properties.name)? else {
-        return Err(ArmError::content(
-            "Required property 'properties' not found in JSON. Path ''",
-        ));
+        return Ok(None);
     };
     props.allow_model(properties)?;
-    Ok(props)
+    Ok(Some(props))
 }
 
 /// The answer to a child resource's name that its rules refuse.

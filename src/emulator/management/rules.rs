@@ -117,30 +117,25 @@ pub fn check_actions(actions: &[String], limit: usize) -> Result<(), ActionsErro
             message,
         })?;
     }
-    if actions.len() > limit {
-        return Err(ActionsError {
+    // Both per-map counts have the same limit: "can have at most 500 actions".
+    let at_most = |count: usize, verb: &str, noun: &str| {
+        if count <= limit {
+            return Ok(());
+        }
+        Err(ActionsError {
             index: None,
             message: format!(
-                "A scope map can have at most {limit} actions; the request has {}.",
-                actions.len()
+                "A scope map can {verb} at most {limit} {noun}; the request has {count}."
             ),
-        });
-    }
+        })
+    };
+    at_most(actions.len(), "have", "actions")?;
     let repos: std::collections::HashSet<&str> = actions
         .iter()
         .filter(|a| a.starts_with("repositories/"))
         .map(|a| action_target(a))
         .collect();
-    if repos.len() > limit {
-        return Err(ActionsError {
-            index: None,
-            message: format!(
-                "A scope map can reference at most {limit} repositories; the request has {}.",
-                repos.len()
-            ),
-        });
-    }
-    Ok(())
+    at_most(repos.len(), "reference", "repositories")
 }
 
 /// Checks one scope-map action: `repositories/<repo>/<action>` or `gateway/<name>/<action>`.

@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::body::{Obj, invalid_name, parse, required_properties};
+use super::body::{invalid_name, optional_properties, parse, required_properties};
 use super::models;
 use super::path::Reg;
 use super::{Ctx, ok, render, rules};
@@ -79,11 +79,12 @@ fn written(ctx: &Ctx, id: &str, map: &ScopeMap, pending: &str) -> Response {
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", models::SCOPE_MAP_UPDATE.name)?;
-    root.allow_model(&models::SCOPE_MAP_UPDATE)?;
     let mut patch = ScopeMapPatch::default();
-    if let Some(props) = root.obj("properties", models::SCOPE_MAP_UPDATE_PROPERTIES.name)? {
-        props.allow_model(&models::SCOPE_MAP_UPDATE_PROPERTIES)?;
+    if let Some(props) = optional_properties(
+        &v,
+        &models::SCOPE_MAP_UPDATE,
+        &models::SCOPE_MAP_UPDATE_PROPERTIES,
+    )? {
         patch.description = props.str("description")?.map(str::to_string);
         check_description(patch.description.as_deref())?;
         patch.actions = props.strings("actions")?;

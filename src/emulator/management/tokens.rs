@@ -5,7 +5,7 @@
 
 use axum::response::Response;
 
-use super::body::{Obj, invalid_name, parse, required_properties};
+use super::body::{Obj, invalid_name, optional_properties, parse, required_properties};
 use super::models;
 use super::path::{Reg, Route};
 use super::{Ctx, certificates, ok, render, rules};
@@ -71,84 +71,95 @@ fn parse_credentials(props: &Obj<'_>) -> Result<Credentials, ArmError> {
         });
     };
     creds.allow_model(&models::TOKEN_CREDENTIALS)?;
-    let keep_passwords = match creds.objects("passwords", models::TOKEN_PASSWORD.name)? {
-        None => None,
-        Some(list) => {
-            if list.len() > 2 {
-                return Err(ArmError::rule(
-                    "A token can have at most two passwords (password1 and password2).",
-                ));
+    let keep_passwords = named_list(
+        &creds,
+        ("passwords", "password"),
+        &models::TOKEN_PASSWORD,
+        models::TOKEN_PASSWORD_NAME,
+        |p| {
+            p.date_time("creationTime")?;
+            p.date_time("expiry")?;
+            Ok(())
+        },
+        |_, _, name| Ok(name.to_string()),
+    )?;
+    let certificates = named_list(
+        &creds,
+        ("certificates", "certificate"),
+        &models::TOKEN_CERTIFICATE,
+        models::TOKEN_CERTIFICATE_NAME,
+        |_| Ok(()),
+        |i, c, name| {
+            let mut expiry = c
+                .date_time("expiry")?
+                .map(crate::emulator::clock::format_expiry);
+            let mut thumbprint = c.str("thumbprint")?.map(str::to_ascii_lowercase);
+            let pem = c.str("encodedPemCertificate")?.map(str::to_string);
+            if let Some(p) = &pem {
+                // The service derives both from the certificate itself.
+                let (thumb, not_after) = certificates::inspect(p).map_err(|why| {
+                    ArmError::rule(format!(
+                        "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate: {why}."
+                    ))
+                })?;
+                thumbprint = Some(thumb);
+                expiry = Some(crate::emulator::clock::format_expiry(not_after));
             }
-            let mut names: Vec<String> = Vec::new();
-            for (i, p) in list.iter().enumerate() {
-                p.allow_model(&models::TOKEN_PASSWORD)?;
-                let Some(name) = p.enumeration("name", models::TOKEN_PASSWORD_NAME)? else {
-                    return Err(ArmError::content(format!(
-                        "Required property 'name' not found in JSON. Path 'properties.credentials.passwords[{i}]'"
-                    )));
-                };
-                p.date_time("creationTime")?;
-                p.date_time("expiry")?;
-                if names.iter().any(|n| n == name) {
-                    return Err(ArmError::rule(format!(
-                        "The password name '{name}' appears more than once."
-                    )));
-                }
-                names.push(name.to_string());
-            }
-            Some(names)
-        }
-    };
-    let certificates = match creds.objects("certificates", models::TOKEN_CERTIFICATE.name)? {
-        None => None,
-        Some(list) => {
-            if list.len() > 2 {
-                return Err(ArmError::rule(
-                    "A token can have at most two certificates (certificate1 and certificate2).",
-                ));
-            }
-            let mut out: Vec<CertificateInput> = Vec::new();
-            for (i, c) in list.iter().enumerate() {
-                c.allow_model(&models::TOKEN_CERTIFICATE)?;
-                let Some(name) = c.enumeration("name", models::TOKEN_CERTIFICATE_NAME)? else {
-                    return Err(ArmError::content(format!(
-                        "Required property 'name' not found in JSON. Path 'properties.credentials.certificates[{i}]'"
-                    )));
-                };
-                if out.iter().any(|o| o.name == name) {
-                    return Err(ArmError::rule(format!(
-                        "The certificate name '{name}' appears more than once."
-                    )));
-                }
-                let mut expiry = c
-                    .date_time("expiry")?
-                    .map(crate::emulator::clock::format_expiry);
-                let mut thumbprint = c.str("thumbprint")?.map(str::to_ascii_lowercase);
-                let pem = c.str("encodedPemCertificate")?.map(str::to_string);
-                if let Some(p) = &pem {
-                    // The service derives both from the certificate itself.
-                    let (thumb, not_after) = certificates::inspect(p).map_err(|why| {
-                        ArmError::rule(format!(
-                            "properties.credentials.certificates[{i}].encodedPemCertificate must be the base64 encoding of a PEM certificate: {why}."
-                        ))
-                    })?;
-                    thumbprint = Some(thumb);
-                    expiry = Some(crate::emulator::clock::format_expiry(not_after));
-                }
-                out.push(CertificateInput {
-                    name: name.to_string(),
-                    thumbprint,
-                    expiry,
-                    pem,
-                });
-            }
-            Some(out)
-        }
-    };
+            Ok(CertificateInput {
+                name: name.to_string(),
+                thumbprint,
+                expiry,
+                pem,
+            })
+        },
+    )?;
     Ok(Credentials {
         keep_passwords,
         certificates,
     })
+}
+
+/// One of the `credentials` lists (`member`, whose entries are each a `kind`): at most two
+/// entries of `model`, each with a `name` of `names` that no other entry has. `check` runs
+/// before an entry's name is compared with the others' (a password's dates are checked
+/// first), `entry` after, reading the rest of it (its index, the entry, its name). `None` when
+/// the list is absent.
+fn named_list<T>(
+    creds: &Obj<'_>,
+    (member, kind): (&str, &str),
+    model: &models::Model,
+    names: &'static [&'static str],
+    check: fn(&Obj<'_>) -> Result<(), ArmError>,
+    mut entry: impl FnMut(usize, &Obj<'_>, &str) -> Result<T, ArmError>,
+) -> Result<Option<Vec<T>>, ArmError> {
+    let Some(list) = creds.objects(member, model.name)? else {
+        return Ok(None);
+    };
+    if list.len() > names.len() {
+        return Err(ArmError::rule(format!(
+            "A token can have at most two {member} ({}).",
+            names.join(" and ")
+        )));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (i, o) in list.iter().enumerate() {
+        o.allow_model(model)?;
+        let Some(name) = o.enumeration("name", names)? else {
+            return Err(ArmError::content(format!(
+                "Required property 'name' not found in JSON. Path 'properties.credentials.{member}[{i}]'"
+            )));
+        };
+        check(o)?;
+        if seen.contains(&name) {
+            return Err(ArmError::rule(format!(
+                "The {kind} name '{name}' appears more than once."
+            )));
+        }
+        seen.push(name);
+        out.push(entry(i, o, name)?);
+    }
+    Ok(Some(out))
 }
 
 pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
@@ -197,11 +208,10 @@ pub async fn put(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError>
 pub async fn patch(ctx: &Ctx, reg: &Reg, name: &str) -> Result<Response, ArmError> {
     let r = ctx.parent(reg).await?;
     let v = parse(&ctx.body)?;
-    let root = Obj::new(&v, "", models::TOKEN_UPDATE.name)?;
-    root.allow_model(&models::TOKEN_UPDATE)?;
     let mut patch = TokenPatch::default();
-    if let Some(props) = root.obj("properties", models::TOKEN_UPDATE_PROPERTIES.name)? {
-        props.allow_model(&models::TOKEN_UPDATE_PROPERTIES)?;
+    if let Some(props) =
+        optional_properties(&v, &models::TOKEN_UPDATE, &models::TOKEN_UPDATE_PROPERTIES)?
+    {
         if let Some(map_id) = props.str("scopeMapId")? {
             patch.scope_map = Some(scope_map_name(ctx, &r, map_id, "properties.scopeMapId")?);
         }

@@ -62,24 +62,24 @@ fn tag_json(t: &TagInfo) -> Value {
 fn manifest_json(m: &ManifestInfo) -> Value {
     let mut v = json!({
         "digest": m.digest,
-        "imageSize": m.image_size,
+        "imageSize": m.facts.image_size,
         "createdTime": acr_time(&m.created_at),
         "lastUpdateTime": acr_time(&m.modified_at),
-        "mediaType": m.media_type,
+        "mediaType": m.facts.media_type,
         "tags": m.tags,
         "changeableAttributes": attributes(&m.flags),
     });
-    if let Some(a) = &m.architecture {
+    if let Some(a) = &m.facts.architecture {
         v["architecture"] = json!(a);
     }
-    if let Some(o) = &m.os {
+    if let Some(o) = &m.facts.os {
         v["os"] = json!(o);
     }
-    if let Some(c) = &m.config_media_type {
+    if let Some(c) = &m.facts.config_media_type {
         v["configMediaType"] = json!(c);
     }
-    if !m.references.is_empty() {
-        v["references"] = json!(m.references);
+    if !m.facts.references.is_empty() {
+        v["references"] = json!(m.facts.references);
     }
     v
 }

@@ -174,11 +174,17 @@ pub async fn tags(ctx: &Ctx, req: Request, name: &str) -> Result<Response, OciEr
     reason = "IndexMut only on an object built here by json!({…})"
 )]
 fn referrer(m: &ManifestInfo) -> Value {
-    let mut d = json!({"mediaType": m.media_type, "digest": m.digest, "size": m.size});
-    if let Some(t) = m.artifact_type.as_ref().or(m.config_media_type.as_ref()) {
+    let mut d = json!({"mediaType": m.facts.media_type, "digest": m.digest, "size": m.size});
+    if let Some(t) = m
+        .facts
+        .artifact_type
+        .as_ref()
+        .or(m.facts.config_media_type.as_ref())
+    {
         d["artifactType"] = json!(t);
     }
     if let Some(a) = m
+        .facts
         .annotations
         .as_deref()
         .and_then(|a| serde_json::from_str::<Value>(a).ok())

@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::emulator::store::PlatformRef;
 use crate::emulator::store::blobs::Digest;
+use crate::emulator::store::{ManifestFacts, PlatformRef};
 
 pub const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -20,23 +20,18 @@ pub const MAX_MANIFEST_BYTES: usize = 4 << 20;
 /// What a valid manifest says about itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
-    pub media_type: String,
+    /// All but the platform (`architecture`, `os`), which an image has in its config blob.
+    pub facts: ManifestFacts,
     /// Blobs it needs in the repository (config and distributable layers).
     pub blobs: Vec<String>,
     /// Manifests it needs in the repository (an index's children).
     pub children: Vec<String>,
-    pub references: Vec<PlatformRef>,
-    pub image_size: i64,
     pub config: Option<String>,
-    pub config_media_type: Option<String>,
-    pub artifact_type: Option<String>,
-    pub subject: Option<String>,
-    pub annotations: Option<String>,
 }
 
 impl Parsed {
     pub fn is_index(&self) -> bool {
-        self.media_type == OCI_INDEX || self.media_type == DOCKER_LIST
+        self.facts.media_type == OCI_INDEX || self.facts.media_type == DOCKER_LIST
     }
 }
 
@@ -110,26 +105,29 @@ pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Parsed, String> 
         (None, None) => OCI_MANIFEST.to_string(),
     };
     let mut p = Parsed {
-        media_type,
+        facts: ManifestFacts {
+            media_type,
+            ..Default::default()
+        },
         ..Default::default()
     };
-    match p.media_type.as_str() {
+    match p.facts.media_type.as_str() {
         OCI_MANIFEST | DOCKER_MANIFEST => image(o, &mut p)?,
         OCI_INDEX | DOCKER_LIST => index(o, &mut p)?,
         other => return Err(format!("unsupported manifest media type '{other}'")),
     }
     if let Some(s) = o.get("subject") {
-        if p.media_type.starts_with("application/vnd.docker.") {
+        if p.facts.media_type.starts_with("application/vnd.docker.") {
             return Err("Docker manifests cannot have a subject".into());
         }
-        p.subject = Some(descriptor(s, "subject")?.digest);
+        p.facts.subject = Some(descriptor(s, "subject")?.digest);
     }
-    p.artifact_type = match o.get("artifactType") {
+    p.facts.artifact_type = match o.get("artifactType") {
         None => None,
         Some(Value::String(t)) => Some(t.clone()),
         Some(_) => return Err("artifactType is not a string".into()),
     };
-    p.annotations = match o.get("annotations") {
+    p.facts.annotations = match o.get("annotations") {
         None => None,
         Some(Value::Object(a)) => Some(Value::Object(a.clone()).to_string()),
         Some(_) => return Err("annotations is not an object".into()),
@@ -148,10 +146,11 @@ fn image(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
             .enumerate()
             .map(|(i, l)| descriptor(l, &format!("layer {i}")))
             .collect::<Result<Vec<_>, _>>()?,
-        None if p.media_type == OCI_MANIFEST => Vec::new(),
+        None if p.facts.media_type == OCI_MANIFEST => Vec::new(),
         _ => return Err("the manifest has no layers array".into()),
     };
-    p.image_size = total_size(std::iter::once(config.size).chain(layers.iter().map(|l| l.size)))?;
+    p.facts.image_size =
+        total_size(std::iter::once(config.size).chain(layers.iter().map(|l| l.size)))?;
     p.blobs.push(config.digest.clone());
     p.blobs.extend(
         layers
@@ -160,7 +159,7 @@ fn image(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
             .map(|l| l.digest.clone()),
     );
     p.config = Some(config.digest);
-    p.config_media_type = Some(config.media_type);
+    p.facts.config_media_type = Some(config.media_type);
     Ok(())
 }
 
@@ -170,9 +169,9 @@ fn index(o: &Map<String, Value>, p: &mut Parsed) -> Result<(), String> {
     };
     for (i, m) in items.iter().enumerate() {
         let d = descriptor(m, &format!("manifest {i}"))?;
-        p.image_size = total_size([p.image_size, d.size])?;
+        p.facts.image_size = total_size([p.facts.image_size, d.size])?;
         let (architecture, os) = d.platform.unwrap_or((None, None));
-        p.references.push(PlatformRef {
+        p.facts.references.push(PlatformRef {
             digest: d.digest.clone(),
             architecture,
             os,
@@ -234,11 +233,11 @@ mod tests {
     #[test]
     fn image_manifests_list_their_blobs() {
         let p = parse(Some(OCI_MANIFEST), oci_image().to_string().as_bytes()).unwrap();
-        assert_eq!(p.media_type, OCI_MANIFEST);
+        assert_eq!(p.facts.media_type, OCI_MANIFEST);
         assert_eq!(p.blobs, vec![d('c'), d('a')]);
-        assert_eq!(p.image_size, 112);
+        assert_eq!(p.facts.image_size, 112);
         assert_eq!(
-            p.config_media_type.as_deref(),
+            p.facts.config_media_type.as_deref(),
             Some("application/vnd.oci.image.config.v1+json")
         );
         assert!(!p.is_index());
@@ -246,6 +245,7 @@ mod tests {
         assert_eq!(
             parse(Some("application/json"), oci_image().to_string().as_bytes())
                 .unwrap()
+                .facts
                 .media_type,
             OCI_MANIFEST
         );
@@ -254,12 +254,14 @@ mod tests {
         assert_eq!(
             parse(None, no_type.to_string().as_bytes())
                 .unwrap()
+                .facts
                 .media_type,
             OCI_MANIFEST
         );
         assert_eq!(
             parse(Some(DOCKER_MANIFEST), no_type.to_string().as_bytes())
                 .unwrap()
+                .facts
                 .media_type,
             DOCKER_MANIFEST
         );
@@ -274,14 +276,14 @@ mod tests {
         assert!(p.is_index());
         assert_eq!(p.children, vec![d('1'), d('2')]);
         assert_eq!(
-            p.references[0],
+            p.facts.references[0],
             PlatformRef {
                 digest: d('1'),
                 architecture: Some("amd64".into()),
                 os: Some("linux".into())
             }
         );
-        assert_eq!(p.image_size, 30);
+        assert_eq!(p.facts.image_size, 30);
     }
 
     #[test]
@@ -291,12 +293,12 @@ mod tests {
         m["artifactType"] = json!("application/vnd.example.sbom");
         m["annotations"] = json!({"k": "v"});
         let p = parse(Some(OCI_MANIFEST), m.to_string().as_bytes()).unwrap();
-        assert_eq!(p.subject, Some(d('9')));
+        assert_eq!(p.facts.subject, Some(d('9')));
         assert_eq!(
-            p.artifact_type.as_deref(),
+            p.facts.artifact_type.as_deref(),
             Some("application/vnd.example.sbom")
         );
-        assert_eq!(p.annotations.as_deref(), Some("{\"k\":\"v\"}"));
+        assert_eq!(p.facts.annotations.as_deref(), Some("{\"k\":\"v\"}"));
     }
 
     #[test]
@@ -356,6 +358,7 @@ mod tests {
         assert_eq!(
             parse(Some(OCI_MANIFEST), fits.to_string().as_bytes())
                 .unwrap()
+                .facts
                 .image_size,
             i64::MAX
         );

@@ -115,8 +115,8 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
         Reference::Digest(_) => None,
         Reference::Tag(t) => Some(t.clone()),
     };
-    let (mut architecture, mut os) = (None, None);
-    if let (Some(config), Some(mt)) = (&parsed.config, &parsed.config_media_type)
+    let mut facts = parsed.facts;
+    if let (Some(config), Some(mt)) = (&parsed.config, &facts.config_media_type)
         && manifest_doc::is_image_config(mt)
         && let Some(config) = Digest::parse(config)
         && let Ok(Ok(Some(bytes))) = {
@@ -125,21 +125,13 @@ pub async fn put(ctx: &Ctx, req: Request, name: &str, r: &str) -> Result<Respons
             tokio::task::spawn_blocking(move || blobs.read_small(&config, 1 << 20)).await
         }
     {
-        (architecture, os) = manifest_doc::platform_of_config(&bytes);
+        (facts.architecture, facts.os) = manifest_doc::platform_of_config(&bytes);
     }
-    let subject = parsed.subject.clone();
+    let subject = facts.subject.clone();
     let m = NewManifest {
         digest: digest.to_string(),
-        media_type: parsed.media_type,
         content: body,
-        image_size: parsed.image_size,
-        config_media_type: parsed.config_media_type,
-        artifact_type: parsed.artifact_type,
-        subject: parsed.subject,
-        architecture,
-        os,
-        references: parsed.references,
-        annotations: parsed.annotations,
+        facts,
         blobs: parsed.blobs,
         children: parsed.children,
     };

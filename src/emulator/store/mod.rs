@@ -2,7 +2,7 @@
 //! foreign keys on, every write in one transaction) behind one connection and one mutex, used
 //! from `spawn_blocking`. Serialising every access through that connection is what keeps
 //! counts and limits consistent under concurrent requests. The one exception to the blocking
-//! pool is a data-plane login whose token record is cached (see `tokens::LoginCache`). The
+//! pool is a data-plane login whose token record is cached (see `login::LoginCache`). The
 //! store speaks in domain types and `StoreError`; it knows nothing of HTTP, JSON wire shapes
 //! or ARM error codes.
 //!
@@ -10,6 +10,7 @@
 //! through a new migration in `schema.rs`.
 
 pub mod blobs;
+mod login;
 mod registries;
 mod repositories;
 mod schema;
@@ -25,16 +26,15 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Sku;
 
+pub use login::{Denied, TokenIdentity};
 pub use registries::{NewRegistry, RegistryPatch};
 pub use repositories::{
-    DeletedRepository, Flags, FlagsPatch, ManifestInfo, NewManifest, Outcome, PlatformRef, Refusal,
-    RepositoryInfo, StoredManifest, TagInfo,
+    DeletedRepository, Flags, FlagsPatch, ManifestFacts, ManifestInfo, NewManifest, Outcome,
+    PlatformRef, Refusal, RepositoryInfo, StoredManifest, TagInfo,
 };
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use scope_maps::{SYSTEM_SCOPE_MAPS, ScopeMapPatch, ScopeMapPut};
-pub use tokens::{
-    CertificateInput, Denied, GeneratedPassword, TokenIdentity, TokenPatch, TokenPut,
-};
+pub use tokens::{CertificateInput, GeneratedPassword, TokenPatch, TokenPut};
 
 /// Who wrote a row, as ARM's `systemData` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,8 +203,8 @@ pub struct Db {
     pub limits: Limits,
     /// A token password younger than this does not log in yet (Azure's replication delay).
     pub password_propagation: std::time::Duration,
-    /// Login records of tokens, valid while no row changes (see [`tokens::LoginCache`]).
-    logins: tokens::LoginCache,
+    /// Login records of tokens, valid while no row changes (see [`login::LoginCache`]).
+    logins: login::LoginCache,
 }
 
 impl Db {
@@ -289,7 +289,7 @@ impl Store {
                 pepper,
                 limits: Limits::default(),
                 password_propagation: std::time::Duration::ZERO,
-                logins: tokens::LoginCache::default(),
+                logins: login::LoginCache::default(),
             })),
         })
     }

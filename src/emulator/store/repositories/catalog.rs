@@ -27,20 +27,21 @@ impl Db {
         repo: &str,
         patch: FlagsPatch,
     ) -> Outcome<RepositoryInfo> {
-        let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else {
-            return Ok(Err(Refusal::NameUnknown));
-        };
-        set_flags(
-            &tx,
-            "repositories",
-            "id = ?1",
-            &[&r.id],
-            apply_patch(r.flags, patch),
-        )?;
-        let info = repository_info(&tx, r.id)?;
-        tx.commit()?;
-        Ok(Ok(info))
+        self.patch_row(
+            registry,
+            repo,
+            Refusal::NameUnknown,
+            |conn, r| repository_info(conn, r.id).map(Some),
+            |tx, r, _| {
+                set_flags(
+                    tx,
+                    "repositories",
+                    "id = ?1",
+                    &[&r.id],
+                    apply_patch(r.flags, patch),
+                )
+            },
+        )
     }
 
     /// Deletes a repository with everything in it, unless something in it is locked.

@@ -59,16 +59,16 @@ impl Db {
                     params![
                         r.id,
                         m.digest,
-                        m.media_type,
+                        m.facts.media_type,
                         m.content,
-                        m.image_size,
-                        m.config_media_type,
-                        m.artifact_type,
-                        m.subject,
-                        m.architecture,
-                        m.os,
-                        serde_json::to_string(&m.references).unwrap_or_else(|_| "[]".into()),
-                        m.annotations,
+                        m.facts.image_size,
+                        m.facts.config_media_type,
+                        m.facts.artifact_type,
+                        m.facts.subject,
+                        m.facts.architecture,
+                        m.facts.os,
+                        serde_json::to_string(&m.facts.references).unwrap_or_else(|_| "[]".into()),
+                        m.facts.annotations,
                         t
                     ],
                 )?;
@@ -190,11 +190,9 @@ impl Db {
         let Some(r) = visible_repo(&self.conn, registry, repo)? else {
             return Ok(Err(Refusal::NameUnknown));
         };
-        let Some((id, mut m)) = manifest_by_digest(&self.conn, r.id, digest)? else {
-            return Ok(Err(Refusal::ManifestUnknown));
-        };
-        m.tags = tags_of(&self.conn, id)?;
-        Ok(Ok(m))
+        Ok(manifest_with_tags(&self.conn, r.id, digest)?
+            .map(|(_, m)| m)
+            .ok_or(Refusal::ManifestUnknown))
     }
 
     pub fn patch_manifest(
@@ -204,25 +202,21 @@ impl Db {
         digest: &str,
         patch: FlagsPatch,
     ) -> Outcome<ManifestInfo> {
-        let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else {
-            return Ok(Err(Refusal::NameUnknown));
-        };
-        let Some((id, m)) = manifest_by_digest(&tx, r.id, digest)? else {
-            return Ok(Err(Refusal::ManifestUnknown));
-        };
-        set_flags(
-            &tx,
-            "manifests",
-            "id = ?1",
-            &[&id],
-            apply_patch(m.flags, patch),
+        let patched = self.patch_row(
+            registry,
+            repo,
+            Refusal::ManifestUnknown,
+            |conn, r| manifest_with_tags(conn, r.id, digest),
+            |tx, _, (id, m)| {
+                set_flags(
+                    tx,
+                    "manifests",
+                    "id = ?1",
+                    &[id],
+                    apply_patch(m.flags, patch),
+                )
+            },
         )?;
-        let Some((_, mut m)) = manifest_by_digest(&tx, r.id, digest)? else {
-            return Ok(Err(Refusal::ManifestUnknown));
-        };
-        m.tags = tags_of(&tx, id)?;
-        tx.commit()?;
-        Ok(Ok(m))
+        Ok(patched.map(|(_, m)| m))
     }
 }

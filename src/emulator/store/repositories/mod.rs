@@ -95,11 +95,12 @@ pub struct PlatformRef {
     pub os: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManifestInfo {
-    pub digest: String,
+/// What a manifest says about itself that ACR's metadata API reports: read from its content
+/// by the registry (`manifest_doc`) with the platform of its config, stored with it and
+/// listed back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ManifestFacts {
     pub media_type: String,
-    pub size: i64,
     pub image_size: i64,
     pub config_media_type: Option<String>,
     pub artifact_type: Option<String>,
@@ -109,6 +110,13 @@ pub struct ManifestInfo {
     pub references: Vec<PlatformRef>,
     /// The manifest's `annotations` object as JSON text, for referrers descriptors.
     pub annotations: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestInfo {
+    pub digest: String,
+    pub size: i64,
+    pub facts: ManifestFacts,
     pub created_at: String,
     pub modified_at: String,
     pub flags: Flags,
@@ -119,16 +127,8 @@ pub struct ManifestInfo {
 #[derive(Clone, Debug, Default)]
 pub struct NewManifest {
     pub digest: String,
-    pub media_type: String,
     pub content: Vec<u8>,
-    pub image_size: i64,
-    pub config_media_type: Option<String>,
-    pub artifact_type: Option<String>,
-    pub subject: Option<String>,
-    pub architecture: Option<String>,
-    pub os: Option<String>,
-    pub references: Vec<PlatformRef>,
-    pub annotations: Option<String>,
+    pub facts: ManifestFacts,
     /// Blobs that must be in the repository (config and layers).
     pub blobs: Vec<String>,
     /// Manifests that must be in the repository (children of an index).
@@ -269,16 +269,18 @@ fn manifest_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Manifest
         row.get(0)?,
         ManifestInfo {
             digest: row.get(1)?,
-            media_type: row.get(2)?,
             size: row.get(3)?,
-            image_size: row.get(4)?,
-            config_media_type: row.get(5)?,
-            artifact_type: row.get(6)?,
-            subject: row.get(7)?,
-            architecture: row.get(8)?,
-            os: row.get(9)?,
-            references: serde_json::from_str(&refs).unwrap_or_default(),
-            annotations: row.get(11)?,
+            facts: ManifestFacts {
+                media_type: row.get(2)?,
+                image_size: row.get(4)?,
+                config_media_type: row.get(5)?,
+                artifact_type: row.get(6)?,
+                subject: row.get(7)?,
+                architecture: row.get(8)?,
+                os: row.get(9)?,
+                references: serde_json::from_str(&refs).unwrap_or_default(),
+                annotations: row.get(11)?,
+            },
             created_at: row.get(12)?,
             modified_at: row.get(13)?,
             flags: flags_at(row, 14)?,
@@ -305,48 +307,56 @@ fn manifest_by_digest(
     .optional()
 }
 
+/// The manifest as its GET and PATCH answer it: with its tags.
+fn manifest_with_tags(
+    tx: &rusqlite::Connection,
+    repo: i64,
+    digest: &str,
+) -> rusqlite::Result<Option<(i64, ManifestInfo)>> {
+    let Some((id, mut m)) = manifest_by_digest(tx, repo, digest)? else {
+        return Ok(None);
+    };
+    m.tags = tags_of(tx, id)?;
+    Ok(Some((id, m)))
+}
+
+const TAG_COLUMNS: &str = "t.name, m.digest, t.created_at, t.modified_at, \
+     t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled \
+     FROM tags t JOIN manifests m ON m.id = t.manifest_id";
+
+/// A tag from a row of [`TAG_COLUMNS`] starting at `first`.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "column offsets: small constants, not request data"
+)]
+fn tag_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<TagInfo> {
+    Ok(TagInfo {
+        name: row.get(first)?,
+        digest: row.get(first + 1)?,
+        created_at: row.get(first + 2)?,
+        modified_at: row.get(first + 3)?,
+        flags: flags_at(row, first + 4)?,
+    })
+}
+
 fn tag_row(
     tx: &rusqlite::Connection,
     repo: i64,
     tag: &str,
 ) -> rusqlite::Result<Option<(i64, TagInfo)>> {
     tx.query_row(
-        "SELECT t.manifest_id, t.name, m.digest, t.created_at, t.modified_at, \
-         t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled \
-         FROM tags t JOIN manifests m ON m.id = t.manifest_id WHERE t.repository_id = ?1 AND t.name = ?2",
+        &format!("SELECT t.manifest_id, {TAG_COLUMNS} WHERE t.repository_id = ?1 AND t.name = ?2"),
         params![repo, tag],
-        |r| {
-            Ok((
-                r.get(0)?,
-                TagInfo {
-                    name: r.get(1)?,
-                    digest: r.get(2)?,
-                    created_at: r.get(3)?,
-                    modified_at: r.get(4)?,
-                    flags: flags_at(r, 5)?,
-                },
-            ))
-        },
+        |r| Ok((r.get(0)?, tag_at(r, 1)?)),
     )
     .optional()
 }
 
 fn all_tags(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<Vec<TagInfo>> {
-    let mut st = tx.prepare_cached(
-        "SELECT t.name, m.digest, t.created_at, t.modified_at, \
-         t.delete_enabled, t.write_enabled, t.list_enabled, t.read_enabled \
-         FROM tags t JOIN manifests m ON m.id = t.manifest_id WHERE t.repository_id = ?1 ORDER BY t.name",
-    )?;
-    st.query_map([repo], |r| {
-        Ok(TagInfo {
-            name: r.get(0)?,
-            digest: r.get(1)?,
-            created_at: r.get(2)?,
-            modified_at: r.get(3)?,
-            flags: flags_at(r, 4)?,
-        })
-    })?
-    .collect()
+    let mut st = tx.prepare_cached(&format!(
+        "SELECT {TAG_COLUMNS} WHERE t.repository_id = ?1 ORDER BY t.name"
+    ))?;
+    st.query_map([repo], |r| tag_at(r, 0))?.collect()
 }
 
 fn repository_info(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<RepositoryInfo> {
@@ -368,6 +378,34 @@ fn repository_info(tx: &rusqlite::Connection, repo: i64) -> rusqlite::Result<Rep
             })
         },
     )
+}
+
+impl Db {
+    /// The one PATCH of `changeableAttributes`, in one transaction: `find` reads the row in
+    /// the visible repository (`missing` when there is none), `store` writes its patched
+    /// flags ([`set_flags`]), and the row is read again for the answer.
+    fn patch_row<T>(
+        &mut self,
+        registry: &str,
+        repo: &str,
+        missing: Refusal,
+        find: impl Fn(&rusqlite::Connection, &Repo) -> rusqlite::Result<Option<T>>,
+        store: impl FnOnce(&Transaction<'_>, &Repo, &T) -> rusqlite::Result<()>,
+    ) -> Outcome<T> {
+        let tx = self.conn.transaction()?;
+        let Some(r) = visible_repo(&tx, registry, repo)? else {
+            return Ok(Err(Refusal::NameUnknown));
+        };
+        let Some(row) = find(&tx, &r)? else {
+            return Ok(Err(missing));
+        };
+        store(&tx, &r, &row)?;
+        let Some(row) = find(&tx, &r)? else {
+            return Ok(Err(missing));
+        };
+        tx.commit()?;
+        Ok(Ok(row))
+    }
 }
 
 #[allow(

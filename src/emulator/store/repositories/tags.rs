@@ -27,25 +27,21 @@ impl Db {
         tag: &str,
         patch: FlagsPatch,
     ) -> Outcome<TagInfo> {
-        let tx = self.conn.transaction()?;
-        let Some(r) = visible_repo(&tx, registry, repo)? else {
-            return Ok(Err(Refusal::NameUnknown));
-        };
-        let Some((_, t)) = tag_row(&tx, r.id, tag)? else {
-            return Ok(Err(Refusal::TagUnknown));
-        };
-        set_flags(
-            &tx,
-            "tags",
-            "repository_id = ?1 AND name = ?2",
-            &[&r.id, &tag],
-            apply_patch(t.flags, patch),
-        )?;
-        let Some((_, t)) = tag_row(&tx, r.id, tag)? else {
-            return Ok(Err(Refusal::TagUnknown));
-        };
-        tx.commit()?;
-        Ok(Ok(t))
+        self.patch_row(
+            registry,
+            repo,
+            Refusal::TagUnknown,
+            |conn, r| Ok(tag_row(conn, r.id, tag)?.map(|(_, t)| t)),
+            |tx, r, t| {
+                set_flags(
+                    tx,
+                    "tags",
+                    "repository_id = ?1 AND name = ?2",
+                    &[&r.id, &tag],
+                    apply_patch(t.flags, patch),
+                )
+            },
+        )
     }
 
     /// Untag: the manifest stays.

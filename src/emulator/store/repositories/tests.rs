@@ -28,8 +28,11 @@ fn store() -> (tempfile::TempDir, Store) {
 fn manifest(digest: &str, blobs: &[&str]) -> NewManifest {
     NewManifest {
         digest: digest.into(),
-        media_type: "application/vnd.oci.image.manifest.v1+json".into(),
         content: b"{}".to_vec(),
+        facts: ManifestFacts {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            ..Default::default()
+        },
         blobs: blobs.iter().map(|b| b.to_string()).collect(),
         ..Default::default()
     }

@@ -8,10 +8,8 @@
 //! as they are written, and nothing is visible until the digest matched and the file was
 //! renamed into the blob store and linked to the repository.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,188 +21,16 @@ use super::auth::{Caller, Need, authorize};
 use super::blobs::{db, parse_digest, refusal};
 use super::error::OciError;
 use super::scope::{PULL, PUSH};
-use crate::emulator::store::blobs::{AppendError, BlobStore, Digest, Upload};
+use crate::emulator::store::blobs::{AppendError, Digest, Upload};
 
-/// Sessions untouched for this long are dropped (by [`Sessions::expire_every`]'s timer and
-/// whenever a new session starts).
-const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
-/// How often the timer looks for idle sessions.
-const EXPIRY_TICK: Duration = Duration::from_secs(60);
-/// Open sessions per repository, per registry and for all registries together: beyond them a
-/// POST gets 429 (finding 3). A session costs no file descriptor, only a temporary file and a
-/// little memory; the caps keep a flood of POSTs from filling the disk or the memory. The
-/// per-registry cap alone would let a client that creates registries multiply it; the total
-/// (two full registries) bounds the emulator whatever the number of registries.
-pub const MAX_SESSIONS_PER_REPOSITORY: usize = 100;
-pub const MAX_SESSIONS: usize = 1000;
-pub const MAX_SESSIONS_TOTAL: usize = 2000;
-/// What a 429 asks the client to wait, in seconds.
-const RETRY_AFTER_SECONDS: u64 = 30;
+mod sessions;
+#[cfg(test)]
+mod tests;
 
-struct Session {
-    repo: String,
-    /// `None` while a request is appending to it.
-    upload: Option<Upload>,
-    touched: Instant,
-}
-
-/// One entry of the map: the repository (for the per-repository cap, readable without the
-/// session's lock), the session, and its share of the emulator's [`Budget`], given back when
-/// the entry is dropped (finished, cancelled, expired, or its registry deleted).
-struct Entry {
-    repo: String,
-    session: Arc<tokio::sync::Mutex<Session>>,
-    _permit: Permit,
-}
-
-/// The count of upload sessions open in all registries of one emulator, against
-/// [`MAX_SESSIONS_TOTAL`]; every registry's [`Sessions`] shares it.
-pub struct Budget {
-    open: AtomicUsize,
-    cap: usize,
-}
-
-impl Default for Budget {
-    fn default() -> Budget {
-        Budget::with_cap(MAX_SESSIONS_TOTAL)
-    }
-}
-
-impl Budget {
-    pub fn with_cap(cap: usize) -> Budget {
-        Budget {
-            open: AtomicUsize::new(0),
-            cap,
-        }
-    }
-
-    /// One more open session, unless the emulator is at its cap.
-    fn take(self: &Arc<Budget>) -> Option<Permit> {
-        self.open
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                n.checked_add(1).filter(|_| n < self.cap)
-            })
-            .ok()
-            .map(|_| Permit(self.clone()))
-    }
-
-    /// How many sessions are open in all registries (for tests).
-    pub fn open(&self) -> usize {
-        self.open.load(Ordering::Acquire)
-    }
-}
-
-/// One session's share of a [`Budget`].
-struct Permit(Arc<Budget>);
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        // Every permit was counted by `take`, so this never goes below zero.
-        self.0.open.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// The upload sessions of one registry.
-pub struct Sessions {
-    map: Mutex<HashMap<Uuid, Entry>>,
-    per_repository: usize,
-    total: usize,
-    budget: Arc<Budget>,
-}
-
-impl Sessions {
-    /// A registry's sessions with the default caps, counted against the emulator's `budget`.
-    pub fn new(budget: Arc<Budget>) -> Sessions {
-        Sessions::with_caps(MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS, budget)
-    }
-
-    pub fn with_caps(per_repository: usize, total: usize, budget: Arc<Budget>) -> Sessions {
-        Sessions {
-            map: Mutex::new(HashMap::new()),
-            per_repository,
-            total,
-            budget,
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
-        self.map.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Adds a session unless its repository, the registry or the emulator is at its cap.
-    fn insert(&self, id: Uuid, s: Session) -> Result<(), OciError> {
-        let mut map = self.lock();
-        let in_repo = map.values().filter(|e| e.repo == s.repo).count();
-        if map.len() >= self.total || in_repo >= self.per_repository {
-            return Err(too_many_sessions());
-        }
-        let permit = self.budget.take().ok_or_else(too_many_sessions)?;
-        map.insert(
-            id,
-            Entry {
-                repo: s.repo.clone(),
-                session: Arc::new(tokio::sync::Mutex::new(s)),
-                _permit: permit,
-            },
-        );
-        Ok(())
-    }
-
-    fn get(&self, id: &Uuid) -> Option<Arc<tokio::sync::Mutex<Session>>> {
-        self.lock().get(id).map(|e| e.session.clone())
-    }
-
-    fn remove(&self, id: &Uuid) {
-        self.lock().remove(id);
-    }
-
-    /// Drops sessions idle for longer than `ttl` (and not in use); returns their ids.
-    fn expire(&self, ttl: Duration) -> Vec<Uuid> {
-        let mut map = self.lock();
-        let stale: Vec<Uuid> = map
-            .iter()
-            .filter(|(_, e)| {
-                e.session
-                    .try_lock()
-                    .is_ok_and(|s| s.touched.elapsed() > ttl)
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for id in &stale {
-            map.remove(id);
-        }
-        stale
-    }
-
-    /// Starts the timer that expires idle sessions of `sessions` and deletes their files. It
-    /// holds only a weak reference: it ends once the registry's router (and so the sessions)
-    /// is gone.
-    pub fn expire_every(sessions: &Arc<Sessions>, blobs: BlobStore) {
-        let weak = Arc::downgrade(sessions);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(EXPIRY_TICK);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                let Some(sessions) = weak.upgrade() else {
-                    return;
-                };
-                for stale in sessions.expire(SESSION_TTL) {
-                    blobs.discard_upload(&stale);
-                }
-            }
-        });
-    }
-}
-
-fn too_many_sessions() -> OciError {
-    OciError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "TOOMANYREQUESTS",
-        "too many upload sessions are open; finish or cancel some, or retry later",
-    )
-    .with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
-}
+pub use sessions::{
+    Budget, MAX_SESSIONS, MAX_SESSIONS_PER_REPOSITORY, MAX_SESSIONS_TOTAL, Sessions,
+};
+use sessions::{SESSION_TTL, Session};
 
 fn needs(name: &str) -> [Need; 2] {
     [Need::repo(name, PULL), Need::repo(name, PUSH)]
@@ -545,86 +371,4 @@ pub async fn cancel(ctx: &Ctx, req: Request, name: &str, id: &str) -> Result<Res
     resp.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     Ok(resp)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_ranges() {
-        let mut h = HeaderMap::new();
-        assert_eq!(range_start(&h).unwrap(), None);
-        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("0-99"));
-        assert_eq!(range_start(&h).unwrap(), Some((0, 100)));
-        h.insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_static("bytes 100-199/*"),
-        );
-        assert_eq!(range_start(&h).unwrap(), Some((100, 100)));
-        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("bytes=5-9"));
-        assert_eq!(range_start(&h).unwrap(), Some((5, 5)));
-        h.insert(header::CONTENT_RANGE, HeaderValue::from_static("9-5"));
-        assert!(range_start(&h).is_err());
-        // Finding 5: the length of this range overflowed a u64.
-        h.insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_static("0-18446744073709551615"),
-        );
-        assert!(range_start(&h).is_err());
-        h.insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_static("1-18446744073709551615"),
-        );
-        assert_eq!(range_start(&h).unwrap(), Some((1, u64::MAX)));
-        assert_eq!(range_value(0), "0-0");
-        assert_eq!(range_value(10), "0-9");
-    }
-
-    fn session(repo: &str) -> Session {
-        Session {
-            repo: repo.to_string(),
-            upload: Some(Upload::default()),
-            touched: Instant::now(),
-        }
-    }
-
-    /// Finding 3: sessions are capped per repository and per registry, and expire.
-    #[test]
-    fn sessions_are_capped_and_expire() {
-        let s = Sessions::with_caps(2, 3, Arc::default());
-        s.insert(Uuid::new_v4(), session("a")).unwrap();
-        s.insert(Uuid::new_v4(), session("a")).unwrap();
-        let e = s.insert(Uuid::new_v4(), session("a")).unwrap_err();
-        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(e.code, "TOOMANYREQUESTS");
-        s.insert(Uuid::new_v4(), session("b")).unwrap();
-        // The registry's total is reached: another repository is refused too.
-        assert!(s.insert(Uuid::new_v4(), session("c")).is_err());
-        assert!(s.expire(Duration::from_secs(60)).is_empty());
-        assert_eq!(s.expire(Duration::ZERO).len(), 3);
-        s.insert(Uuid::new_v4(), session("c")).unwrap();
-    }
-
-    /// Finding 3: the emulator-wide cap spans registries, and every way a session ends gives
-    /// its share back.
-    #[test]
-    fn the_total_cap_spans_registries() {
-        let budget = Arc::new(Budget::with_cap(3));
-        let a = Sessions::with_caps(10, 10, budget.clone());
-        let b = Sessions::with_caps(10, 10, budget.clone());
-        let (a1, a2) = (Uuid::new_v4(), Uuid::new_v4());
-        a.insert(a1, session("x")).unwrap();
-        a.insert(a2, session("y")).unwrap();
-        b.insert(Uuid::new_v4(), session("x")).unwrap();
-        let e = b.insert(Uuid::new_v4(), session("z")).unwrap_err();
-        assert_eq!(e.status, StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(budget.open(), 3);
-        a.remove(&a1);
-        b.insert(Uuid::new_v4(), session("z")).unwrap();
-        assert_eq!(b.expire(Duration::ZERO).len(), 2);
-        assert_eq!(budget.open(), 1);
-        drop(a); // a deleted registry
-        assert_eq!(budget.open(), 0);
-    }
 }
