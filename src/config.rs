@@ -123,6 +123,16 @@ impl Config {
     }
 }
 
+/// Reads one of acr's JSON files in the configuration directory (the token caches, the
+/// discovery cache, the credential file): one that is missing, unreadable or not the expected
+/// JSON reads as empty, as if nothing had been saved yet.
+pub fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// crash never leaves a half-written file. `private` makes the file 0600 before any byte is
 /// written, and the directories this call creates 0700; a directory that already exists is
