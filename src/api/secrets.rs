@@ -182,10 +182,8 @@ mod tests {
     #[tokio::test]
     async fn file_store_round_trip_is_private() {
         let dir = tempfile::tempdir().unwrap();
-        let env = Env::from_pairs([
-            ("ACR_CONFIG_DIR", dir.path().to_str().unwrap()),
-            ("ACR_CREDENTIAL_STORE", "file"),
-        ]);
+        let mut env = Env::with_config_dir(dir.path());
+        env.set("ACR_CREDENTIAL_STORE", "file");
         let config = Config::load(&env);
         assert_eq!(preferred_store(&config).unwrap(), "file");
         let account = StoredAccount {
