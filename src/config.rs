@@ -30,6 +30,13 @@ impl Env {
         }
     }
 
+    /// An environment whose one variable points acr's configuration directory at `dir`, so
+    /// that a test never reads or writes the user's.
+    #[cfg(test)]
+    pub fn with_config_dir(dir: &Path) -> Env {
+        Env::from_pairs([("ACR_CONFIG_DIR", dir.to_str().expect("a UTF-8 directory"))])
+    }
+
     /// The variable's value; empty values count as unset, as in az.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars
@@ -121,6 +128,16 @@ impl Config {
             false,
         )
     }
+}
+
+/// Reads one of acr's JSON files in the configuration directory (the token caches, the
+/// discovery cache, the credential file): one that is missing, unreadable or not the expected
+/// JSON reads as empty, as if nothing had been saved yet.
+pub fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
@@ -239,7 +256,7 @@ mod tests {
     #[test]
     fn environment_overrides_file_and_set_round_trips() {
         let dir = tempfile::tempdir().unwrap();
-        let env = Env::from_pairs([("ACR_CONFIG_DIR", dir.path().to_str().unwrap())]);
+        let env = Env::with_config_dir(dir.path());
         let mut config = Config::load(&env);
         config.set("defaults", "acr", "myregistry").unwrap();
         config.set("defaults", "group", "rg").unwrap();

@@ -212,7 +212,7 @@ mod tests {
     #[test]
     fn builtins_and_environment() {
         let dir = tempfile::tempdir().unwrap();
-        let env = Env::from_pairs([("ACR_CONFIG_DIR", dir.path().to_str().unwrap())]);
+        let env = Env::with_config_dir(dir.path());
         let config = Config::load(&env);
         let cloud = current(&config).unwrap();
         assert_eq!(cloud.resource_manager, "https://management.azure.com/");

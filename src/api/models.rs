@@ -13,31 +13,20 @@ pub fn isoformat(text: &str) -> String {
 }
 
 fn parse_datetime(text: &str) -> Option<String> {
+    // `YYYY-MM-DDTHH:MM:SS` (`d` a digit, the `T` in either case): all ASCII, so the slices
+    // below fall on character boundaries.
+    const SHAPE: &[u8; 19] = b"dddd-dd-ddTdd:dd:dd";
     let bytes = text.as_bytes();
-    if bytes.len() < 19 || bytes[10] != b'T' && bytes[10] != b't' {
+    let shaped = bytes.len() >= SHAPE.len()
+        && SHAPE.iter().zip(bytes).all(|(&want, &b)| match want {
+            b'd' => b.is_ascii_digit(),
+            b'T' => b.eq_ignore_ascii_case(&b'T'),
+            separator => b == separator,
+        });
+    if !shaped {
         return None;
     }
-    let digits = |range: std::ops::Range<usize>| {
-        text.get(range.clone())
-            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let (date, clock) = (text.get(0..10)?, text.get(11..19)?);
-    if digits(0..4).is_none()
-        || bytes[4] != b'-'
-        || digits(5..7).is_none()
-        || bytes[7] != b'-'
-        || digits(8..10).is_none()
-    {
-        return None;
-    }
-    if digits(11..13).is_none()
-        || bytes[13] != b':'
-        || digits(14..16).is_none()
-        || bytes[16] != b':'
-        || digits(17..19).is_none()
-    {
-        return None;
-    }
+    let (date, clock) = (&text[..10], &text[11..19]);
     let mut rest = &text[19..];
     let mut micros = String::new();
     if let Some(frac) = rest.strip_prefix('.') {
@@ -82,21 +71,24 @@ fn field(value: Option<&Value>) -> Value {
     value.cloned().unwrap_or(Value::Null)
 }
 
-fn system_data(value: Option<&Value>) -> Value {
+/// Reads one attribute from the service's field of the same name (`None`: absent).
+type Read = fn(Option<&Value>) -> Value;
+
+/// A model's attributes in its attribute order, each with how its value is read.
+type Attributes = [(&'static str, Read)];
+
+/// The model of `source`: every attribute present, read from the field of its name.
+fn model(source: &Value, attributes: &Attributes) -> Map<String, Value> {
+    attributes
+        .iter()
+        .map(|&(name, read)| (name.to_owned(), read(source.get(name))))
+        .collect()
+}
+
+/// A nested model: null unless the service sent an object.
+fn nested(value: Option<&Value>, attributes: &Attributes) -> Value {
     match value {
-        Some(Value::Object(sd)) => {
-            let mut out = Map::new();
-            out.insert("createdBy".into(), field(sd.get("createdBy")));
-            out.insert("createdByType".into(), field(sd.get("createdByType")));
-            out.insert("createdAt".into(), date(sd.get("createdAt")));
-            out.insert("lastModifiedBy".into(), field(sd.get("lastModifiedBy")));
-            out.insert(
-                "lastModifiedByType".into(),
-                field(sd.get("lastModifiedByType")),
-            );
-            out.insert("lastModifiedAt".into(), date(sd.get("lastModifiedAt")));
-            Value::Object(out)
-        }
+        Some(object @ Value::Object(_)) => Value::Object(model(object, attributes)),
         _ => Value::Null,
     }
 }
@@ -108,62 +100,67 @@ fn list_of(value: Option<&Value>, item: fn(&Value) -> Value) -> Value {
     }
 }
 
+/// The envelope every proxy resource starts with.
+const ENVELOPE: &Attributes = &[
+    ("id", field),
+    ("name", field),
+    ("type", field),
+    ("systemData", |v| nested(v, SYSTEM_DATA)),
+];
+
+const SYSTEM_DATA: &Attributes = &[
+    ("createdBy", field),
+    ("createdByType", field),
+    ("createdAt", date),
+    ("lastModifiedBy", field),
+    ("lastModifiedByType", field),
+    ("lastModifiedAt", date),
+];
+
+const PASSWORD: &Attributes = &[
+    ("creationTime", date),
+    ("expiry", date),
+    ("name", field),
+    ("value", field),
+];
+
+const CERTIFICATE: &Attributes = &[
+    ("name", field),
+    ("expiry", date),
+    ("thumbprint", field),
+    ("encodedPemCertificate", field),
+];
+
+fn passwords(value: Option<&Value>) -> Value {
+    list_of(value, password)
+}
+
 /// `TokenPassword`: creationTime, expiry, name, value.
 pub fn password(p: &Value) -> Value {
-    let mut out = Map::new();
-    out.insert("creationTime".into(), date(p.get("creationTime")));
-    out.insert("expiry".into(), date(p.get("expiry")));
-    out.insert("name".into(), field(p.get("name")));
-    out.insert("value".into(), field(p.get("value")));
-    Value::Object(out)
+    Value::Object(model(p, PASSWORD))
 }
 
-fn certificate(c: &Value) -> Value {
-    let mut out = Map::new();
-    out.insert("name".into(), field(c.get("name")));
-    out.insert("expiry".into(), date(c.get("expiry")));
-    out.insert("thumbprint".into(), field(c.get("thumbprint")));
-    out.insert(
-        "encodedPemCertificate".into(),
-        field(c.get("encodedPemCertificate")),
-    );
-    Value::Object(out)
-}
+/// A token's properties, after the envelope.
+const TOKEN: &Attributes = &[
+    ("creationDate", date),
+    ("provisioningState", field),
+    ("scopeMapId", field),
+    ("credentials", |v| nested(v, TOKEN_CREDENTIALS)),
+    ("status", field),
+];
 
-/// The envelope every proxy resource starts with: id, name, type, systemData.
-fn envelope(resource: &Value) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("id".into(), field(resource.get("id")));
-    out.insert("name".into(), field(resource.get("name")));
-    out.insert("type".into(), field(resource.get("type")));
-    out.insert("systemData".into(), system_data(resource.get("systemData")));
-    out
-}
+const TOKEN_CREDENTIALS: &Attributes = &[
+    ("certificates", |v| {
+        list_of(v, |c| Value::Object(model(c, CERTIFICATE)))
+    }),
+    ("passwords", passwords),
+];
 
 /// A token as az prints it.
 pub fn token(resource: &Value) -> Value {
     let props = resource.get("properties").cloned().unwrap_or(Value::Null);
-    let mut out = envelope(resource);
-    out.insert("creationDate".into(), date(props.get("creationDate")));
-    out.insert(
-        "provisioningState".into(),
-        field(props.get("provisioningState")),
-    );
-    out.insert("scopeMapId".into(), field(props.get("scopeMapId")));
-    let credentials = match props.get("credentials") {
-        Some(Value::Object(c)) => {
-            let mut cred = Map::new();
-            cred.insert(
-                "certificates".into(),
-                list_of(c.get("certificates"), certificate),
-            );
-            cred.insert("passwords".into(), list_of(c.get("passwords"), password));
-            Value::Object(cred)
-        }
-        _ => Value::Null,
-    };
-    out.insert("credentials".into(), credentials);
-    out.insert("status".into(), field(props.get("status")));
+    let mut out = model(resource, ENVELOPE);
+    out.extend(model(&props, TOKEN));
     Value::Object(out)
 }
 
@@ -171,28 +168,27 @@ pub fn token(resource: &Value) -> Value {
 /// `properties.type`, which az 2.91 loses to the resource `type`.
 pub fn scope_map(resource: &Value) -> Value {
     let props = resource.get("properties").cloned().unwrap_or(Value::Null);
-    let mut out = envelope(resource);
-    out.insert("description".into(), field(props.get("description")));
+    let mut out = model(resource, ENVELOPE);
+    out.extend(model(&props, &[("description", field)]));
     // differs from az (D3): az 2.91.0 drops this attribute.
     out.insert("scopeMapType".into(), field(props.get("type")));
-    out.insert("creationDate".into(), date(props.get("creationDate")));
-    out.insert(
-        "provisioningState".into(),
-        field(props.get("provisioningState")),
-    );
-    out.insert("actions".into(), field(props.get("actions")));
+    out.extend(model(
+        &props,
+        &[
+            ("creationDate", date),
+            ("provisioningState", field),
+            ("actions", field),
+        ],
+    ));
     Value::Object(out)
 }
 
 /// A `GenerateCredentialsResult`: username, passwords.
 pub fn credentials(result: &Value) -> Value {
-    let mut out = Map::new();
-    out.insert("username".into(), field(result.get("username")));
-    out.insert(
-        "passwords".into(),
-        list_of(result.get("passwords"), password),
-    );
-    Value::Object(out)
+    Value::Object(model(
+        result,
+        &[("username", field), ("passwords", passwords)],
+    ))
 }
 
 /// The actions of a scope-map resource, in the stored order.
@@ -221,28 +217,23 @@ mod tests {
 
     #[test]
     fn dates_like_python_isoformat() {
-        assert_eq!(
-            isoformat("2021-12-30T21:12:32.1234567+00:00"),
-            "2021-12-30T21:12:32.123456+00:00"
-        );
-        assert_eq!(
-            isoformat("2021-12-30T21:12:32Z"),
-            "2021-12-30T21:12:32+00:00"
-        );
-        assert_eq!(
-            isoformat("2021-12-30T21:12:32.000000Z"),
-            "2021-12-30T21:12:32+00:00"
-        );
-        assert_eq!(
-            isoformat("2021-12-30T21:12:32.5+02:00"),
-            "2021-12-30T21:12:32.500000+02:00"
-        );
-        assert_eq!(
-            isoformat("2100-12-31T12:59:59.000Z"),
-            "2100-12-31T12:59:59+00:00"
-        );
-        assert_eq!(isoformat("2021-12-30T21:12:32"), "2021-12-30T21:12:32");
-        assert_eq!(isoformat("not a date"), "not a date");
+        for (text, want) in [
+            (
+                "2021-12-30T21:12:32.1234567+00:00",
+                "2021-12-30T21:12:32.123456+00:00",
+            ),
+            ("2021-12-30T21:12:32Z", "2021-12-30T21:12:32+00:00"),
+            ("2021-12-30T21:12:32.000000Z", "2021-12-30T21:12:32+00:00"),
+            (
+                "2021-12-30T21:12:32.5+02:00",
+                "2021-12-30T21:12:32.500000+02:00",
+            ),
+            ("2100-12-31T12:59:59.000Z", "2100-12-31T12:59:59+00:00"),
+            ("2021-12-30T21:12:32", "2021-12-30T21:12:32"),
+            ("not a date", "not a date"),
+        ] {
+            assert_eq!(isoformat(text), want, "{text}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, write_secret};
+use crate::config::{Config, read_json, write_secret};
 use crate::error::{Error, Result};
 
 /// What `acr account login` stores (the secret itself goes to the keyring or a 0600 file).
@@ -107,10 +107,7 @@ pub async fn delete(config: &Config, account: &StoredAccount) -> Result<()> {
 }
 
 fn read_file(config: &Config) -> BTreeMap<String, String> {
-    std::fs::read(file_path(config))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    read_json(&file_path(config))
 }
 
 fn write_file(config: &Config, all: &BTreeMap<String, String>) -> Result<()> {
@@ -185,10 +182,8 @@ mod tests {
     #[tokio::test]
     async fn file_store_round_trip_is_private() {
         let dir = tempfile::tempdir().unwrap();
-        let env = Env::from_pairs([
-            ("ACR_CONFIG_DIR", dir.path().to_str().unwrap()),
-            ("ACR_CREDENTIAL_STORE", "file"),
-        ]);
+        let mut env = Env::with_config_dir(dir.path());
+        env.set("ACR_CREDENTIAL_STORE", "file");
         let config = Config::load(&env);
         assert_eq!(preferred_store(&config).unwrap(), "file");
         let account = StoredAccount {

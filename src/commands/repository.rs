@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::data_plane::{connect, credentials};
 use super::shared::confirm_or_cancel;
-use crate::api::registry::{Attributes, Registry, Scope};
+use crate::api::registry::{Attributes, Page, Registry, Scope};
 use crate::cli::parse::given;
 use crate::cli::repository::{
     OrderBy, RepositoryCommand, RepositoryDeleteArgs, RepositoryListArgs, RepositoryOrImage,
@@ -28,11 +28,15 @@ pub async fn run(ctx: &mut Context, command: RepositoryCommand) -> Result<Output
     }
 }
 
-fn orderby(order: Option<OrderBy>) -> Option<&'static str> {
-    order.map(|o| match o {
-        OrderBy::TimeAsc => "timeasc",
-        OrderBy::TimeDesc => "timedesc",
-    })
+/// `--top` and `--orderby` of `show-tags` and `show-manifests`.
+fn page(args: &RepositoryShowTagsArgs) -> Page<'static> {
+    Page {
+        top: args.top,
+        orderby: args.orderby.map(|o| match o {
+            OrderBy::TimeAsc => "timeasc",
+            OrderBy::TimeDesc => "timedesc",
+        }),
+    }
 }
 
 async fn list(ctx: &mut Context, args: RepositoryListArgs) -> Result<Output> {
@@ -47,10 +51,7 @@ async fn show_tags(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Result<Ou
     let repository = given(&args.repository);
     let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
-    let tags = match registry
-        .tags(&repository, args.top, orderby(args.orderby))
-        .await
-    {
+    let tags = match registry.tags(&repository, page(&args)).await {
         Ok(tags) => tags,
         Err(Error::Registry {
             status: Some(405), ..
@@ -85,9 +86,7 @@ async fn show_manifests(ctx: &mut Context, args: RepositoryShowTagsArgs) -> Resu
     let repository = given(&args.repository);
     let scope = Scope::repository(&repository, "metadata_read");
     let (registry, _) = connect(ctx, &creds.login(), Some(scope)).await?;
-    let manifests = registry
-        .manifests(&repository, args.top, orderby(args.orderby))
-        .await?;
+    let manifests = registry.manifests(&repository, page(&args)).await?;
     if args.detail {
         return Ok(Output::value(Value::Array(manifests)));
     }
@@ -261,7 +260,7 @@ async fn manifest_confirmation(
             }
         }
     };
-    let tags = registry.tags(repository, None, None).await?;
+    let tags = registry.tags(repository, Page::default()).await?;
     let images: Vec<String> = tags
         .iter()
         .filter(|t| t.get("digest").and_then(Value::as_str) == Some(digest.as_str()))

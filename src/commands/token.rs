@@ -108,14 +108,7 @@ async fn create(ctx: &mut Context, args: TokenCreateArgs) -> Result<Output> {
     } else {
         args.scope_map.clone().unwrap_or_default()
     };
-    let expiry = match (days, expiration) {
-        (Some(days), _) => Some(expiration::to_request(expiration::days_from_now(
-            time::OffsetDateTime::now_utc(),
-            days,
-        ))),
-        (None, Some(at)) => Some(expiration::to_request(at)),
-        _ => None,
-    };
+    let expiry = expiration::request_expiry(time::OffsetDateTime::now_utc(), days, expiration);
     let input = CreateInput {
         name,
         scope_map: if by_permissions {
@@ -381,14 +374,8 @@ async fn generate(ctx: &mut Context, args: CredentialGenerateArgs) -> Result<Out
         _ => None,
     };
     // az-compat: with both expiration flags, --expiration-in-days wins.
-    let expiry = match (args.expiration_in_days, at) {
-        (Some(days), _) => Some(expiration::to_request(expiration::days_from_now(
-            time::OffsetDateTime::now_utc(),
-            days,
-        ))),
-        (None, Some(at)) => Some(expiration::to_request(at)),
-        _ => None,
-    };
+    let expiry =
+        expiration::request_expiry(time::OffsetDateTime::now_utc(), args.expiration_in_days, at);
     let request = Generate {
         token: &name,
         password,

@@ -121,13 +121,18 @@ mod tests {
 
     #[test]
     fn csi_and_links() {
-        assert_eq!(strip_ansi("\x1b[31mred\x1b[0m text"), "red text");
-        assert_eq!(
-            strip_ansi("\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\!"),
-            "link!"
-        );
-        assert_eq!(strip_ansi("\x1b]8;a=bc=d;u\x1b\\t\x1b]8;;\x1b\\"), "t");
-        assert_eq!(strip_ansi("\x1b[31"), "\x1b[31");
+        for (text, plain) in [
+            ("\x1b[31mred\x1b[0m text", "red text"),
+            (
+                "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\!",
+                "link!",
+            ),
+            ("\x1b]8;a=bc=d;u\x1b\\t\x1b]8;;\x1b\\", "t"),
+            // An unfinished sequence is text.
+            ("\x1b[31", "\x1b[31"),
+        ] {
+            assert_eq!(strip_ansi(text), plain, "{text:?}");
+        }
         assert!(!contains_ansi("plain\x1b"));
     }
 }

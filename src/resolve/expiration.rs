@@ -43,6 +43,19 @@ pub fn days_from_now(now: OffsetDateTime, days: i64) -> PrimitiveDateTime {
         })
 }
 
+/// The request expiry of `--expiration-in-days` or `--expiration`: the days win when both are
+/// given (az's order; the commands that forbid both check first), none without either.
+pub fn request_expiry(
+    now: OffsetDateTime,
+    days: Option<i64>,
+    at: Option<PrimitiveDateTime>,
+) -> Option<String> {
+    match (days, at) {
+        (Some(days), _) => Some(to_request(days_from_now(now, days))),
+        (None, at) => at.map(to_request),
+    }
+}
+
 /// The request form of an expiry: naive UTC with `Z`, microseconds only when non-zero
 /// (`2026-12-23T19:09:31.440711Z`, `2030-06-30T12:00:00Z`).
 pub fn to_request(t: PrimitiveDateTime) -> String {

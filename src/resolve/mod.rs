@@ -19,11 +19,15 @@ mod tests {
 
     #[test]
     fn repr_like_python() {
-        assert_eq!(python_repr("a/content/read"), "'a/content/read'");
-        assert_eq!(python_repr("it's"), "\"it's\"");
-        assert_eq!(python_repr("a'b\"c"), "'a\\'b\"c'");
-        assert_eq!(python_repr("tab\there"), "'tab\\there'");
-        // Python escapes what str.isprintable() rejects, not only ASCII controls.
-        assert_eq!(python_repr("a\u{85}b\u{200b}"), "'a\\x85b\\u200b'");
+        for (text, repr) in [
+            ("a/content/read", "'a/content/read'"),
+            ("it's", "\"it's\""),
+            ("a'b\"c", "'a\\'b\"c'"),
+            ("tab\there", "'tab\\there'"),
+            // Python escapes what str.isprintable() rejects, not only ASCII controls.
+            ("a\u{85}b\u{200b}", "'a\\x85b\\u200b'"),
+        ] {
+            assert_eq!(python_repr(text), repr, "{text:?}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{Arm, RESOURCES_API_VERSION};
 use crate::api::encode::arm_segment;
-use crate::config::{Config, write_atomic};
+use crate::config::{Config, read_json, write_atomic};
 use crate::error::{Error, Result};
 
 /// A registry located in ARM.
@@ -90,10 +90,7 @@ impl Cache {
     }
 
     fn read(&self) -> BTreeMap<String, CacheEntry> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+        read_json(&self.path)
     }
 
     fn write(&self, entries: &BTreeMap<String, CacheEntry>) {

@@ -5,6 +5,8 @@
 //! polled so far (a service may hand out a fresh signed URL per poll and expire the old one),
 //! and its `Retry-After` sets the next wait. A spinner shows on a terminal.
 
+use std::time::Duration;
+
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
@@ -109,18 +111,37 @@ fn provisioning_state(body: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// The pace of polling an operation URL: no wait before the first poll, then the wait the
+/// previous answer asked for (its `Retry-After`, else azure-core's default for that poll).
+#[derive(Default)]
+struct Pace {
+    wait: Option<Duration>,
+    polls: u32,
+}
+
+impl Pace {
+    /// Waits before the next poll of `url`, counts it, and hands the URL out; a URL the
+    /// answers took away ends the operation as az does.
+    async fn next(&mut self, url: &Option<Url>) -> Result<Url> {
+        if let Some(wait) = self.wait.take() {
+            tokio::time::sleep(wait).await;
+        }
+        self.polls += 1;
+        url.clone()
+            .ok_or_else(|| Error::cli("Operation failed or canceled"))
+    }
+
+    /// The operation is still running: wait as `response` says.
+    fn again(&mut self, arm: &Arm, response: &Response) {
+        self.wait = Some(arm.poll_wait(response, self.polls));
+    }
+}
+
 /// Polls the newest `Azure-AsyncOperation` URL until its `status` is terminal.
 async fn poll_status(arm: &Arm, urls: &mut Urls) -> Result<Option<Value>> {
-    let mut previous_delay = None;
-    let mut polls = 0;
+    let mut pace = Pace::default();
     loop {
-        if let Some(delay) = previous_delay {
-            tokio::time::sleep(delay).await;
-        }
-        polls += 1;
-        let Some(op) = urls.status.clone() else {
-            return Err(Error::cli("Operation failed or canceled"));
-        };
+        let op = pace.next(&urls.status).await?;
         let response = arm.call(Method::GET, op, None).await?;
         urls.update(&response);
         let status = response
@@ -131,28 +152,21 @@ async fn poll_status(arm: &Arm, urls: &mut Urls) -> Result<Option<Value>> {
         match terminal(status) {
             Some(true) => return Ok(Some(response.body)),
             Some(false) => return Err(failure(&response.body)),
-            None => previous_delay = Some(arm.poll_wait(&response, polls)),
+            None => pace.again(arm, &response),
         }
     }
 }
 
 /// Polls the newest `Location` URL until it stops answering 202.
 async fn poll_location(arm: &Arm, kind: Kind, urls: &mut Urls) -> Result<Value> {
-    let mut delay = None;
-    let mut polls = 0;
+    let mut pace = Pace::default();
     loop {
-        if let Some(d) = delay {
-            tokio::time::sleep(d).await;
-        }
-        polls += 1;
-        let Some(location) = urls.location.clone() else {
-            return Err(Error::cli("Operation failed or canceled"));
-        };
+        let location = pace.next(&urls.location).await?;
         let response = arm.send(Method::GET, location, None).await?;
         match response.status {
             StatusCode::ACCEPTED => {
                 urls.update(&response);
-                delay = Some(arm.poll_wait(&response, polls));
+                pace.again(arm, &response);
             }
             StatusCode::NOT_FOUND if kind == Kind::Delete => return Ok(Value::Null),
             s if s.is_success() => return Ok(response.body),

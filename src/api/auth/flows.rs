@@ -63,32 +63,17 @@ impl Credential {
                 header,
                 client_id,
             } => {
-                let mut query = vec![("api-version", "2019-08-01"), ("resource", resource)];
-                if let Some(id) = client_id {
-                    query.push(("client_id", id));
-                }
-                let request = self
-                    .http
-                    .get(endpoint)
-                    .query(&query)
-                    .header("X-IDENTITY-HEADER", header.as_str())
-                    .header("Metadata", "true");
-                self.identity_request(request, "managed identity").await
+                let (client_id, header) = (client_id.as_deref(), Some(header.as_str()));
+                self.managed_identity(endpoint, "2019-08-01", resource, client_id, header)
+                    .await
             }
             Source::VmIdentity {
                 endpoint,
                 client_id,
             } => {
-                let mut query = vec![("api-version", "2018-02-01"), ("resource", resource)];
-                if let Some(id) = client_id {
-                    query.push(("client_id", id));
-                }
-                let request = self
-                    .http
-                    .get(format!("{endpoint}/metadata/identity/oauth2/token"))
-                    .query(&query)
-                    .header("Metadata", "true");
-                self.identity_request(request, "managed identity").await
+                let url = format!("{endpoint}/metadata/identity/oauth2/token");
+                self.managed_identity(&url, "2018-02-01", resource, client_id.as_deref(), None)
+                    .await
             }
             Source::AzureCli { program, env } => azure_cli_token(program, env, resource).await,
         }
@@ -112,6 +97,27 @@ impl Credential {
         form.extend_from_slice(secret);
         let request = self.http.post(&url).form(&form);
         self.identity_request(request, "service principal").await
+    }
+
+    /// A managed identity's token, from App Service's endpoint or the VM metadata endpoint:
+    /// `GET` with the endpoint's API version, the resource and, for a user-assigned identity,
+    /// its client id; App Service also wants its `X-IDENTITY-HEADER`.
+    async fn managed_identity(
+        &self,
+        url: &str,
+        api_version: &str,
+        resource: &str,
+        client_id: Option<&str>,
+        identity_header: Option<&str>,
+    ) -> Result<AccessToken> {
+        let mut query = vec![("api-version", api_version), ("resource", resource)];
+        query.extend(client_id.map(|id| ("client_id", id)));
+        let mut request = self.http.get(url).query(&query);
+        if let Some(header) = identity_header {
+            request = request.header("X-IDENTITY-HEADER", header);
+        }
+        let request = request.header("Metadata", "true");
+        self.identity_request(request, "managed identity").await
     }
 
     async fn identity_request(

@@ -18,7 +18,7 @@ use flows::which;
 
 use super::cloud::Cloud;
 use super::secrets::stored_account;
-use crate::config::{Config, write_secret};
+use crate::config::{Config, read_json, write_secret};
 use crate::error::{Error, Result};
 use crate::io::Diag;
 
@@ -168,25 +168,25 @@ impl Credential {
             diag: diag.clone(),
             cache_path: cache_path.clone(),
         };
-        if let (Some(tenant), Some(client_id), Some(secret)) = (
-            env.get("AZURE_TENANT_ID"),
-            env.get("AZURE_CLIENT_ID"),
-            env.get("AZURE_CLIENT_SECRET"),
-        ) {
+        // An application of a tenant, with either a secret or a federated token file.
+        let application = |proof: &str| {
+            Some((
+                env.get("AZURE_TENANT_ID")?.to_owned(),
+                env.get("AZURE_CLIENT_ID")?.to_owned(),
+                env.get(proof)?.to_owned(),
+            ))
+        };
+        if let Some((tenant, client_id, secret)) = application("AZURE_CLIENT_SECRET") {
             return Ok(make(Source::Environment {
-                tenant: tenant.into(),
-                client_id: client_id.into(),
-                secret: secret.into(),
+                tenant,
+                client_id,
+                secret,
             }));
         }
-        if let (Some(tenant), Some(client_id), Some(file)) = (
-            env.get("AZURE_TENANT_ID"),
-            env.get("AZURE_CLIENT_ID"),
-            env.get("AZURE_FEDERATED_TOKEN_FILE"),
-        ) {
+        if let Some((tenant, client_id, file)) = application("AZURE_FEDERATED_TOKEN_FILE") {
             return Ok(make(Source::WorkloadIdentity {
-                tenant: tenant.into(),
-                client_id: client_id.into(),
+                tenant,
+                client_id,
                 token_file: file.into(),
             }));
         }
@@ -282,10 +282,7 @@ impl Credential {
     }
 
     fn read_cache(&self) -> BTreeMap<String, AccessToken> {
-        std::fs::read(&self.cache_path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+        read_json(&self.cache_path)
     }
 
     fn write_cache(&self, cache: &BTreeMap<String, AccessToken>) {

@@ -23,6 +23,15 @@ pub struct Registry {
     diag: Diag,
 }
 
+/// How much of a paged listing to read (`--top`), and in which order (`--orderby`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page<'a> {
+    /// At most this many items; all of them without.
+    pub top: Option<i64>,
+    /// `timeasc` or `timedesc`; the service's order without.
+    pub orderby: Option<&'a str>,
+}
+
 /// One response of the registry, read completely.
 pub(super) struct Answer {
     pub(super) body: Option<Value>,
@@ -110,15 +119,14 @@ impl Registry {
         &self,
         path: &str,
         index: &str,
-        top: Option<i64>,
-        orderby: Option<&str>,
+        page: Page<'_>,
     ) -> Result<Vec<Value>> {
         let mut items = Vec::new();
         let mut params: Vec<(String, String)> = vec![("n".into(), PAGE_SIZE.to_string())];
-        if let Some(order) = orderby {
+        if let Some(order) = page.orderby {
             params.push(("orderby".into(), order.to_owned()));
         }
-        let mut remaining = top;
+        let mut remaining = page.top;
         loop {
             if let Some(left) = remaining.as_mut() {
                 let n = if *left > PAGE_SIZE { PAGE_SIZE } else { *left };

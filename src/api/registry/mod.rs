@@ -22,7 +22,7 @@ use base64::Engine;
 
 use crate::error::Error;
 
-pub use client::Registry;
+pub use client::{Page, Registry};
 pub use connect::{Login, Session, connect};
 pub use operations::Attributes;
 pub use verify::wait_accepted;

@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use super::Registry;
+use super::{Page, Registry};
 use crate::api::encode;
 use crate::error::Result;
 
@@ -58,36 +58,35 @@ fn indexed(body: Option<Value>, index: Option<&str>) -> Option<Value> {
 impl Registry {
     /// `GET /v2/_catalog`, paged: repository names.
     pub async fn catalog(&self, top: Option<i64>) -> Result<Vec<Value>> {
-        self.paged("/v2/_catalog", "repositories", top, None).await
+        let page = Page { top, orderby: None };
+        self.paged("/v2/_catalog", "repositories", page).await
     }
 
-    /// `GET /acr/v1/{repository}/_tags`, paged: tag attributes (`orderby` is `timeasc` or
-    /// `timedesc`).
-    pub async fn tags(
-        &self,
-        repository: &str,
-        top: Option<i64>,
-        orderby: Option<&str>,
-    ) -> Result<Vec<Value>> {
-        let path = format!("/acr/v1/{}/_tags", encode::repository(repository));
-        self.paged(&path, "tags", top, orderby).await
+    /// `GET /acr/v1/{repository}/_tags`, paged: tag attributes.
+    pub async fn tags(&self, repository: &str, page: Page<'_>) -> Result<Vec<Value>> {
+        self.acr_listing(repository, "tags", page).await
     }
 
     /// `GET /v2/{repository}/tags/list`, paged: tag names (registries without `/acr/v1`).
     pub async fn tag_names(&self, repository: &str) -> Result<Vec<Value>> {
         let path = format!("/v2/{}/tags/list", encode::repository(repository));
-        self.paged(&path, "tags", None, None).await
+        self.paged(&path, "tags", Page::default()).await
     }
 
     /// `GET /acr/v1/{repository}/_manifests`, paged: manifest attributes.
-    pub async fn manifests(
+    pub async fn manifests(&self, repository: &str, page: Page<'_>) -> Result<Vec<Value>> {
+        self.acr_listing(repository, "manifests", page).await
+    }
+
+    /// `GET /acr/v1/{repository}/_{kind}`, paged: the `kind` list of each answer.
+    async fn acr_listing(
         &self,
         repository: &str,
-        top: Option<i64>,
-        orderby: Option<&str>,
+        kind: &str,
+        page: Page<'_>,
     ) -> Result<Vec<Value>> {
-        let path = format!("/acr/v1/{}/_manifests", encode::repository(repository));
-        self.paged(&path, "manifests", top, orderby).await
+        let path = format!("/acr/v1/{}/_{kind}", encode::repository(repository));
+        self.paged(&path, kind, page).await
     }
 
     /// `GET` the attributes of `target`.

@@ -11,7 +11,7 @@ use sha2::Digest;
 
 use super::Scope;
 use crate::api::auth::jwt_claims;
-use crate::config::{Config, write_secret};
+use crate::config::{Config, read_json, write_secret};
 
 /// The first 12 bytes of SHA-256 of `secret`, in hex: a cache key part that reveals nothing.
 pub(super) fn digest(secret: &str) -> String {
@@ -42,10 +42,7 @@ impl TokenCache {
     }
 
     fn read(&self) -> BTreeMap<String, CachedToken> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+        read_json(&self.path)
     }
 
     pub(super) fn get(&self, key: &str) -> Option<String> {

@@ -2,8 +2,10 @@
 
 use super::recommend::{close_matches, similarity};
 use super::*;
-use crate::cli::scope_map::ScopeMapCommand;
-use crate::cli::token::{CredentialCommand, TokenCommand, TokenStatus};
+use crate::cli::scope_map::{ScopeMapCommand, ScopeMapGroup};
+use crate::cli::token::{
+    CredentialCommand, CredentialGroup, TokenCommand, TokenGroup, TokenStatus,
+};
 use crate::cli::{Command as Cmd, OutputFormat};
 
 fn argv(line: &str) -> Vec<String> {
@@ -167,11 +169,11 @@ fn values_parse_like_argparse() {
         "token create -n a -n tok1 -r myregistry -o TABLE --status Disabled --no-passwords --repository Hello content/read metadata/read --repository b content/write --expiration-in-days -5",
     );
     assert_eq!(inv.global.output, OutputFormat::Table);
-    let Cmd::Token(group) = inv.command else {
-        panic!()
-    };
-    let TokenCommand::Create(args) = group.command else {
-        panic!()
+    let Cmd::Token(TokenGroup {
+        command: TokenCommand::Create(args),
+    }) = inv.command
+    else {
+        panic!("not token create")
     };
     assert_eq!(args.name.name.as_deref(), Some("tok1"));
     assert_eq!(args.status, TokenStatus::Disabled);
@@ -185,11 +187,11 @@ fn values_parse_like_argparse() {
     );
     assert_eq!(args.expiration.expiration_in_days, Some(-5));
     let inv = run("token create -n tok -r reg --scope-map m --no-passwords FALSE");
-    let Cmd::Token(group) = inv.command else {
-        panic!()
-    };
-    let TokenCommand::Create(args) = group.command else {
-        panic!()
+    let Cmd::Token(TokenGroup {
+        command: TokenCommand::Create(args),
+    }) = inv.command
+    else {
+        panic!("not token create")
     };
     assert_eq!(args.no_passwords, Some(false));
 }
@@ -203,14 +205,14 @@ fn prefixes_and_deprecated_aliases() {
             "Option '--days' has been deprecated and will be removed in a future release. Use '--expiration-in-days' instead."
         ]
     );
-    let Cmd::Token(group) = inv.command else {
-        panic!()
-    };
-    let TokenCommand::Credential(cred) = group.command else {
-        panic!()
-    };
-    let CredentialCommand::Generate(args) = cred.command else {
-        panic!()
+    let Cmd::Token(TokenGroup {
+        command:
+            TokenCommand::Credential(CredentialGroup {
+                command: CredentialCommand::Generate(args),
+            }),
+    }) = inv.command
+    else {
+        panic!("not token credential generate")
     };
     assert_eq!((args.password2, args.expiration_in_days), (true, Some(3)));
 
@@ -223,11 +225,11 @@ fn prefixes_and_deprecated_aliases() {
             "Option '--add' has been deprecated and will be removed in a future release. Use '--add-repository' instead."
         ]
     );
-    let Cmd::ScopeMap(group) = inv.command else {
-        panic!()
-    };
-    let ScopeMapCommand::Update(args) = group.command else {
-        panic!()
+    let Cmd::ScopeMap(ScopeMapGroup {
+        command: ScopeMapCommand::Update(args),
+    }) = inv.command
+    else {
+        panic!("not scope-map update")
     };
     assert_eq!(
         args.changes.add_repository,

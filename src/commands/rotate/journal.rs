@@ -34,6 +34,20 @@ pub enum Entry {
     },
 }
 
+impl Entry {
+    /// The journal line of this event for `token`, as [`Journal::load`] reads it back.
+    fn line(&self, token: &str) -> Value {
+        match self {
+            Entry::Started { slot, before } => {
+                json!({"event": "start", "token": token, "slot": slot, "before": before})
+            }
+            Entry::Done { slot, expiry } => {
+                json!({"event": "done", "token": token, "slot": slot, "expiry": expiry})
+            }
+        }
+    }
+}
+
 pub struct Journal {
     path: PathBuf,
     file: Option<std::fs::File>,
@@ -106,30 +120,27 @@ impl Journal {
         slot: &str,
         before: Option<&str>,
     ) -> std::io::Result<()> {
-        let line = json!({"event": "start", "token": token, "slot": slot, "before": before});
-        self.append(&line, true)?;
-        self.entries.insert(
-            token.to_ascii_lowercase(),
-            Entry::Started {
-                slot: slot.to_owned(),
-                before: before.map(str::to_owned),
-            },
-        );
-        Ok(())
+        let entry = Entry::Started {
+            slot: slot.to_owned(),
+            before: before.map(str::to_owned),
+        };
+        self.record(token, entry, true)
     }
 
     /// Appends the end of a rotation (its password is saved). Not synced: losing it to a
     /// power cut only makes the next run report the token instead of skipping it.
     pub fn done(&mut self, token: &str, slot: &str, expiry: Option<&str>) -> std::io::Result<()> {
-        let line = json!({"event": "done", "token": token, "slot": slot, "expiry": expiry});
-        self.append(&line, false)?;
-        self.entries.insert(
-            token.to_ascii_lowercase(),
-            Entry::Done {
-                slot: slot.to_owned(),
-                expiry: expiry.map(str::to_owned),
-            },
-        );
+        let entry = Entry::Done {
+            slot: slot.to_owned(),
+            expiry: expiry.map(str::to_owned),
+        };
+        self.record(token, entry, false)
+    }
+
+    /// Writes `entry`'s line and makes it the token's latest event.
+    fn record(&mut self, token: &str, entry: Entry, sync: bool) -> std::io::Result<()> {
+        self.append(&entry.line(token), sync)?;
+        self.entries.insert(token.to_ascii_lowercase(), entry);
         Ok(())
     }
 

@@ -117,19 +117,16 @@ fn expiry(ctx: &Context, args: &Expiration) -> Result<Option<String>> {
         .map(expiration::parse_expiration)
         .transpose()?;
     expiration::check_days(args.expiration_in_days)?;
-    Ok(match (args.expiration_in_days, at) {
-        (Some(_), Some(_)) => {
-            return Err(Error::cli(
-                "usage error: --expiration and --expiration-in-days are mutually exclusive.",
-            ));
-        }
-        (Some(days), None) => Some(expiration::to_request(expiration::days_from_now(
-            ctx.now(),
-            days,
-        ))),
-        (None, Some(at)) => Some(expiration::to_request(at)),
-        (None, None) => None,
-    })
+    if args.expiration_in_days.is_some() && at.is_some() {
+        return Err(Error::cli(
+            "usage error: --expiration and --expiration-in-days are mutually exclusive.",
+        ));
+    }
+    Ok(expiration::request_expiry(
+        ctx.now(),
+        args.expiration_in_days,
+        at,
+    ))
 }
 
 /// The value of the one password a rotation generated (before it is masked).

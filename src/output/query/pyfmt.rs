@@ -69,45 +69,26 @@ pub(super) fn repr(value: &Value, out: &mut String) {
         }
         Value::Number(Number::Float(f)) => out.push_str(&float_repr(*f)),
         Value::String(s) => str_repr(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                repr(item, out);
-            }
-            out.push(']');
-        }
+        Value::Array(items) => push_joined(out, ["[", ", ", "]"], items.iter(), repr),
         Value::Object(object) if object.is_ordered() => {
             out.push_str("OrderedDict(");
             if !object.is_empty() {
-                out.push('[');
-                for (i, (k, v)) in object.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
+                push_joined(out, ["[", ", ", "]"], object.iter(), |(k, v), out| {
                     out.push('(');
                     str_repr(k, out);
                     out.push_str(", ");
                     repr(v, out);
                     out.push(')');
-                }
-                out.push(']');
+                });
             }
             out.push(')');
         }
         Value::Object(object) => {
-            out.push('{');
-            for (i, (k, v)) in object.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
+            push_joined(out, ["{", ", ", "}"], object.iter(), |(k, v), out| {
                 str_repr(k, out);
                 out.push_str(": ");
                 repr(v, out);
-            }
-            out.push('}');
+            });
         }
         Value::Expref(_) => out.push_str(EXPREF_TEXT),
     }
@@ -120,14 +101,8 @@ pub(super) fn str_repr(s: &str, out: &mut String) {
 
 /// `repr()` of a list of str, e.g. the expected-types list in type errors.
 pub(super) fn str_list_repr<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut out = String::from("[");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        str_repr(item, &mut out);
-    }
-    out.push(']');
+    let mut out = String::new();
+    push_joined(&mut out, ["[", ", ", "]"], items, str_repr);
     out
 }
 
@@ -155,27 +130,13 @@ fn dump(value: &Value, out: &mut String) {
             }
         }
         Value::String(s) => dump_str(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                dump(item, out);
-            }
-            out.push(']');
-        }
+        Value::Array(items) => push_joined(out, ["[", ",", "]"], items.iter(), dump),
         Value::Object(object) => {
-            out.push('{');
-            for (i, (k, v)) in object.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+            push_joined(out, ["{", ",", "}"], object.iter(), |(k, v), out| {
                 dump_str(k, out);
                 out.push(':');
                 dump(v, out);
-            }
-            out.push('}');
+            });
         }
         Value::Expref(_) => dump_str(EXPREF_TEXT, out),
     }
@@ -184,4 +145,22 @@ fn dump(value: &Value, out: &mut String) {
 /// `json.dumps` of a str with its default `ensure_ascii`.
 fn dump_str(s: &str, out: &mut String) {
     crate::output::json::encode_string(s, true, out);
+}
+
+/// Appends `items` as `open`, the items with `separator` between them, `close`: the one loop
+/// behind every container rendering here (`repr`'s `", "`, `json.dumps`' compact `","`).
+fn push_joined<T>(
+    out: &mut String,
+    [open, separator, close]: [&str; 3],
+    items: impl Iterator<Item = T>,
+    mut each: impl FnMut(T, &mut String),
+) {
+    out.push_str(open);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        each(item, out);
+    }
+    out.push_str(close);
 }
