@@ -137,7 +137,7 @@ pub fn parse_with(
         }));
     }
     // The tree is not needed past here, and the process ends soon after parsing: freeing
-    // its thousands of allocations one by one would cost ~0.5 M instructions.
+    // its thousands of allocations one by one would cost a few hundred thousand instructions.
     std::mem::forget(root);
     let Some(command) = cli.command else {
         return Ok(Parsed::Help(path));

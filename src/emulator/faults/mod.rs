@@ -257,10 +257,11 @@ fn status_code(status: u16) -> StatusCode {
 /// The last part of a latency, slept on a blocking-pool thread (see [`wait`]).
 const FINE_TAIL: Duration = Duration::from_millis(3);
 
-/// Waits `latency`, to within a few tens of microseconds. tokio's timer fires on millisecond
-/// ticks and late: a configured 100 ms took 101.7 ms on average (curl, 12 requests), which
-/// charged every figure measured at Azure's latency an extra 1.7 %. So tokio's timer sleeps
-/// all but [`FINE_TAIL`], and a blocking-pool thread's `nanosleep` the rest.
+/// Waits `latency`, to within a fraction of a millisecond. tokio's timer fires on millisecond
+/// ticks and late: with `arm:latency=100ms` a 401 took 101.9 ms on average (curl, 12
+/// requests), which charged every figure measured at Azure's latency about 1.2 % extra; now
+/// 100.6 to 100.9 ms (16 requests, the 401 and curl's request included). So tokio's timer
+/// sleeps all but [`FINE_TAIL`], and a blocking-pool thread's `nanosleep` the rest.
 async fn wait(latency: Duration) {
     let Some(deadline) = Instant::now().checked_add(latency) else {
         return tokio::time::sleep(latency).await;

@@ -22,11 +22,10 @@ use super::secrets::hex;
 use crate::emulator::files::{private_file, private_subdir};
 
 /// Bytes per chunk read from disk for a blob GET. With [`READ_AHEAD`] this bounds what one
-/// pull holds in memory (512 KiB, so 64 concurrent pulls stay near 64 MiB): 1 MiB chunks with
-/// four read ahead made that 278 MiB (bench/run registry); 256 KiB with two came in ~2 %
-/// behind docker-registry in three of four series of skopeo pulls of 256 MiB, and skopeo
-/// spent more CPU on them; 64 KiB with eight ahead came in level (1.098 s against 1.102 s,
-/// 1.108 s against 1.110 s, medians of seven).
+/// pull holds in memory to about ten chunks (those ahead, the one being read, the one hyper
+/// writes). bench/run registry: 1 MiB chunks four ahead took 64 concurrent pulls to 278 MiB
+/// peak RSS, 256 KiB two ahead to 84 MiB, 64 KiB eight ahead to 73 MiB; one 256 MiB skopeo
+/// pull was 1.02x and 1.01x docker-registry's time with the last two (client-bound noise).
 const READ_CHUNK: usize = 64 << 10;
 /// Chunks read ahead of the network for a blob GET.
 const READ_AHEAD: usize = 8;
