@@ -260,8 +260,10 @@ const FINE_TAIL: Duration = Duration::from_millis(3);
 /// Waits `latency`, to within a fraction of a millisecond. tokio's timer fires on millisecond
 /// ticks and late: with `arm:latency=100ms` a 401 took 101.9 ms on average (curl, 12
 /// requests), which charged every figure measured at Azure's latency about 1.2 % extra; now
-/// 100.6 to 100.9 ms (16 requests, the 401 and curl's request included). So tokio's timer
-/// sleeps all but [`FINE_TAIL`], and a blocking-pool thread's `nanosleep` the rest.
+/// 100.6 to 100.9 ms (16 requests, the 401 and curl's request included), and 101.07 ms in a
+/// later quiet series (median of 30 kept-alive 401s, 0.15 ms without latency: see
+/// docs/performance.md for what was tried on the rest). So tokio's timer sleeps all but
+/// [`FINE_TAIL`], and a blocking-pool thread's `nanosleep` the rest.
 async fn wait(latency: Duration) {
     let Some(deadline) = Instant::now().checked_add(latency) else {
         return tokio::time::sleep(latency).await;
